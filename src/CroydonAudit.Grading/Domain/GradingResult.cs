@@ -1,0 +1,34 @@
+namespace CroydonAudit.Grading.Domain;
+
+/// <summary>What grading decided, and why.</summary>
+/// <param name="AuditId">The audit's id.</param>
+/// <param name="Revision">0 for a preview; 1, 2, … for stored revisions.</param>
+/// <param name="OverallGrade">The final grade after every rule.</param>
+/// <param name="BaseGrade">The proposed grade, or the median where none was proposed.</param>
+/// <param name="MedianGrade">The median of the graded areas.</param>
+/// <param name="LowestGrade">The worst of the graded areas.</param>
+/// <param name="AreaGrades">All nine areas, in the guidance's order.</param>
+/// <param name="Status">Incomplete when any ERROR finding was raised.</param>
+/// <param name="CapApplied">Rules made the overall grade worse than the base grade.</param>
+/// <param name="ModerationRequired">The auditor's override relaxed the soft limits.</param>
+/// <param name="Findings">What the auditor should put right or look at.</param>
+/// <param name="Trace">Every rule evaluated, fired or not, in evaluation order.</param>
+/// <param name="Summary">A plain-English paragraph an auditor can read.</param>
+/// <param name="RuleSetVersion">The content hash of the rule set that graded the audit.</param>
+/// <param name="GradedAt">When it was graded, to the microsecond.</param>
+public sealed record GradingResult(
+    string AuditId,
+    int Revision,
+    Grade OverallGrade,
+    Grade BaseGrade,
+    Grade MedianGrade,
+    Grade LowestGrade,
+    IReadOnlyList<AreaResult> AreaGrades,
+    AuditStatus Status,
+    bool CapApplied,
+    bool ModerationRequired,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<RuleTraceEntry> Trace,
+    string Summary,
+    string RuleSetVersion,
+    DateTimeOffset GradedAt);

@@ -1,0 +1,28 @@
+using CroydonAudit.Grading.Domain;
+
+namespace CroydonAudit.Grading.Rules;
+
+/// <summary>One rule's policy, read from its JSON <c>Properties</c>.</summary>
+/// <param name="Workflow">The workflow it belongs to.</param>
+/// <param name="RuleId">Its <c>RuleName</c>.</param>
+/// <param name="Effect">What it does when it fires.</param>
+/// <param name="Kind">For a limit: hard or soft.</param>
+/// <param name="FixedLimit">For a limit with a <c>limit</c> property: that grade; otherwise the output expression gives it.</param>
+/// <param name="RelaxBy">For an override: by how many grades it relaxes each soft limit.</param>
+/// <param name="Severity">For a finding rule: its severity.</param>
+/// <param name="Message">For a finding rule: the message of each finding.</param>
+/// <param name="Explanation">Why it fired, with the audit's values filled in.</param>
+/// <param name="GuidanceRef">Where in the guidance it comes from.</param>
+/// <param name="HasOutput">It has an <c>OutputExpression</c> action: its value, or the subjects of its findings.</param>
+public sealed record RuleDefinition(
+    string Workflow,
+    string RuleId,
+    RuleEffect Effect,
+    LimitKind Kind,
+    Grade FixedLimit,
+    int RelaxBy,
+    Severity Severity,
+    Template Message,
+    Template Explanation,
+    string GuidanceRef,
+    bool HasOutput);

@@ -1,0 +1,12 @@
+namespace CroydonAudit.Grading.Rules;
+
+/// <summary>
+/// The rule files cannot be used. <see cref="Problems"/> says what is wrong, where, and what to do,
+/// in words the principal social worker who edits the rules can act on.
+/// </summary>
+public sealed class RuleSetException(IReadOnlyList<string> problems)
+    : Exception("The rule set cannot be used:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "- " + p)))
+{
+    /// <summary>Every problem found, one sentence each.</summary>
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -1,0 +1,16 @@
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Grading.Rules;
+
+namespace CroydonAudit.Grading.Tests;
+
+/// <summary>The default rule set, loaded once for the test run, and a grader over it.</summary>
+public static class DefaultRuleSet
+{
+    private static readonly Lazy<RuleSet> Loaded = new(() => RuleSetLoader.Load(RulesFolder.Path));
+
+    public static RuleSet RuleSet => Loaded.Value;
+
+    public static AuditGrader Grader { get; } = new(Loaded.Value, TimeProvider.System);
+
+    public static GradingResult Grade(AuditSubmission audit) => Grader.GradeAsync(audit).AsTask().GetAwaiter().GetResult();
+}
