@@ -119,7 +119,7 @@ public static class RuleSetLoader
             }
         }
 
-        CheckOutputExpressions(files, problems);
+        CheckExpressions(files, problems);
         if (problems.Count > 0)
         {
             throw new RuleSetException(problems);
@@ -338,41 +338,54 @@ public static class RuleSetLoader
         return template;
     }
 
-    /// <summary>Parses every output expression now, so a mistake in one is reported at load, not when the rule first fires.</summary>
-    private static void CheckOutputExpressions(IEnumerable<(string FileName, byte[] Bytes, Workflow Workflow)> files, List<string> problems)
+    /// <summary>
+    /// Parses every expression now, so every mistake is reported together at load, not when a rule first
+    /// fires: conditions must be true/false, base and limit outputs a rank, finding outputs a list of subjects.
+    /// </summary>
+    private static void CheckExpressions(IEnumerable<(string FileName, byte[] Bytes, Workflow Workflow)> files, List<string> problems)
     {
         var parser = new RuleExpressionParser(EngineSettings);
         ParameterExpression[] inputs = [Expression.Parameter(typeof(AuditFacts), AuditInput), Expression.Parameter(typeof(GradingProgress), GradingInput)];
         foreach (var (fileName, _, workflow) in files)
         {
-            foreach (var rule in workflow.Rules.Where(r => r.Enabled && r.Actions?.OnSuccess?.Name == OutputAction))
+            foreach (var rule in workflow.Rules.Where(r => r.Enabled && !string.IsNullOrWhiteSpace(r.Expression)))
             {
-                var expression = Text(rule.Actions.OnSuccess.Context ?? [], "expression");
-                if (expression is null)
+                var where = $"{fileName}, rule \"{rule.RuleName}\"";
+                if (ParseType(parser, rule.Expression, inputs, where, "Expression", problems) is { } condition && condition != typeof(bool))
+                {
+                    problems.Add($"{where}: its Expression must be a condition that is true or false, e.g. \"audit.CareAct == \\\"Partial\\\"\".");
+                }
+
+                if (Text(rule.Actions?.OnSuccess?.Context ?? [], "expression") is not { } output
+                    || ParseType(parser, output, inputs, where, "output expression", problems) is not { } type)
                 {
                     continue;
                 }
 
-                var effect = Text(rule.Properties ?? [], "effect");
-                try
+                var isFinding = string.Equals(Text(rule.Properties ?? [], "effect"), nameof(RuleEffect.Finding), StringComparison.OrdinalIgnoreCase);
+                if (isFinding && !typeof(IEnumerable<IFindingSubject>).IsAssignableFrom(type))
                 {
-                    var parsed = parser.Parse(expression, inputs, null);
-                    var type = parsed is LambdaExpression lambda ? lambda.ReturnType : parsed.Type;
-                    var isFinding = string.Equals(effect, nameof(RuleEffect.Finding), StringComparison.OrdinalIgnoreCase);
-                    if (isFinding && !typeof(IEnumerable<IFindingSubject>).IsAssignableFrom(type))
-                    {
-                        problems.Add($"{fileName}, rule \"{rule.RuleName}\": its output expression must list what each finding is about (areas, texts, key evidence or recommendations), e.g. \"audit.Areas.Where(a => a.Graded)\".");
-                    }
-                    else if (!isFinding && type != typeof(int))
-                    {
-                        problems.Add($"{fileName}, rule \"{rule.RuleName}\": its output expression must give a grade's rank, a whole number from 1 (Outstanding) to 4 (Inadequate).");
-                    }
+                    problems.Add($"{where}: its output expression must list what each finding is about (areas, texts, key evidence or recommendations), e.g. \"audit.Areas.Where(a => a.Graded)\".");
                 }
-                catch (Exception e) when (e is System.Linq.Dynamic.Core.Exceptions.ParseException or InvalidOperationException or ArgumentException)
+                else if (!isFinding && type != typeof(int))
                 {
-                    problems.Add($"{fileName}, rule \"{rule.RuleName}\": its output expression \"{expression}\" cannot be understood: {e.Message}.");
+                    problems.Add($"{where}: its output expression must give a grade's rank, a whole number from 1 (Outstanding) to 4 (Inadequate).");
                 }
             }
+        }
+    }
+
+    private static Type? ParseType(RuleExpressionParser parser, string expression, ParameterExpression[] inputs, string where, string what, List<string> problems)
+    {
+        try
+        {
+            var parsed = parser.Parse(expression, inputs, null);
+            return parsed is LambdaExpression lambda ? lambda.ReturnType : parsed.Type;
+        }
+        catch (Exception e) when (e is System.Linq.Dynamic.Core.Exceptions.ParseException or InvalidOperationException or ArgumentException)
+        {
+            problems.Add($"{where}: its {what} \"{expression}\" cannot be understood: {e.Message.TrimEnd('.')}. The facts a rule can use are listed in rules/README.md.");
+            return null;
         }
     }
 

@@ -1,0 +1,73 @@
+using CroydonAudit.Api.Infrastructure;
+using CroydonAudit.Api.Services;
+using CroydonAudit.Grading;
+using CroydonAudit.Grading.Rules;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CroydonAudit.Api.Extensions;
+
+/// <summary>Wires the gRPC host: options, the rule set, the grader, gRPC with health and reflection.</summary>
+public static class GradingServiceExtensions
+{
+    /// <summary>Where the service listens unless ASPNETCORE_URLS or --urls says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>Adds everything the grading service needs.</summary>
+    public static WebApplicationBuilder AddGradingService(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<GradingOptions>()
+            .BindConfiguration(GradingOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<GradingOptions>>().Value;
+            var root = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return RuleSetLoader.Load(Path.GetFullPath(options.RulesPath, root));
+        });
+        builder.Services.AddSingleton<AuditGrader>();
+
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        });
+        builder.Services.AddGrpcReflection();
+        // Check runs the health checks when asked, so a probe sees the state now; Watch is pushed every few seconds.
+        builder.Services.AddGrpcHealthChecks(options => options.UseHealthChecksCache = false)
+            .AddCheck<RuleSetHealthCheck>("rules");
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.Zero;
+            options.Period = TimeSpan.FromSeconds(5);
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the grading service, health and reflection, and loads the rule set before serving.</summary>
+    public static WebApplication MapGradingService(this WebApplication app)
+    {
+        try
+        {
+            var rules = app.Services.GetRequiredService<RuleSet>();
+            app.Logger.LogInformation("Loaded rule set {RuleSetVersion} with {RuleCount} rules", rules.Version, rules.Rules.Count);
+        }
+        catch (RuleSetException e)
+        {
+            app.Logger.LogCritical("{Problems}", e.Message);
+            throw;
+        }
+
+        app.MapGrpcService<AuditGradingService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

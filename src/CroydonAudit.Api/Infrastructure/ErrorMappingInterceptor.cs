@@ -1,0 +1,27 @@
+using CroydonAudit.Grading.Rules;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace CroydonAudit.Api.Infrastructure;
+
+/// <summary>
+/// Maps domain and store failures onto gRPC status codes in one place. A rule that cannot be
+/// evaluated is the rule set's fault, never the caller's: INTERNAL, naming the rule.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RuleEvaluationException e)
+        {
+            logger.LogError(e, "Rule {RuleId} in workflow {Workflow} failed during {Method}", e.RuleId, e.Workflow, context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, $"The audit could not be graded: {e.Message}"));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using Croydon.Audit.V1;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using FieldViolation = Google.Rpc.BadRequest.Types.FieldViolation;
+
+namespace CroydonAudit.Api.Validation;
+
+/// <summary>
+/// Checks an audit before any rule sees it, collecting every violation (not just the first) with its
+/// field path, e.g. <c>audit.areas[3].grade</c>. proto3 lets unknown enum numbers through; they are refused here.
+/// </summary>
+public static class AuditSubmissionValidator
+{
+    /// <summary>The longest id: audit_id, case_reference, auditor_id.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>The longest free text.</summary>
+    public const int MaxTextLength = 20_000;
+
+    /// <summary>The most recommendations, and the most organisational learning points.</summary>
+    public const int MaxListLength = 50;
+
+    private static readonly SearchValues<char> IdCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
+
+    /// <summary>Every violation in the audit; empty when it may be graded.</summary>
+    public static List<FieldViolation> Validate(AuditSubmission? audit, string path = "audit")
+    {
+        var violations = new List<FieldViolation>();
+        if (audit is null)
+        {
+            violations.Add(Violation(path, "is required: send the audit to grade."));
+            return violations;
+        }
+
+        CheckId(violations, $"{path}.audit_id", audit.AuditId, restrictCharacters: true);
+        CheckId(violations, $"{path}.case_reference", audit.CaseReference, restrictCharacters: true);
+        CheckId(violations, $"{path}.auditor_id", audit.AuditorId, restrictCharacters: false);
+        CheckText(violations, $"{path}.team", audit.Team);
+        if (audit.AuditedAt is { } auditedAt && !IsValid(auditedAt))
+        {
+            violations.Add(Violation($"{path}.audited_at", "is not a valid instant between the years 1 and 9999."));
+        }
+
+        CheckAreas(violations, path, audit);
+        CheckEnum(violations, $"{path}.proposed_overall_grade", audit.ProposedOverallGrade);
+        CheckText(violations, $"{path}.override_rationale", audit.OverrideRationale);
+        if (audit.KeyEvidence is { } evidence)
+        {
+            var at = $"{path}.key_evidence";
+            CheckEnum(violations, $"{at}.advocacy", evidence.Advocacy);
+            CheckEnum(violations, $"{at}.mental_capacity", evidence.MentalCapacity);
+            CheckEnum(violations, $"{at}.care_act", evidence.CareAct);
+            CheckEnum(violations, $"{at}.person_involvement", evidence.PersonInvolvement);
+            CheckEnum(violations, $"{at}.risk", evidence.Risk);
+            CheckEnum(violations, $"{at}.outcomes", evidence.Outcomes);
+            CheckEnum(violations, $"{at}.policy_application", evidence.PolicyApplication);
+        }
+
+        if (audit.Safeguarding is { } safeguarding)
+        {
+            CheckText(violations, $"{path}.safeguarding.action_taken", safeguarding.ActionTaken);
+            CheckEnum(violations, $"{path}.safeguarding.procedure_followed", safeguarding.ProcedureFollowed);
+        }
+
+        CheckText(violations, $"{path}.strengths", audit.Strengths);
+        CheckText(violations, $"{path}.learning", audit.Learning);
+        CheckText(violations, $"{path}.summary_of_findings", audit.SummaryOfFindings);
+        CheckCount(violations, $"{path}.recommendations", audit.Recommendations.Count);
+        for (var i = 0; i < audit.Recommendations.Count; i++)
+        {
+            CheckText(violations, $"{path}.recommendations[{i}].text", audit.Recommendations[i].Text);
+            CheckEnum(violations, $"{path}.recommendations[{i}].value", audit.Recommendations[i].Value);
+        }
+
+        CheckCount(violations, $"{path}.organisational_learning_points", audit.OrganisationalLearningPoints.Count);
+        for (var i = 0; i < audit.OrganisationalLearningPoints.Count; i++)
+        {
+            CheckText(violations, $"{path}.organisational_learning_points[{i}]", audit.OrganisationalLearningPoints[i]);
+        }
+
+        return violations;
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT with a <c>google.rpc.BadRequest</c> listing every violation, if there are any.</summary>
+    public static void ThrowIfInvalid(List<FieldViolation> violations)
+    {
+        if (violations.Count == 0)
+        {
+            return;
+        }
+
+        var summary = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
+        throw new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = $"The request has {violations.Count} invalid field{(violations.Count == 1 ? "" : "s")}: {summary}",
+            Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
+        }.ToRpcException();
+    }
+
+    /// <summary>A single violation, for checks outside the audit (ids, paging).</summary>
+    public static FieldViolation Violation(string field, string description) => new() { Field = field, Description = description };
+
+    private static void CheckAreas(List<FieldViolation> violations, string path, AuditSubmission audit)
+    {
+        var seen = new Dictionary<PracticeArea, int>();
+        var graded = 0;
+        for (var i = 0; i < audit.Areas.Count; i++)
+        {
+            var area = audit.Areas[i];
+            var at = $"{path}.areas[{i}]";
+            if (area.Area == PracticeArea.Unspecified || !System.Enum.IsDefined(area.Area))
+            {
+                violations.Add(Violation($"{at}.area", $"must be one of the nine areas of best practice (1-9), not {(int)area.Area}."));
+            }
+            else if (!seen.TryAdd(area.Area, i))
+            {
+                violations.Add(Violation($"{at}.area", $"{area.Area} is listed more than once (first at {path}.areas[{seen[area.Area]}]); list each area at most once."));
+            }
+
+            CheckEnum(violations, $"{at}.grade", area.Grade);
+            var hasGrade = area.Grade != Grade.Unspecified;
+            if (hasGrade && area.NotApplicable)
+            {
+                violations.Add(Violation($"{at}.grade", "must be empty when the area is marked not applicable: give a grade or mark it not applicable, not both."));
+            }
+
+            if (area.SignificantConcern && (!hasGrade || area.NotApplicable))
+            {
+                violations.Add(Violation($"{at}.significant_concern", "may only be set on a graded area."));
+            }
+
+            if (hasGrade && !area.NotApplicable)
+            {
+                graded++;
+            }
+
+            CheckText(violations, $"{at}.evidence", area.Evidence);
+            CheckText(violations, $"{at}.good_practice", area.GoodPractice);
+            CheckText(violations, $"{at}.significant_concern_detail", area.SignificantConcernDetail);
+        }
+
+        if (graded == 0)
+        {
+            violations.Add(Violation($"{path}.areas", "must include at least one graded area (a grade, not marked not applicable)."));
+        }
+    }
+
+    private static void CheckId(List<FieldViolation> violations, string field, string value, bool restrictCharacters)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            violations.Add(Violation(field, "is required."));
+        }
+        else if (value.Length > MaxIdLength)
+        {
+            violations.Add(Violation(field, $"must be at most {MaxIdLength} characters, not {value.Length}."));
+        }
+        else if (restrictCharacters && value.AsSpan().ContainsAnyExcept(IdCharacters))
+        {
+            violations.Add(Violation(field, "may contain only letters, digits and . _ : - (a pseudonymous reference, never a name)."));
+        }
+    }
+
+    private static void CheckText(List<FieldViolation> violations, string field, string value)
+    {
+        if (value.Length > MaxTextLength)
+        {
+            violations.Add(Violation(field, $"must be at most {MaxTextLength:N0} characters, not {value.Length:N0}."));
+        }
+    }
+
+    private static void CheckCount(List<FieldViolation> violations, string field, int count)
+    {
+        if (count > MaxListLength)
+        {
+            violations.Add(Violation(field, $"may have at most {MaxListLength} entries, not {count}."));
+        }
+    }
+
+    private static void CheckEnum<TEnum>(List<FieldViolation> violations, string field, TEnum value)
+        where TEnum : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value))
+        {
+            violations.Add(Violation(field, $"{Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)} is not a known {typeof(TEnum).Name} value."));
+        }
+    }
+
+    private static bool IsValid(Timestamp instant) =>
+        instant.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && instant.Nanos is >= 0 and < 1_000_000_000;
+}

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using Croydon.Audit.V1;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+
+namespace CroydonAudit.FunctionalTests;
+
+/// <summary>PreviewGrade answers with the grade, a full trace in words, a summary and the rule set's version.</summary>
+public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
+{
+    [Fact]
+    public async Task PreviewGrade_CompleteAudit_TracesEveryRuleInEvaluationOrder()
+    {
+        var result = await Preview("complete-good");
+
+        var ruleIds = result.Trace.Select(t => t.RuleId).ToList();
+        Assert.Equal(35, ruleIds.Count);
+        Assert.Equal(["base.proposed", "base.median", "cap.lowest-plus-one"], ruleIds.Take(3));
+        Assert.Equal("cap.override", ruleIds[20]);
+        Assert.Equal("finding.area-not-graded", ruleIds[21]);
+        Assert.Equal("finding.proposed-far-from-areas", ruleIds[^1]);
+        Assert.Equal(["base", "limits", "findings"], result.Trace.Select(t => t.Workflow).Distinct());
+        Assert.All(result.Trace, t => Assert.False(string.IsNullOrWhiteSpace(t.GuidanceRef)));
+        Assert.All(result.Trace.Where(t => !t.Fired), t => Assert.Equal("", t.Explanation));
+    }
+
+    [Fact]
+    public async Task PreviewGrade_LowestAreaCap_ExplainsInWordsWithTheAuditsValues()
+    {
+        var result = await Preview("lowest-plus-one");
+
+        var cap = result.Trace.Single(t => t.RuleId == "cap.lowest-plus-one");
+        Assert.True(cap.Fired);
+        Assert.Equal("limited the overall grade to Requires improvement", cap.Effect);
+        Assert.Equal(
+            "The lowest area grade is Inadequate (Assessment), so the overall grade can be at most Requires improvement (guidance: Overall Grade, 3rd point).",
+            cap.Explanation);
+        Assert.Equal(Grade.RequiresImprovement, result.OverallGrade);
+        Assert.Equal(Grade.Good, result.BaseGrade);
+        Assert.Equal(Grade.Good, result.MedianGrade);
+        Assert.Equal(Grade.Inadequate, result.LowestGrade);
+        Assert.True(result.CapApplied);
+    }
+
+    [Fact]
+    public async Task PreviewGrade_Explanations_NeverShowEnumNamesOrPlaceholders()
+    {
+        foreach (var name in WorkedCase.Names)
+        {
+            var result = await Preview(name);
+            var texts = result.Trace.SelectMany(t => new[] { t.Explanation, t.Effect })
+                .Concat(result.Findings.Select(f => f.Message))
+                .Append(result.Summary);
+
+            Assert.All(texts, text => Assert.DoesNotMatch(EnumOrPlaceholder(), text));
+        }
+    }
+
+    [Fact]
+    public async Task PreviewGrade_LimitThatChangesNothing_SaysSo()
+    {
+        var result = await Preview("risk-not-acknowledged");
+
+        Assert.Equal("limited the overall grade to Inadequate", result.Trace.Single(t => t.RuleId == "limit.risk-not-acknowledged").Effect);
+        Assert.Equal("no change: the overall grade was already Inadequate", result.Trace.Single(t => t.RuleId == "limit.outstanding-evidence").Effect);
+    }
+
+    [Fact]
+    public async Task PreviewGrade_Override_RelaxesAndSaysWhy()
+    {
+        var result = await Preview("override-relaxes-soft-limit");
+
+        var limit = result.Trace.Single(t => t.RuleId == "limit.care-act-partial");
+        Assert.Equal("no change: the overall grade was already Good (relaxed from Requires improvement by the override)", limit.Effect);
+        Assert.Contains("relaxed each soft limit by 1 grade", result.Trace.Single(t => t.RuleId == "cap.override").Effect);
+        Assert.Contains("moderation", result.Summary);
+        Assert.Equal(Severity.Info, result.Findings.Single().Severity);
+    }
+
+    [Fact]
+    public async Task PreviewGrade_PerAreaFindings_NameTheirArea()
+    {
+        var result = await Preview("areas-listed-without-grade");
+
+        Assert.Equal([PracticeArea.AdultVoice, PracticeArea.Impact], result.Findings.Select(f => f.Area));
+        Assert.StartsWith("Adult's voice is not graded", result.Findings[0].Message);
+        Assert.Equal(AuditStatus.Incomplete, result.Status);
+        Assert.Contains("incomplete: 2 errors", result.Summary);
+    }
+
+    [Fact]
+    public async Task PreviewGrade_ResultDescribesThePreview()
+    {
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        var result = await Preview("complete-good");
+
+        Assert.Equal("worked-complete-good", result.AuditId);
+        Assert.Equal(0, result.Revision);
+        Assert.Matches("^[0-9a-f]{16}$", result.RuleSetVersion);
+        Assert.InRange(result.GradedAt.ToDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(Enum.GetValues<PracticeArea>()[1..], result.AreaGrades.Select(a => a.Area));
+        Assert.StartsWith("Overall grade: Good. The auditor proposed Good;", result.Summary);
+    }
+
+    [Fact]
+    public async Task Health_Check_IsServing()
+    {
+        var response = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_ListServices_IncludesTheGradingService()
+    {
+        using var call = new ServerReflection.ServerReflectionClient(host.Channel).ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name);
+
+        Assert.Contains("croydon.audit.v1.GradingService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    private async Task<GradingResult> Preview(string workedCase) =>
+        (await host.Client.PreviewGradeAsync(new() { Audit = WorkedCase.Load(workedCase).Audit })).Result;
+
+    [GeneratedRegex(@"[{}]|\b[A-Z]+_[A-Z_]+\b|RequiresImprovement|PracticeArea|NotReferenced")]
+    private static partial Regex EnumOrPlaceholder();
+}
