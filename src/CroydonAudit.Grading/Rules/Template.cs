@@ -36,12 +36,6 @@ public sealed class Template
     /// <summary>The template as written.</summary>
     public string Text { get; }
 
-    /// <summary>Every name a template may use, for error messages and the rules README.</summary>
-    public static IEnumerable<string> KnownNames =>
-        RuleValues.Keys
-            .Concat(typeof(AuditFacts).GetProperties().Select(p => "audit." + p.Name))
-            .Concat(typeof(GradingProgress).GetProperties().Select(p => "grading." + p.Name));
-
     /// <summary>Parses a template; returns the placeholders it could not resolve.</summary>
     public static Template Parse(string text, out IReadOnlyList<string> unknown)
     {
