@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Starts the service on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it). Ctrl-C stops it.
+# Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh)
+# and leaves that running for next time; with it, it uses that database only.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
 
+if [ -z "${ConnectionStrings__Audit:-}" ]; then
+  scripts/postgres.sh start
+  export ConnectionStrings__Audit="$(scripts/postgres.sh url)"
+fi
 export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
-exec dotnet run --project src/CroydonAudit.Api --configuration Release --no-launch-profile
+
+dotnet build src/CroydonAudit.Api --configuration Release -nologo -v quiet
+exec dotnet src/CroydonAudit.Api/bin/Release/net10.0/CroydonAudit.Api.dll --contentRoot src/CroydonAudit.Api

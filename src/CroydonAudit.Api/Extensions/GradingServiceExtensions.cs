@@ -2,12 +2,13 @@ using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Services;
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Store;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Extensions;
 
-/// <summary>Wires the gRPC host: options, the rule set, the grader, gRPC with health and reflection.</summary>
+/// <summary>Wires the gRPC host: options, the rule set, the grader, the store, gRPC with health and reflection.</summary>
 public static class GradingServiceExtensions
 {
     /// <summary>Where the service listens unless ASPNETCORE_URLS or --urls says otherwise.</summary>
@@ -33,6 +34,7 @@ public static class GradingServiceExtensions
             return RuleSetLoader.Load(Path.GetFullPath(options.RulesPath, root));
         });
         builder.Services.AddSingleton<AuditGrader>();
+        builder.Services.AddAuditStore();
 
         builder.Services.AddGrpc(options =>
         {
@@ -42,7 +44,8 @@ public static class GradingServiceExtensions
         builder.Services.AddGrpcReflection();
         // Check runs the health checks when asked, so a probe sees the state now; Watch is pushed every few seconds.
         builder.Services.AddGrpcHealthChecks(options => options.UseHealthChecksCache = false)
-            .AddCheck<RuleSetHealthCheck>("rules");
+            .AddCheck<RuleSetHealthCheck>("rules")
+            .AddCheck<AuditStoreHealthCheck>("store");
         builder.Services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.Zero;
@@ -54,6 +57,8 @@ public static class GradingServiceExtensions
     /// <summary>Maps the grading service, health and reflection, and loads the rule set before serving.</summary>
     public static WebApplication MapGradingService(this WebApplication app)
     {
+        // Resolve the configuration-dependent singletons now: a bad rule file or a missing connection string stops start-up, with its message.
+        app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         try
         {
             var rules = app.Services.GetRequiredService<RuleSet>();

@@ -1,4 +1,5 @@
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Store;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -6,7 +7,8 @@ namespace CroydonAudit.Api.Infrastructure;
 
 /// <summary>
 /// Maps domain and store failures onto gRPC status codes in one place. A rule that cannot be
-/// evaluated is the rule set's fault, never the caller's: INTERNAL, naming the rule.
+/// evaluated is the rule set's fault, never the caller's: INTERNAL, naming the rule. A store that
+/// stays unreachable after retries is UNAVAILABLE: nothing was written, and the call is safe to retry.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -22,6 +24,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             logger.LogError(e, "Rule {RuleId} in workflow {Workflow} failed during {Method}", e.RuleId, e.Workflow, context.Method);
             throw new RpcException(new Status(StatusCode.Internal, $"The audit could not be graded: {e.Message}"));
+        }
+        catch (AuditStoreUnavailableException e)
+        {
+            logger.LogWarning(e.InnerException, "The audit store was unavailable during {Method}", context.Method);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The audit store is unavailable; nothing was stored. Retry later: GradeAudit is idempotent."));
         }
     }
 }

@@ -69,7 +69,8 @@ public static class SubmissionMapping
         },
         ProposedOverallGrade = (V1.Grade)audit.ProposedOverallGrade,
         OverrideRationale = audit.OverrideRationale,
-        KeyEvidence = new V1.KeyEvidence
+        // Nothing recorded maps back to no message, as it was most likely sent.
+        KeyEvidence = audit.KeyEvidence == Domain.KeyEvidence.None ? null : new V1.KeyEvidence
         {
             Advocacy = (V1.Advocacy)audit.KeyEvidence.Advocacy,
             MentalCapacity = (V1.MentalCapacity)audit.KeyEvidence.MentalCapacity,
@@ -79,7 +80,7 @@ public static class SubmissionMapping
             Outcomes = (V1.Outcomes)audit.KeyEvidence.Outcomes,
             PolicyApplication = (V1.PolicyApplication)audit.KeyEvidence.PolicyApplication,
         },
-        Safeguarding = new V1.Safeguarding
+        Safeguarding = audit.Safeguarding == Domain.Safeguarding.None ? null : new V1.Safeguarding
         {
             ImmediateRiskIdentified = audit.Safeguarding.ImmediateRiskIdentified,
             ActionTaken = audit.Safeguarding.ActionTaken,

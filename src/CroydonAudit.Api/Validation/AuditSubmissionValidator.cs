@@ -1,8 +1,6 @@
 using System.Buffers;
 using Croydon.Audit.V1;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
-using Grpc.Core;
+using static CroydonAudit.Api.Validation.FieldViolations;
 using FieldViolation = Google.Rpc.BadRequest.Types.FieldViolation;
 
 namespace CroydonAudit.Api.Validation;
@@ -39,10 +37,7 @@ public static class AuditSubmissionValidator
         CheckId(violations, $"{path}.case_reference", audit.CaseReference, restrictCharacters: true);
         CheckId(violations, $"{path}.auditor_id", audit.AuditorId, restrictCharacters: false);
         CheckText(violations, $"{path}.team", audit.Team);
-        if (audit.AuditedAt is { } auditedAt && !IsValid(auditedAt))
-        {
-            violations.Add(Violation($"{path}.audited_at", "is not a valid instant between the years 1 and 9999."));
-        }
+        CheckInstant(violations, $"{path}.audited_at", audit.AuditedAt);
 
         CheckAreas(violations, path, audit);
         CheckEnum(violations, $"{path}.proposed_overall_grade", audit.ProposedOverallGrade);
@@ -83,26 +78,6 @@ public static class AuditSubmissionValidator
 
         return violations;
     }
-
-    /// <summary>Throws INVALID_ARGUMENT with a <c>google.rpc.BadRequest</c> listing every violation, if there are any.</summary>
-    public static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count == 0)
-        {
-            return;
-        }
-
-        var summary = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
-        throw new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = $"The request has {violations.Count} invalid field{(violations.Count == 1 ? "" : "s")}: {summary}",
-            Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
-        }.ToRpcException();
-    }
-
-    /// <summary>A single violation, for checks outside the audit (ids, paging).</summary>
-    public static FieldViolation Violation(string field, string description) => new() { Field = field, Description = description };
 
     private static void CheckAreas(List<FieldViolation> violations, string path, AuditSubmission audit)
     {
@@ -181,15 +156,4 @@ public static class AuditSubmissionValidator
         }
     }
 
-    private static void CheckEnum<TEnum>(List<FieldViolation> violations, string field, TEnum value)
-        where TEnum : struct, System.Enum
-    {
-        if (!System.Enum.IsDefined(value))
-        {
-            violations.Add(Violation(field, $"{Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)} is not a known {typeof(TEnum).Name} value."));
-        }
-    }
-
-    private static bool IsValid(Timestamp instant) =>
-        instant.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && instant.Nanos is >= 0 and < 1_000_000_000;
 }

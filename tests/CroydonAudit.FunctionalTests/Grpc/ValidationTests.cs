@@ -1,8 +1,9 @@
 using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
 using Google.Rpc;
 using Grpc.Core;
 
-namespace CroydonAudit.FunctionalTests;
+namespace CroydonAudit.FunctionalTests.Grpc;
 
 /// <summary>Bad input never reaches the rules: INVALID_ARGUMENT with a BadRequest naming every violated field.</summary>
 public sealed class ValidationTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>

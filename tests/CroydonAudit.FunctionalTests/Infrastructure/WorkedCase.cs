@@ -2,7 +2,7 @@ using System.Text.Json;
 using Croydon.Audit.V1;
 using Google.Protobuf;
 
-namespace CroydonAudit.FunctionalTests;
+namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// One file of rules/tests: an audit in the contract's JSON form and what grading must decide.

@@ -1,9 +1,10 @@
 using System.Text.RegularExpressions;
 using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 
-namespace CroydonAudit.FunctionalTests;
+namespace CroydonAudit.FunctionalTests.Grpc;
 
 /// <summary>PreviewGrade answers with the grade, a full trace in words, a summary and the rule set's version.</summary>
 public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>

@@ -1,4 +1,6 @@
-namespace CroydonAudit.FunctionalTests;
+using CroydonAudit.FunctionalTests.Infrastructure;
+
+namespace CroydonAudit.FunctionalTests.Grpc;
 
 /// <summary>Every worked case in rules/tests, graded through PreviewGrade over real gRPC.</summary>
 public sealed class WorkedCaseTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>

@@ -1,4 +1,4 @@
-namespace CroydonAudit.FunctionalTests;
+namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>The repository's real folders: the rules the service ships and their worked cases.</summary>
 public static class RepositoryPaths

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for this checkout, under .data/postgres (git-ignored).
+#
+#   scripts/postgres.sh start   install PostgreSQL if missing, create the cluster once, start it, create the database
+#   scripts/postgres.sh stop    stop it
+#   scripts/postgres.sh url     print the connection string
+#
+# The cluster listens on 127.0.0.1 only, port $CROYDON_PG_PORT (default 55432), and trusts local
+# connections: it is a developer's and CI's database, holds no secrets, and no password is stored.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="$root/.data/postgres"
+port="${CROYDON_PG_PORT:-55432}"
+database="croydon_audit"
+url="Host=127.0.0.1;Port=$port;Username=postgres;Database=$database"
+
+say() { echo "postgres: $*" >&2; }
+
+bin_dir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+install_postgres() {
+  say "PostgreSQL is not installed; installing it from the distribution's packages"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "need root (or sudo) to install PostgreSQL: apt-get install postgresql"; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+}
+
+# initdb and postgres refuse to run as root: as root, the cluster belongs to the 'postgres' user.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start() {
+  local bin
+  bin="$(bin_dir)" || { install_postgres; bin="$(bin_dir)"; }
+  mkdir -p "$root/.data"
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$root/.data"; then
+    # The checkout is not reachable by the postgres user (e.g. under /root): keep the cluster where
+    # it is, and point .data/postgres at it.
+    local outside="/var/lib/croydon-audit/$(echo "$root" | md5sum | cut -c1-12)"
+    mkdir -p "$outside" && chown postgres: "$outside"
+    [ -L "$data" ] || ln -s "$outside" "$data"
+  fi
+  if [ ! -s "$data/PG_VERSION" ]; then
+    say "creating a cluster in $data"
+    mkdir -p "$data"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$(readlink -f "$data")"
+    chmod 700 "$(readlink -f "$data")"
+    as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    say "starting on 127.0.0.1:$port"
+    as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$(readlink -f "$data")' -c max_connections=200" start >/dev/null
+  fi
+  if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+    "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $database" >/dev/null
+    say "created database $database"
+  fi
+}
+
+stop() {
+  local bin
+  bin="$(bin_dir)" || exit 0
+  [ -s "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  url) echo "$url" ;;
+  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+esac

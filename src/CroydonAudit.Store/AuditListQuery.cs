@@ -1,0 +1,20 @@
+using CroydonAudit.Grading.Domain;
+
+namespace CroydonAudit.Store;
+
+/// <summary>Which audits to list, and which page.</summary>
+/// <param name="Team">Only this team's audits, if given.</param>
+/// <param name="AuditorId">Only this auditor's audits, if given.</param>
+/// <param name="OverallGrade">Only audits graded this, unless Unspecified.</param>
+/// <param name="GradedFrom">Graded at or after this instant, if given.</param>
+/// <param name="GradedTo">Graded before this instant, if given.</param>
+/// <param name="PageSize">How many audits per page.</param>
+/// <param name="After">Where the previous page ended, if this is not the first page.</param>
+public sealed record AuditListQuery(
+    string? Team,
+    string? AuditorId,
+    Grade OverallGrade,
+    DateTimeOffset? GradedFrom,
+    DateTimeOffset? GradedTo,
+    int PageSize,
+    AuditPageToken? After);

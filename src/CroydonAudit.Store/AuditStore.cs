@@ -1,0 +1,294 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Resilience;
+using CroydonAudit.Store.Schema;
+using CroydonAudit.Store.Serialization;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Polly;
+
+namespace CroydonAudit.Store;
+
+/// <summary>
+/// Graded audits in PostgreSQL. A revision — submission, result and every trace entry — is written in
+/// one transaction; content already stored returns its stored revision; concurrent writers of one
+/// audit are serialised by a transaction-scoped advisory lock on its id. Every call runs inside the
+/// store's resilience pipeline and ends in <see cref="AuditStoreUnavailableException"/> when the
+/// database stays unreachable.
+/// </summary>
+public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
+{
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly StoreSchema _schema = schema;
+
+    private const string LockAudits = """
+        SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(@ids) AS id
+        """;
+
+    private const string SelectLatest = """
+        SELECT audit_id AS AuditId, revision AS Revision
+        FROM audit_revision WHERE audit_id = ANY(@ids) AND is_latest
+        """;
+
+    private const string SelectSameContent = """
+        SELECT r.audit_id AS AuditId, r.revision AS Revision, r.content_hash AS ContentHash
+        FROM audit_revision AS r
+        JOIN unnest(@ids::text[], @hashes::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash)
+        """;
+
+    private const string SupersedeLatest = """
+        UPDATE audit_revision SET is_latest = false WHERE audit_id = ANY(@ids) AND is_latest
+        """;
+
+    private const string CopyRevisions = """
+        COPY audit_revision (audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
+            overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string CopyTrace = """
+        COPY rule_trace (audit_id, revision, position, workflow, rule_id, fired, effect, explanation, guidance_ref, error)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string SelectRevision = """
+        SELECT revision AS Revision, submission::text AS Submission, result::text AS Result, received_at AS ReceivedAt
+        FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest))
+        """;
+
+    private const string SelectTrace = """
+        SELECT workflow AS Workflow, rule_id AS RuleId, fired AS Fired, effect AS Effect,
+               explanation AS Explanation, guidance_ref AS GuidanceRef, error AS Error
+        FROM rule_trace WHERE audit_id = @auditId AND revision = @revision ORDER BY position
+        """;
+
+    private const string SelectPage = """
+        SELECT audit_id AS AuditId, revision AS Revision, case_reference AS CaseReference, auditor_id AS AuditorId,
+               team AS Team, overall_grade AS OverallGrade, status AS Status, moderation_required AS ModerationRequired,
+               rule_set_version AS RuleSetVersion, graded_at AS GradedAt
+        FROM audit_revision
+        WHERE is_latest
+          AND (@team::text IS NULL OR team = @team)
+          AND (@auditorId::text IS NULL OR auditor_id = @auditorId)
+          AND (@grade::smallint IS NULL OR overall_grade = @grade)
+          AND (@from::timestamptz IS NULL OR graded_at >= @from)
+          AND (@to::timestamptz IS NULL OR graded_at < @to)
+          AND (@afterAt::timestamptz IS NULL OR (graded_at, audit_id) < (@afterAt, @afterId))
+        ORDER BY graded_at DESC, audit_id DESC
+        LIMIT @limit
+        """;
+
+    /// <summary>The content hash that decides whether a submission is a retry: SHA-256 of the submission as sent.</summary>
+    public static byte[] ContentHash(AuditSubmission submission) =>
+        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission));
+
+    /// <summary>
+    /// Stores a graded audit as its next revision, or — when a revision of this audit with exactly this
+    /// content is already stored (a retry) — returns that revision unchanged: same revision, same
+    /// graded_at, nothing new written.
+    /// </summary>
+    public async Task<SavedRevision> SaveAsync(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var saved = await SaveBatchAsync([new PendingRevision(submission, result, receivedAt)], cancellationToken);
+        return saved[0];
+    }
+
+    /// <summary>Stores several graded audits in one transaction, in order; see <see cref="SaveAsync"/>.</summary>
+    public Task<IReadOnlyList<SavedRevision>> SaveBatchAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken) =>
+        Run(batch, static (store, batch, ct) => store.WriteAsync(batch, ct), cancellationToken);
+
+    /// <summary>One revision (0: the latest) of an audit, trace and all; null when there is no such audit or revision.</summary>
+    public Task<StoredAudit?> GetAsync(string auditId, int revision, CancellationToken cancellationToken) =>
+        Run((auditId, revision), static async (store, key, ct) =>
+        {
+            await using var connection = await store._dataSource.OpenConnectionAsync(ct);
+            return await ReadAsync(connection, null, key.auditId, key.revision, ct);
+        }, cancellationToken);
+
+    /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
+    public Task<AuditPage> ListAsync(AuditListQuery query, CancellationToken cancellationToken) =>
+        Run(query, static async (store, query, ct) =>
+        {
+            await using var connection = await store._dataSource.OpenConnectionAsync(ct);
+            var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(SelectPage, new
+            {
+                team = string.IsNullOrEmpty(query.Team) ? null : query.Team,
+                auditorId = string.IsNullOrEmpty(query.AuditorId) ? null : query.AuditorId,
+                grade = query.OverallGrade == Grade.Unspecified ? (short?)null : (short)query.OverallGrade,
+                from = query.GradedFrom,
+                to = query.GradedTo,
+                afterAt = query.After?.GradedAt,
+                afterId = query.After?.AuditId,
+                limit = query.PageSize + 1,
+            }, cancellationToken: ct))).AsList();
+            var page = rows.Take(query.PageSize).Select(static r => r.ToSummary()).ToList();
+            var next = rows.Count > query.PageSize ? new AuditPageToken(page[^1].GradedAt, page[^1].AuditId) : null;
+            return new AuditPage(page, next);
+        }, cancellationToken);
+
+    private async Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static async (call, ct) =>
+                {
+                    await call.Store._schema.EnsureAsync(ct);
+                    return await call.Work(call.Store, call.State, ct);
+                },
+                (Store: this, State: state, Work: work),
+                cancellationToken);
+        }
+        catch (Exception e) when (StoreResilience.MeansUnavailable(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AuditStoreUnavailableException(e);
+        }
+    }
+
+    private async Task<IReadOnlyList<SavedRevision>> WriteAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = batch.Select(p => p.Submission.AuditId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+        // Sorted ids: writers of overlapping batches take their locks in the same order.
+        await connection.ExecuteAsync(new CommandDefinition(LockAudits, new { ids }, transaction, cancellationToken: cancellationToken));
+        var latest = (await connection.QueryAsync<LatestRow>(new CommandDefinition(SelectLatest, new { ids }, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
+        var hashes = batch.Select(p => ContentHash(p.Submission)).ToArray();
+        var stored = (await connection.QueryAsync<ContentRow>(new CommandDefinition(
+                SelectSameContent, new { ids = batch.Select(p => p.Submission.AuditId).ToArray(), hashes }, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(r => (r.AuditId, Convert.ToHexString(r.ContentHash)), r => r.Revision);
+
+        // Idempotent on audit id + content: content already stored under any revision is a retry of that revision.
+        var results = new SavedRevision?[batch.Count];
+        var inserts = new List<NewRevision>();
+        var sameContent = new Dictionary<(string AuditId, string Hash), SavedRevision>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i];
+            var key = (pending.Submission.AuditId, Convert.ToHexString(hashes[i]));
+            if (sameContent.TryGetValue(key, out var saved))
+            {
+                results[i] = saved with { Created = false };
+                continue;
+            }
+
+            if (stored.TryGetValue(key, out var storedRevision))
+            {
+                results[i] = new SavedRevision((await ReadAsync(connection, transaction, key.AuditId, storedRevision, cancellationToken))!.Result, Created: false);
+            }
+            else
+            {
+                var revision = latest.GetValueOrDefault(key.AuditId) + 1;
+                latest[key.AuditId] = revision;
+                var insert = new NewRevision(pending, hashes[i], pending.Result with { Revision = revision });
+                inserts.Add(insert);
+                results[i] = new SavedRevision(insert.Result, Created: true);
+            }
+
+            sameContent[key] = results[i]!;
+        }
+
+        if (inserts.Count > 0)
+        {
+            var superseded = inserts.Select(r => r.Pending.Submission.AuditId).Distinct(StringComparer.Ordinal).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(SupersedeLatest, new { ids = superseded }, transaction, cancellationToken: cancellationToken));
+            await CopyRevisionsAsync(connection, inserts, cancellationToken);
+            await CopyTraceAsync(connection, inserts, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return results!;
+    }
+
+    private static async Task CopyRevisionsAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
+    {
+        // The last new revision of each audit in the batch is its latest.
+        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToHashSet();
+        await using var writer = await connection.BeginBinaryImportAsync(CopyRevisions, cancellationToken);
+        foreach (var insert in inserts)
+        {
+            var (submission, result) = (insert.Pending.Submission, insert.Result);
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(submission.AuditId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(result.Revision, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(latest.Contains(insert), NpgsqlDbType.Boolean, cancellationToken);
+            await writer.WriteAsync(insert.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
+            await writer.WriteAsync(submission.CaseReference, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(submission.AuditorId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(submission.Team, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync((short)result.OverallGrade, NpgsqlDbType.Smallint, cancellationToken);
+            await writer.WriteAsync((short)result.Status, NpgsqlDbType.Smallint, cancellationToken);
+            await writer.WriteAsync(result.ModerationRequired, NpgsqlDbType.Boolean, cancellationToken);
+            await writer.WriteAsync(result.RuleSetVersion, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(insert.Pending.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(result.GradedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(JsonSerializer.Serialize(submission, StoreJson.Default.AuditSubmission), NpgsqlDbType.Jsonb, cancellationToken);
+            await writer.WriteAsync(JsonSerializer.Serialize(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Jsonb, cancellationToken);
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(CopyTrace, cancellationToken);
+        foreach (var insert in inserts)
+        {
+            var trace = insert.Result.Trace;
+            for (short position = 0; position < trace.Count; position++)
+            {
+                var entry = trace[position];
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(insert.Result.AuditId, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(insert.Result.Revision, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(position, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync(entry.Workflow, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(entry.RuleId, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(entry.Fired, NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(entry.Effect, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(entry.Explanation, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(entry.GuidanceRef, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(entry.Error, NpgsqlDbType.Text, cancellationToken);
+            }
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string auditId, int revision, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<RevisionRow>(
+            new CommandDefinition(SelectRevision, new { auditId, revision }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var trace = await connection.QueryAsync<RuleTraceEntry>(
+            new CommandDefinition(SelectTrace, new { auditId, revision = row.Revision }, transaction, cancellationToken: cancellationToken));
+        var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Trace = trace.AsList() };
+        var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
+        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
+    }
+
+    private sealed record NewRevision(PendingRevision Pending, byte[] ContentHash, GradingResult Result);
+
+    private sealed record LatestRow(string AuditId, int Revision);
+
+    private sealed record ContentRow(string AuditId, int Revision, byte[] ContentHash);
+
+    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt);
+
+    private sealed record SummaryRow(
+        string AuditId, int Revision, string CaseReference, string AuditorId, string Team,
+        short OverallGrade, short Status, bool ModerationRequired, string RuleSetVersion, DateTime GradedAt)
+    {
+        public AuditSummary ToSummary() => new(
+            AuditId, Revision, CaseReference, AuditorId, Team, (Grade)OverallGrade, (AuditStatus)Status,
+            ModerationRequired, RuleSetVersion, new DateTimeOffset(GradedAt, TimeSpan.Zero));
+    }
+}

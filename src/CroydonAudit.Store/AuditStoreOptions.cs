@@ -1,0 +1,26 @@
+namespace CroydonAudit.Store;
+
+/// <summary>Configuration section "Store": how hard to try before a call ends UNAVAILABLE.</summary>
+public sealed class AuditStoreOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Store";
+
+    /// <summary>The connection string's name: <c>ConnectionStrings:Audit</c> (env <c>ConnectionStrings__Audit</c>).</summary>
+    public const string ConnectionStringName = "Audit";
+
+    /// <summary>Retries of a transient database failure, after the first attempt.</summary>
+    public int RetryAttempts { get; set; } = 3;
+
+    /// <summary>The first retry's delay; later ones back off exponentially, with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long one attempt may take.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a call may take, retries included.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long calls fail fast once the breaker opens.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,45 @@
+-- One row per stored revision of an audit. The submission is kept as sent (pseudonymous ids only),
+-- the result without its trace; the trace is one row per rule, in evaluation order.
+CREATE TABLE audit_revision (
+    audit_id            text        NOT NULL,
+    revision            integer     NOT NULL CHECK (revision >= 1),
+    is_latest           boolean     NOT NULL,
+    content_hash        bytea       NOT NULL,
+    case_reference      text        NOT NULL,
+    auditor_id          text        NOT NULL,
+    team                text        NOT NULL,
+    overall_grade       smallint    NOT NULL,
+    status              smallint    NOT NULL,
+    moderation_required boolean     NOT NULL,
+    rule_set_version    text        NOT NULL,
+    received_at         timestamptz NOT NULL,
+    graded_at           timestamptz NOT NULL,
+    submission          jsonb       NOT NULL,
+    result              jsonb       NOT NULL,
+    PRIMARY KEY (audit_id, revision),
+    -- GradeAudit is idempotent on audit id + content: the same content is never stored twice.
+    UNIQUE (audit_id, content_hash)
+);
+
+-- At most one latest revision per audit.
+CREATE UNIQUE INDEX audit_revision_one_latest ON audit_revision (audit_id) WHERE is_latest;
+
+-- ListAudits: latest revisions, newest first, keyset on (graded_at, audit_id), optionally by team or auditor.
+CREATE INDEX audit_revision_latest_by_time ON audit_revision (graded_at DESC, audit_id DESC) WHERE is_latest;
+CREATE INDEX audit_revision_latest_by_team ON audit_revision (team, graded_at DESC, audit_id DESC) WHERE is_latest;
+CREATE INDEX audit_revision_latest_by_auditor ON audit_revision (auditor_id, graded_at DESC, audit_id DESC) WHERE is_latest;
+
+CREATE TABLE rule_trace (
+    audit_id     text     NOT NULL,
+    revision     integer  NOT NULL,
+    position     smallint NOT NULL,
+    workflow     text     NOT NULL,
+    rule_id      text     NOT NULL,
+    fired        boolean  NOT NULL,
+    effect       text     NOT NULL,
+    explanation  text     NOT NULL,
+    guidance_ref text     NOT NULL,
+    error        text     NOT NULL,
+    PRIMARY KEY (audit_id, revision, position),
+    FOREIGN KEY (audit_id, revision) REFERENCES audit_revision (audit_id, revision)
+);

@@ -1,0 +1,71 @@
+using CroydonAudit.Store.Resilience;
+using CroydonAudit.Store.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.Registry;
+using Polly.Telemetry;
+
+namespace CroydonAudit.Store;
+
+/// <summary>Wires the audit store: one NpgsqlDataSource, the schema, the resilience pipeline, the store.</summary>
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>Adds the store, reading <c>ConnectionStrings:Audit</c> and the <c>Store</c> section.</summary>
+    public static IServiceCollection AddAuditStore(this IServiceCollection services)
+    {
+        services.AddOptions<AuditStoreOptions>()
+            .BindConfiguration(AuditStoreOptions.Section)
+            .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(AuditStoreOptions.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{AuditStoreOptions.ConnectionStringName} is not set. Set the environment variable ConnectionStrings__{AuditStoreOptions.ConnectionStringName}, or start the service with ./run.sh, which sets up a local database.");
+            }
+
+            return new NpgsqlDataSourceBuilder(connectionString)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .Build();
+        });
+        services.AddSingleton<StoreSchema>();
+        // Polly's telemetry would log each call's result — a stored audit, free text and all. It never does.
+        services.Configure<TelemetryOptions>(options => options.ResultFormatter = static (_, _) => "(not logged)");
+        services.AddResiliencePipeline(StoreResilience.PipelineName, (builder, context) =>
+            StoreResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
+        services.AddSingleton(sp => new AuditStore(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StoreSchema>(),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+        services.AddHostedService<StoreSchemaStartup>();
+        return services;
+    }
+
+    /// <summary>Migrates at start-up without holding the service back: PreviewGrade needs no database.</summary>
+    private sealed class StoreSchemaStartup(StoreSchema schema, ILogger<StoreSchema> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            for (var delay = TimeSpan.FromSeconds(1); !stoppingToken.IsCancellationRequested; delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30)))
+            {
+                try
+                {
+                    await schema.EnsureAsync(stoppingToken);
+                    return;
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or EvolveDb.EvolveException)
+                {
+                    logger.LogWarning(e, "The audit store's schema could not be brought up to date yet; retrying in {Delay}", delay);
+                    await Task.Delay(delay, stoppingToken);
+                }
+            }
+        }
+    }
+}

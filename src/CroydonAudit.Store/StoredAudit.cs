@@ -1,0 +1,9 @@
+using CroydonAudit.Grading.Domain;
+
+namespace CroydonAudit.Store;
+
+/// <summary>One stored revision of an audit, exactly as it was graded.</summary>
+/// <param name="Submission">The submission as it was sent.</param>
+/// <param name="Result">The grading result, trace and all.</param>
+/// <param name="ReceivedAt">When this revision was received.</param>
+public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt);

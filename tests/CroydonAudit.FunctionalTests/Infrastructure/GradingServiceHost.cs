@@ -1,0 +1,81 @@
+using Croydon.Audit.V1;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CroydonAudit.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The real service on Kestrel at a free loopback port, with the repository's rules and a fresh
+/// PostgreSQL database, and an HTTP/2 gRPC channel to it: tests go through the same wire a case
+/// recording system uses.
+/// </summary>
+public class GradingServiceHost : WebApplicationFactory<Program>
+{
+    private readonly Lazy<GrpcChannel> _channel;
+    private readonly bool _ownsDatabase;
+
+    public GradingServiceHost()
+        : this(new TestDatabase(), ownsDatabase: true)
+    {
+    }
+
+    internal GradingServiceHost(TestDatabase database, bool ownsDatabase = false)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+        UseKestrel(0);
+        _channel = new Lazy<GrpcChannel>(() =>
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return GrpcChannel.ForAddress(address);
+        });
+    }
+
+    public TestDatabase Database { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public GradingService.GradingServiceClient Client => new(Channel);
+
+    public Health.HealthClient Health => new(Channel);
+
+    public GrpcChannel Channel => _channel.Value;
+
+    /// <summary>The store's connection string; a test may route it through a proxy.</summary>
+    protected virtual string StoreConnectionString => Database.ConnectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Grading:RulesPath", RepositoryPaths.Rules);
+        builder.UseSetting("ConnectionStrings:Audit", StoreConnectionString);
+        // Give up sooner than in production, so outage tests take seconds.
+        builder.UseSetting("Store:RetryAttempts", "2");
+        builder.UseSetting("Store:RetryDelay", "00:00:00.100");
+        builder.UseSetting("Store:AttemptTimeout", "00:00:02");
+        builder.UseSetting("Store:TotalTimeout", "00:00:06");
+        builder.UseSetting("Store:BreakDuration", "00:00:01");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _channel.IsValueCreated)
+        {
+            _channel.Value.Dispose();
+        }
+
+        base.Dispose(disposing);
+        if (disposing && _ownsDatabase)
+        {
+            Database.Dispose();
+        }
+    }
+}

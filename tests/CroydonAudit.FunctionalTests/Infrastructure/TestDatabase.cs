@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace CroydonAudit.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A fresh, empty PostgreSQL database for one test class, made on the server that
+/// ConnectionStrings__Audit names (./test.sh sets it up), and dropped afterwards.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    public TestDatabase()
+    {
+        var server = Environment.GetEnvironmentVariable("ConnectionStrings__Audit")
+            ?? throw new InvalidOperationException("ConnectionStrings__Audit is not set: run the tests with ./test.sh, which sets up PostgreSQL.");
+        Admin = new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString;
+        Name = $"croydon_test_{Guid.NewGuid():N}";
+        Execute($"CREATE DATABASE {Name}");
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = Name }.ConnectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    private string Admin { get; }
+
+    public long Count(string sql)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(Admin);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
