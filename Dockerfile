@@ -6,6 +6,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/CroydonAudit.Grading/CroydonAudit.Grading.csproj src/CroydonAudit.Grading/
 COPY src/CroydonAudit.Contracts/CroydonAudit.Contracts.csproj src/CroydonAudit.Contracts/
+COPY src/CroydonAudit.Store/CroydonAudit.Store.csproj src/CroydonAudit.Store/
 COPY src/CroydonAudit.Api/CroydonAudit.Api.csproj src/CroydonAudit.Api/
 RUN dotnet restore src/CroydonAudit.Api/CroydonAudit.Api.csproj
 COPY protos/ protos/

@@ -14,6 +14,7 @@ public sealed class TcpProxy : IDisposable
     private readonly List<(TcpClient Client, TcpClient Server)> _open = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _down;
+    private volatile byte[]? _severMarker;
 
     public TcpProxy(string host, int port)
     {
@@ -42,6 +43,9 @@ public sealed class TcpProxy : IDisposable
     }
 
     public void Restore() => _down = false;
+
+    /// <summary>Takes the store down the moment a client sends <paramref name="marker"/>, e.g. in the middle of a transaction.</summary>
+    public void TakeDownWhenClientSends(string marker) => _severMarker = System.Text.Encoding.ASCII.GetBytes(marker);
 
     public void Dispose()
     {
@@ -75,6 +79,22 @@ public sealed class TcpProxy : IDisposable
         }
     }
 
+    private async Task ForwardWatchingAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            if (_severMarker is { } marker && buffer.AsSpan(0, read).IndexOf(marker) >= 0)
+            {
+                _severMarker = null;
+                TakeDown();
+                return;
+            }
+        }
+    }
+
     private async Task PipeAsync(TcpClient client)
     {
         var server = new TcpClient();
@@ -87,7 +107,7 @@ public sealed class TcpProxy : IDisposable
             }
 
             await Task.WhenAny(
-                client.GetStream().CopyToAsync(server.GetStream(), _stop.Token),
+                ForwardWatchingAsync(client.GetStream(), server.GetStream()),
                 server.GetStream().CopyToAsync(client.GetStream(), _stop.Token));
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

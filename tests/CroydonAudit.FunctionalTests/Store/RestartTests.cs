@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using CroydonAudit.FunctionalTests.Infrastructure;
+
+namespace CroydonAudit.FunctionalTests.Store;
+
+[CollectionDefinition(nameof(RestartsPostgreSql), DisableParallelization = true)]
+public sealed class RestartsPostgreSql;
+
+/// <summary>A graded audit survives a restart of the service and of PostgreSQL, and reads back exactly as first returned.</summary>
+[Collection(nameof(RestartsPostgreSql))]
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task GetAudit_AfterServiceAndDatabaseRestart_ReturnsTheResultAndTraceAsFirstReturned()
+    {
+        using var database = new TestDatabase();
+        var audit = WorkedCase.Load("override-relaxes-soft-limit").Audit;
+        Croydon.Audit.V1.GradingResult graded;
+        Croydon.Audit.V1.AuditRecord read;
+        using (var first = new GradingServiceHost(database))
+        {
+            graded = (await first.Client.GradeAuditAsync(new() { Audit = audit })).Result;
+            read = (await first.Client.GetAuditAsync(new() { AuditId = audit.AuditId })).Audit;
+        }
+
+        await RestartPostgreSql();
+        using var second = new GradingServiceHost(database);
+        var reread = (await second.Client.GetAuditAsync(new() { AuditId = audit.AuditId, Revision = 1 })).Audit;
+
+        Assert.Equal(graded, reread.Result);
+        Assert.Equal(read, reread);
+        Assert.True(reread.Result.ModerationRequired);
+    }
+
+    /// <summary>./test.sh's private cluster is restarted; a database the tests do not own is left alone.</summary>
+    private static async Task RestartPostgreSql()
+    {
+        if (Environment.GetEnvironmentVariable("CROYDON_TEST_POSTGRES_CTL") is not { Length: > 0 } control)
+        {
+            return;
+        }
+
+        foreach (var step in new[] { "stop", "start" })
+        {
+            using var process = Process.Start(new ProcessStartInfo(control, step) { RedirectStandardError = true })!;
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"{control} {step} failed: {await process.StandardError.ReadToEndAsync()}");
+        }
+    }
+}
