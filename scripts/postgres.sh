@@ -53,17 +53,19 @@ start() {
     mkdir -p "$outside" && chown postgres: "$outside"
     [ -L "$data" ] || ln -s "$outside" "$data"
   fi
-  if [ ! -s "$data/PG_VERSION" ]; then
+  mkdir -p "$data"
+  local pgdata
+  pgdata="$(readlink -f "$data")"
+  if [ ! -s "$pgdata/PG_VERSION" ]; then
     say "creating a cluster in $data"
-    mkdir -p "$data"
-    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$(readlink -f "$data")"
-    chmod 700 "$(readlink -f "$data")"
-    as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    [ "$(id -u)" -eq 0 ] && chown -R postgres: "$pgdata"
+    chmod 700 "$pgdata"
+    as_owner "$bin/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if ! as_owner "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     say "starting on 127.0.0.1:$port"
-    as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$(readlink -f "$data")' -c max_connections=200" start >/dev/null
+    as_owner "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata' -c max_connections=200" start >/dev/null
   fi
   if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $database" >/dev/null
@@ -74,7 +76,7 @@ start() {
 stop() {
   local bin
   bin="$(bin_dir)" || exit 0
-  [ -s "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  [ -s "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$(readlink -f "$data")" -m fast -w stop >/dev/null 2>&1 || true
 }
 
 case "${1:-start}" in
