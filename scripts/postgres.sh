@@ -36,7 +36,7 @@ install_postgres() {
 # initdb and postgres refuse to run as root: as root, the cluster belongs to the 'postgres' user.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -63,6 +63,10 @@ start() {
     as_owner "$bin/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if ! as_owner "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+      say "port $port is taken by another PostgreSQL (another checkout's cluster?): stop it, or set CROYDON_PG_PORT"
+      exit 1
+    fi
     say "starting on 127.0.0.1:$port"
     as_owner "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata' -c max_connections=200" start >/dev/null
