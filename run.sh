@@ -13,4 +13,5 @@ fi
 export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
 
 dotnet build src/CroydonAudit.Api --configuration Release -nologo -v quiet
-exec dotnet src/CroydonAudit.Api/bin/Release/net10.0/CroydonAudit.Api.dll --contentRoot src/CroydonAudit.Api
+out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
+exec dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out"
