@@ -2,14 +2,14 @@ using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Facts;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Grading.Text;
-using RulesEngine.Models;
 
 namespace CroydonAudit.Grading;
 
 /// <summary>
-/// Grades audits by one <see cref="Rules.RuleSet"/>: derives the audit's facts, runs the rule
-/// stages in order, and turns what fired into the grade, findings, trace and summary. Nothing
-/// here knows a particular rule: what each rule does comes from its JSON properties.
+/// Grades audits by one <see cref="Rules.RuleSet"/>: derives the audit's facts, evaluates every rule
+/// in order — each sees in <c>grading</c> what the rules before it decided — and turns what fired into
+/// the grade, findings, trace and summary. Nothing here knows a particular rule: what each rule does
+/// comes from its JSON properties.
 /// </summary>
 public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
 {
@@ -18,23 +18,21 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
 
     /// <summary>Grades one audit (revision 0: the caller stores it, if at all).</summary>
     /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit.</exception>
-    public async ValueTask<GradingResult> GradeAsync(AuditSubmission audit, CancellationToken cancellationToken = default)
+    public GradingResult Grade(AuditSubmission audit)
     {
         var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
-        var auditInput = new RuleParameter(RuleSetLoader.AuditInput, facts);
-        var outcomes = new RuleOutcome[ruleSet.Rules.Count];
+        var rules = ruleSet.Rules;
+        var outcomes = new RuleOutcome[rules.Count];
         var progress = GradingProgress.Start;
-        var evaluated = 0;
-        foreach (var stage in ruleSet.Stages)
+        object[] inputs = [facts, progress];
+        for (var i = 0; i < rules.Count; i++)
         {
-            var gradingInput = new RuleParameter(RuleSetLoader.GradingInput, progress);
-            var results = await ruleSet.Engine.ExecuteAllRulesAsync(stage.EngineWorkflow, [auditInput, gradingInput], cancellationToken);
-            for (var i = 0; i < stage.Rules.Count; i++)
+            outcomes[i] = RuleOutcome.Evaluate(rules[i], inputs);
+            var next = OverallGradeCap.Apply(progress, outcomes[i]);
+            if (!ReferenceEquals(next, progress))
             {
-                outcomes[evaluated++] = RuleOutcome.From(stage.Rules[i], results[i]);
+                inputs[1] = progress = next;
             }
-
-            progress = OverallGradeCap.Progress(outcomes.AsSpan(0, evaluated));
         }
 
         return Compose(audit, facts, outcomes, progress);
@@ -44,45 +42,41 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
     {
         if (progress.BaseRank == 0)
         {
-            var firstBase = ruleSet.Rules.FirstOrDefault(r => r.Effect == RuleEffect.Base);
+            var firstBase = ruleSet.Rules.FirstOrDefault(r => r.Definition.Effect == RuleEffect.Base)?.Definition;
             throw new RuleEvaluationException(firstBase?.Workflow ?? "", firstBase?.RuleId ?? "", "no base rule fired, so the audit has no base grade; the base rules must cover every audit.");
         }
 
         var trace = new RuleTraceEntry[outcomes.Length];
-        var findings = new List<Finding>();
+        List<Finding>? findings = null;
+        List<string>? holding = null;
         var overall = progress.BaseRank;
         string? baseSetBy = null, overrideSetBy = null;
-        var holding = new List<string>();
         for (var i = 0; i < outcomes.Length; i++)
         {
             var outcome = outcomes[i];
             var rule = outcome.Rule;
             if (!outcome.Fired)
             {
-                trace[i] = new RuleTraceEntry(rule.Workflow, rule.RuleId, false, "", "", rule.GuidanceRef, "");
+                trace[i] = ruleSet.Rules[i].NotFired;
                 continue;
             }
 
-            var limit = outcome.Rank;
             string effect;
             switch (rule.Effect)
             {
                 case RuleEffect.Base:
-                    effect = baseSetBy is null
-                        ? $"set the base grade to {Words.Of(progress.BaseGrade)}"
-                        : $"no change: the base grade was already set by {baseSetBy}";
+                    effect = baseSetBy is null ? Effects.SetBase[progress.BaseRank] : $"no change: the base grade was already set by {baseSetBy}";
                     baseSetBy ??= rule.RuleId;
                     break;
                 case RuleEffect.Limit:
-                    limit = OverallGradeCap.EffectiveLimit(outcome, progress);
-                    var relaxed = limit != outcome.Rank ? $" (relaxed from {Words.Of((Grade)outcome.Rank)} by the override)" : "";
-                    effect = limit > overall
-                        ? $"limited the overall grade to {Words.Of((Grade)limit)}{relaxed}"
-                        : $"no change: the overall grade was already {Words.Of((Grade)overall)}{relaxed}";
+                    var limit = OverallGradeCap.EffectiveLimit(outcome, progress);
+                    effect = limit == outcome.Rank
+                        ? (limit > overall ? Effects.LimitedTo[limit] : Effects.AlreadyAt[overall])
+                        : $"{(limit > overall ? Effects.LimitedTo[limit] : Effects.AlreadyAt[overall])} (relaxed from {Words.Of((Grade)outcome.Rank)} by the override)";
                     overall = Math.Max(overall, limit);
                     if (limit == progress.OverallRank && limit > progress.BaseRank)
                     {
-                        holding.Add(rule.RuleId);
+                        (holding ??= []).Add(rule.RuleId);
                     }
 
                     break;
@@ -93,17 +87,17 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
                     overrideSetBy ??= rule.RuleId;
                     break;
                 default:
-                    effect = RaiseFindings(outcome, facts, progress, findings);
+                    effect = RaiseFindings(outcome, facts, progress, findings ??= []);
                     break;
             }
 
-            var subjects = outcome.Subjects is { } s ? Words.List([.. s.Select(x => x.Label)]) : "";
             // {limit} is the rule's own limit; the effect says when an override relaxed it.
+            var subjects = outcome.Subjects is { } s ? Words.List([.. s.Select(x => x.Label)]) : "";
             var values = new TemplateValues(facts, progress, outcome.Rank == 0 ? "" : Words.Of((Grade)outcome.Rank), subjects, outcome.Subjects?.Count ?? 0, "", rule.GuidanceRef);
             trace[i] = new RuleTraceEntry(rule.Workflow, rule.RuleId, true, effect, rule.Explanation.Render(values), rule.GuidanceRef, "");
         }
 
-        var status = findings.Any(f => f.Severity == Severity.Error) ? AuditStatus.Incomplete : AuditStatus.Complete;
+        IReadOnlyList<Finding> raised = findings ?? (IReadOnlyList<Finding>)[];
         var result = new GradingResult(
             audit.AuditId,
             Revision: 0,
@@ -111,19 +105,19 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
             BaseGrade: progress.BaseGrade,
             MedianGrade: facts.MedianGrade,
             LowestGrade: facts.LowestGrade,
-            AreaGrades: [.. facts.Areas.Select(a => new AreaResult(a.Area, a.Grade, a.NotApplicable))],
-            Status: status,
+            AreaGrades: AreaResults.Of(facts.Areas),
+            Status: raised.Any(f => f.Severity == Severity.Error) ? AuditStatus.Incomplete : AuditStatus.Complete,
             CapApplied: overall > progress.BaseRank,
             ModerationRequired: progress.OverrideApplied,
-            Findings: findings,
+            Findings: raised,
             Trace: trace,
             Summary: "",
             RuleSetVersion: ruleSet.Version,
             GradedAt: TruncateToMicroseconds(clock.GetUtcNow()));
-        return result with { Summary = GradingSummary.Write(facts, result, holding) };
+        return result with { Summary = GradingSummary.Write(facts, result, holding ?? (IReadOnlyList<string>)[]) };
     }
 
-    private static string RaiseFindings(RuleOutcome outcome, AuditFacts facts, GradingProgress progress, List<Finding> findings)
+    private static string RaiseFindings(in RuleOutcome outcome, AuditFacts facts, GradingProgress progress, List<Finding> findings)
     {
         var rule = outcome.Rule;
         var before = findings.Count;
@@ -141,14 +135,7 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
             }
         }
 
-        var raised = findings.Count - before;
-        var severity = rule.Severity.ToString().ToUpperInvariant();
-        return raised switch
-        {
-            0 => "raised no finding",
-            1 => $"raised 1 {severity} finding",
-            _ => $"raised {raised} {severity} findings",
-        };
+        return Effects.Raised(findings.Count - before, rule.Severity);
     }
 
     // PostgreSQL keeps microseconds: truncating here makes a stored result read back exactly as returned.

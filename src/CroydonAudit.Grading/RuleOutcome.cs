@@ -1,7 +1,6 @@
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Facts;
 using CroydonAudit.Grading.Rules;
-using RulesEngine.Models;
 
 namespace CroydonAudit.Grading;
 
@@ -12,33 +11,30 @@ namespace CroydonAudit.Grading;
 /// <param name="Subjects">For a fired finding rule with an output expression: one finding per subject; null for one finding about the whole audit.</param>
 public readonly record struct RuleOutcome(RuleDefinition Rule, bool Fired, int Rank, IReadOnlyList<IFindingSubject>? Subjects)
 {
-    /// <summary>Reads RulesEngine's result; an expression or output error fails loudly.</summary>
-    /// <exception cref="RuleEvaluationException">The rule could not be evaluated.</exception>
-    public static RuleOutcome From(RuleDefinition rule, RuleResultTree result)
+    /// <summary>Evaluates a compiled rule on the inputs <c>[audit, grading]</c>.</summary>
+    /// <exception cref="RuleEvaluationException">Its condition or output cannot be evaluated for these inputs: never read as "did not fire".</exception>
+    public static RuleOutcome Evaluate(CompiledRule compiled, object[] inputs)
     {
-        if (result.Rule.RuleName != rule.RuleId)
+        var rule = compiled.Definition;
+        try
         {
-            throw new RuleEvaluationException(rule.Workflow, rule.RuleId, $"RulesEngine returned rule {result.Rule.RuleName} in its place.");
-        }
+            if (!compiled.Condition(inputs))
+            {
+                return new RuleOutcome(rule, false, 0, null);
+            }
 
-        var error = result.ExceptionMessage is { Length: > 0 } message ? message : result.ActionResult?.Exception?.Message;
-        if (error is not null)
-        {
-            throw new RuleEvaluationException(rule.Workflow, rule.RuleId, error);
+            var output = compiled.Output?.Invoke(inputs);
+            return rule.Effect switch
+            {
+                RuleEffect.Base or RuleEffect.Limit => new RuleOutcome(rule, true, ReadRank(rule, output), null),
+                RuleEffect.Finding when compiled.Output is not null => new RuleOutcome(rule, true, 0, ReadSubjects(rule, output)),
+                _ => new RuleOutcome(rule, true, 0, null),
+            };
         }
-
-        if (!result.IsSuccess)
+        catch (Exception e) when (e is not RuleEvaluationException)
         {
-            return new RuleOutcome(rule, false, 0, null);
+            throw new RuleEvaluationException(rule.Workflow, rule.RuleId, e.Message);
         }
-
-        var output = result.ActionResult?.Output;
-        return rule.Effect switch
-        {
-            RuleEffect.Base or RuleEffect.Limit => new RuleOutcome(rule, true, ReadRank(rule, output), null),
-            RuleEffect.Finding when rule.HasOutput => new RuleOutcome(rule, true, 0, ReadSubjects(rule, output)),
-            _ => new RuleOutcome(rule, true, 0, null),
-        };
     }
 
     private static int ReadRank(RuleDefinition rule, object? output)

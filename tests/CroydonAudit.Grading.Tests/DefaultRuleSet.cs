@@ -12,5 +12,5 @@ public static class DefaultRuleSet
 
     public static AuditGrader Grader { get; } = new(Loaded.Value, TimeProvider.System);
 
-    public static GradingResult Grade(AuditSubmission audit) => Grader.GradeAsync(audit).AsTask().GetAwaiter().GetResult();
+    public static GradingResult Grade(AuditSubmission audit) => Grader.Grade(audit);
 }

@@ -12,11 +12,11 @@ public sealed partial class AuditGradingService(AuditGrader grader, AuditStore s
     : GradingService.GradingServiceBase
 {
     /// <inheritdoc />
-    public override async Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
+    public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
         FieldViolations.ThrowIfInvalid(AuditSubmissionValidator.Validate(request.Audit));
-        var result = await grader.GradeAsync(request.Audit.ToDomain(), context.CancellationToken);
-        return new PreviewGradeResponse { Result = result.ToContract() };
+        var result = grader.Grade(request.Audit.ToDomain());
+        return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
 
     /// <inheritdoc />
@@ -25,7 +25,7 @@ public sealed partial class AuditGradingService(AuditGrader grader, AuditStore s
         FieldViolations.ThrowIfInvalid(AuditSubmissionValidator.Validate(request.Audit));
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
-        var graded = await grader.GradeAsync(submission, context.CancellationToken);
+        var graded = grader.Grade(submission);
         var (result, created) = await store.SaveAsync(submission, graded, receivedAt, context.CancellationToken);
         LogGraded(result.AuditId, result.Revision, created, result.RuleSetVersion, result.OverallGrade,
             string.Join(' ', result.Trace.Where(t => t.Fired).Select(t => t.RuleId)));

@@ -12,4 +12,7 @@ public sealed class RuleEvaluationException(string workflow, string ruleId, stri
 
     /// <summary>The failing rule.</summary>
     public string RuleId { get; } = ruleId;
+
+    /// <summary>What went wrong, in the expression's own words.</summary>
+    public string Problem { get; } = problem;
 }

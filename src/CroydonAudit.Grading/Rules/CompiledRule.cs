@@ -1,0 +1,19 @@
+using CroydonAudit.Grading.Domain;
+
+namespace CroydonAudit.Grading.Rules;
+
+/// <summary>
+/// A rule ready to evaluate: its policy, and its condition and output expression compiled once by
+/// RulesEngine's expression parser into delegates over the inputs <c>[audit, grading]</c>.
+/// </summary>
+/// <param name="Definition">The rule's policy from its JSON properties.</param>
+/// <param name="Condition">Whether the rule fires.</param>
+/// <param name="Output">Its output expression, if it has one: a rank, or the subjects of its findings.</param>
+public sealed record CompiledRule(RuleDefinition Definition, Func<object[], bool> Condition, Func<object[], object>? Output)
+{
+    /// <summary>The rule's id.</summary>
+    public string RuleId => Definition.RuleId;
+
+    /// <summary>Its trace entry when it does not fire: the same every time, so built once.</summary>
+    public RuleTraceEntry NotFired { get; } = new(Definition.Workflow, Definition.RuleId, false, "", "", Definition.GuidanceRef, "");
+}
