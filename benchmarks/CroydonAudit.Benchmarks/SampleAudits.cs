@@ -23,6 +23,10 @@ public static class SampleAudits
          new Recommendation("Review the care plan with the district nurses at the next visit.", CroydonValue.TakingResponsibility)],
         ["Carers' assessments are not always shared with health partners."]);
 
+    /// <summary>The same audit with another risk practice, so stored audits differ in what fires.</summary>
+    public static AuditSubmission WithRisk(this AuditSubmission audit, RiskPractice risk) =>
+        audit with { KeyEvidence = audit.KeyEvidence with { Risk = risk } };
+
     /// <summary>
     /// The most work grading can do: every rule that can fire together does (26 of 35). The rest are
     /// the other side of a choice — base.median versus base.proposed, a "partial" limit versus its

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
@@ -18,24 +19,40 @@ namespace CroydonAudit.Store;
 /// store's resilience pipeline and ends in <see cref="AuditStoreUnavailableException"/> when the
 /// database stays unreachable.
 /// </summary>
-public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
+public sealed class AuditStore : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource = dataSource;
-    private readonly StoreSchema _schema = schema;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly StoreSchema _schema;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly GroupCommitQueue _groupCommit;
 
-    private const string LockAudits = """
-        SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(@ids) AS id
-        """;
+    // Rule set versions whose rules are known to be in rule_set_rule: inserted once per process and version.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _storedRuleSets = new(StringComparer.Ordinal);
 
-    private const string SelectLatest = """
-        SELECT audit_id AS AuditId, revision AS Revision
-        FROM audit_revision WHERE audit_id = ANY(@ids) AND is_latest
-        """;
+    /// <summary>Creates the store; concurrent saves are group-committed as <paramref name="options"/> says.</summary>
+    public AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options)
+    {
+        _dataSource = dataSource;
+        _schema = schema;
+        _pipeline = pipeline;
+        _groupCommit = new GroupCommitQueue(SaveBatchAsync, options.Writers, options.MaxBatchSize);
+    }
 
-    private const string SelectSameContent = """
+    // One round trip: lock the batch's audits (in sorted id order, so overlapping batches cannot
+    // deadlock), then read their latest revisions and any revision with the same content.
+    private const string LockAndRead = """
+        SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) FROM unnest(@ids) AS id;
+        SELECT audit_id AS AuditId, revision AS Revision FROM audit_revision WHERE audit_id = ANY(@ids) AND is_latest;
         SELECT r.audit_id AS AuditId, r.revision AS Revision, r.content_hash AS ContentHash
         FROM audit_revision AS r
-        JOIN unnest(@ids::text[], @hashes::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash)
+        JOIN unnest(@batchIds::text[], @hashes::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash);
+        """;
+
+    private const string InsertRuleSet = """
+        INSERT INTO rule_set_rule (rule_set_version, position, workflow, rule_id, guidance_ref)
+        SELECT @version, position - 1, workflow, rule_id, guidance_ref
+        FROM unnest(@workflows::text[], @ruleIds::text[], @guidance::text[]) WITH ORDINALITY AS r (workflow, rule_id, guidance_ref, position)
+        ON CONFLICT DO NOTHING
         """;
 
     private const string SupersedeLatest = """
@@ -49,19 +66,26 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
         """;
 
     private const string CopyTrace = """
-        COPY rule_trace (audit_id, revision, position, workflow, rule_id, fired, effect, explanation, guidance_ref, error)
-        FROM STDIN (FORMAT BINARY)
+        COPY rule_trace (audit_id, revision, position, fired, effect, explanation, error) FROM STDIN (FORMAT BINARY)
         """;
 
     private const string SelectRevision = """
-        SELECT revision AS Revision, submission::text AS Submission, result::text AS Result, received_at AS ReceivedAt
+        SELECT revision AS Revision, rule_set_version AS RuleSetVersion, submission::text AS Submission,
+               result::text AS Result, received_at AS ReceivedAt
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest))
         """;
 
     private const string SelectTrace = """
-        SELECT workflow AS Workflow, rule_id AS RuleId, fired AS Fired, effect AS Effect,
-               explanation AS Explanation, guidance_ref AS GuidanceRef, error AS Error
-        FROM rule_trace WHERE audit_id = @auditId AND revision = @revision ORDER BY position
+        SELECT r.workflow AS Workflow, r.rule_id AS RuleId, t.fired AS Fired, t.effect AS Effect,
+               t.explanation AS Explanation, r.guidance_ref AS GuidanceRef, t.error AS Error
+        FROM rule_trace AS t
+        JOIN rule_set_rule AS r ON r.rule_set_version = @ruleSetVersion AND r.position = t.position
+        WHERE t.audit_id = @auditId AND t.revision = @revision
+        ORDER BY t.position
+        """;
+
+    private const string SelectLatestSubmissions = """
+        SELECT submission::text FROM audit_revision WHERE is_latest ORDER BY audit_id
         """;
 
     private const string SelectPage = """
@@ -80,20 +104,14 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
         LIMIT @limit
         """;
 
-    /// <summary>The content hash that decides whether a submission is a retry: SHA-256 of the submission as sent.</summary>
-    public static byte[] ContentHash(AuditSubmission submission) =>
-        SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission));
-
     /// <summary>
     /// Stores a graded audit as its next revision, or — when a revision of this audit with exactly this
     /// content is already stored (a retry) — returns that revision unchanged: same revision, same
     /// graded_at, nothing new written.
     /// </summary>
-    public async Task<SavedRevision> SaveAsync(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        var saved = await SaveBatchAsync([new PendingRevision(submission, result, receivedAt)], cancellationToken);
-        return saved[0];
-    }
+    /// <remarks>Concurrent saves are group-committed: they wait for a moment's company and share one transaction.</remarks>
+    public Task<SavedRevision> SaveAsync(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        _groupCommit.SaveAsync(new PendingRevision(submission, result, receivedAt), cancellationToken);
 
     /// <summary>Stores several graded audits in one transaction, in order; see <see cref="SaveAsync"/>.</summary>
     public Task<IReadOnlyList<SavedRevision>> SaveBatchAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken) =>
@@ -128,11 +146,25 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
             return new AuditPage(page, next);
         }, cancellationToken);
 
+    /// <summary>
+    /// The latest submission of every stored audit, streamed in audit id order: what re-grading after
+    /// a rule change reads. A stream cannot be retried part-way, so a failure ends it with its error.
+    /// </summary>
+    public async IAsyncEnumerable<AuditSubmission> StreamLatestSubmissionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await foreach (var json in connection.QueryUnbufferedAsync<string>(SelectLatestSubmissions).WithCancellation(cancellationToken))
+        {
+            yield return JsonSerializer.Deserialize(json, StoreJson.Default.AuditSubmission)!;
+        }
+    }
+
     private async Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync(
+            return await _pipeline.ExecuteAsync(
                 static async (call, ct) =>
                 {
                     await call.Store._schema.EnsureAsync(ct);
@@ -153,14 +185,20 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(p => p.Submission.AuditId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-        // Sorted ids: writers of overlapping batches take their locks in the same order.
-        await connection.ExecuteAsync(new CommandDefinition(LockAudits, new { ids }, transaction, cancellationToken: cancellationToken));
-        var latest = (await connection.QueryAsync<LatestRow>(new CommandDefinition(SelectLatest, new { ids }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
-        var hashes = batch.Select(p => ContentHash(p.Submission)).ToArray();
-        var stored = (await connection.QueryAsync<ContentRow>(new CommandDefinition(
-                SelectSameContent, new { ids = batch.Select(p => p.Submission.AuditId).ToArray(), hashes }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => (r.AuditId, Convert.ToHexString(r.ContentHash)), r => r.Revision);
+        // The submission as sent, serialised once: its hash decides retries, and the same bytes are stored.
+        var submissions = batch.Select(p => JsonSerializer.SerializeToUtf8Bytes(p.Submission, StoreJson.Default.AuditSubmission)).ToArray();
+        var hashes = submissions.Select(SHA256.HashData).ToArray();
+        Dictionary<string, int> latest;
+        Dictionary<(string, string), int> stored;
+        await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
+            LockAndRead, new { ids, batchIds = batch.Select(p => p.Submission.AuditId).ToArray(), hashes }, transaction, cancellationToken: cancellationToken)))
+        {
+            await reads.ReadSingleAsync<long>();
+            latest = (await reads.ReadAsync<LatestRow>()).ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
+            stored = (await reads.ReadAsync<ContentRow>()).ToDictionary(r => (r.AuditId, Convert.ToHexString(r.ContentHash)), r => r.Revision);
+        }
+
+        var hadRevisions = latest.Keys.ToHashSet(StringComparer.Ordinal);
 
         // Idempotent on audit id + content: content already stored under any revision is a retry of that revision.
         var results = new SavedRevision?[batch.Count];
@@ -184,7 +222,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
             {
                 var revision = latest.GetValueOrDefault(key.AuditId) + 1;
                 latest[key.AuditId] = revision;
-                var insert = new NewRevision(pending, hashes[i], pending.Result with { Revision = revision });
+                var insert = new NewRevision(pending, hashes[i], submissions[i], pending.Result with { Revision = revision });
                 inserts.Add(insert);
                 results[i] = new SavedRevision(insert.Result, Created: true);
             }
@@ -194,13 +232,33 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
 
         if (inserts.Count > 0)
         {
-            var superseded = inserts.Select(r => r.Pending.Submission.AuditId).Distinct(StringComparer.Ordinal).ToArray();
-            await connection.ExecuteAsync(new CommandDefinition(SupersedeLatest, new { ids = superseded }, transaction, cancellationToken: cancellationToken));
+            var superseded = inserts.Select(r => r.Pending.Submission.AuditId).Where(hadRevisions.Contains).Distinct(StringComparer.Ordinal).ToArray();
+            if (superseded.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(SupersedeLatest, new { ids = superseded }, transaction, cancellationToken: cancellationToken));
+            }
+
+            foreach (var result in inserts.Select(r => r.Result).DistinctBy(r => r.RuleSetVersion).Where(r => !_storedRuleSets.ContainsKey(r.RuleSetVersion)))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(InsertRuleSet, new
+                {
+                    version = result.RuleSetVersion,
+                    workflows = result.Trace.Select(t => t.Workflow).ToArray(),
+                    ruleIds = result.Trace.Select(t => t.RuleId).ToArray(),
+                    guidance = result.Trace.Select(t => t.GuidanceRef).ToArray(),
+                }, transaction, cancellationToken: cancellationToken));
+            }
+
             await CopyRevisionsAsync(connection, inserts, cancellationToken);
             await CopyTraceAsync(connection, inserts, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var insert in inserts)
+        {
+            _storedRuleSets.TryAdd(insert.Result.RuleSetVersion, true);
+        }
+
         return results!;
     }
 
@@ -226,8 +284,8 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
             await writer.WriteAsync(result.RuleSetVersion, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(insert.Pending.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await writer.WriteAsync(result.GradedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await writer.WriteAsync(JsonSerializer.Serialize(submission, StoreJson.Default.AuditSubmission), NpgsqlDbType.Jsonb, cancellationToken);
-            await writer.WriteAsync(JsonSerializer.Serialize(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Jsonb, cancellationToken);
+            await writer.WriteAsync(insert.SubmissionJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Jsonb, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -246,12 +304,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
                 await writer.WriteAsync(insert.Result.AuditId, NpgsqlDbType.Text, cancellationToken);
                 await writer.WriteAsync(insert.Result.Revision, NpgsqlDbType.Integer, cancellationToken);
                 await writer.WriteAsync(position, NpgsqlDbType.Smallint, cancellationToken);
-                await writer.WriteAsync(entry.Workflow, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(entry.RuleId, NpgsqlDbType.Text, cancellationToken);
                 await writer.WriteAsync(entry.Fired, NpgsqlDbType.Boolean, cancellationToken);
                 await writer.WriteAsync(entry.Effect, NpgsqlDbType.Text, cancellationToken);
                 await writer.WriteAsync(entry.Explanation, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(entry.GuidanceRef, NpgsqlDbType.Text, cancellationToken);
                 await writer.WriteAsync(entry.Error, NpgsqlDbType.Text, cancellationToken);
             }
         }
@@ -268,20 +323,23 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, StoreSchema schema, 
             return null;
         }
 
-        var trace = await connection.QueryAsync<RuleTraceEntry>(
-            new CommandDefinition(SelectTrace, new { auditId, revision = row.Revision }, transaction, cancellationToken: cancellationToken));
+        var trace = await connection.QueryAsync<RuleTraceEntry>(new CommandDefinition(
+            SelectTrace, new { auditId, revision = row.Revision, ruleSetVersion = row.RuleSetVersion }, transaction, cancellationToken: cancellationToken));
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
         return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
     }
 
-    private sealed record NewRevision(PendingRevision Pending, byte[] ContentHash, GradingResult Result);
+    /// <summary>Finishes the queued saves, then stops.</summary>
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
+
+    private sealed record NewRevision(PendingRevision Pending, byte[] ContentHash, byte[] SubmissionJson, GradingResult Result);
 
     private sealed record LatestRow(string AuditId, int Revision);
 
     private sealed record ContentRow(string AuditId, int Revision, byte[] ContentHash);
 
-    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt);
+    private sealed record RevisionRow(int Revision, string RuleSetVersion, string Submission, string Result, DateTime ReceivedAt);
 
     private sealed record SummaryRow(
         string AuditId, int Revision, string CaseReference, string AuditorId, string Team,

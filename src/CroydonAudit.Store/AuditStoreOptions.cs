@@ -21,6 +21,12 @@ public sealed class AuditStoreOptions
     /// <summary>How long a call may take, retries included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Group commit: how many audits one transaction may store at most.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Group commit: how many transactions may be writing at once.</summary>
+    public int Writers { get; set; } = 2;
+
     /// <summary>How long calls fail fast once the breaker opens.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

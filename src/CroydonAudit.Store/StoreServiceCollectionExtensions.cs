@@ -21,6 +21,7 @@ public static class StoreServiceCollectionExtensions
         services.AddOptions<AuditStoreOptions>()
             .BindConfiguration(AuditStoreOptions.Section)
             .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
+            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1, "Store: MaxBatchSize and Writers must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
@@ -43,7 +44,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(sp => new AuditStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName),
+            sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
         services.AddHostedService<StoreSchemaStartup>();
         return services;
     }

@@ -32,11 +32,11 @@ public sealed class StoreOutageTests : IDisposable
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.GradeAuditAsync(new() { Audit = Audit("during-outage") }));
         var preview = await _host.Client.PreviewGradeAsync(new() { Audit = Audit("during-outage") });
-        var health = await _host.Health.CheckAsync(new HealthCheckRequest());
+        var health = await HealthProbe.EventuallyAsync(_host.Health, HealthCheckResponse.Types.ServingStatus.NotServing);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(Grade.Good, preview.Result.OverallGrade);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health);
         Assert.Equal(0, _database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'during-outage'"));
     }
 
@@ -49,7 +49,7 @@ public sealed class StoreOutageTests : IDisposable
 
         _proxy.Restore();
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await EventuallyServing());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await HealthProbe.EventuallyAsync(_host.Health, HealthCheckResponse.Types.ServingStatus.Serving));
         var graded = await Eventually(() => _host.Client.GradeAuditAsync(new() { Audit = Audit("comeback") }).ResponseAsync);
         Assert.Equal(1, graded.Result.Revision);
         Assert.Equal(35, _database.Count("SELECT count(*) FROM rule_trace WHERE audit_id = 'comeback'"));
@@ -112,18 +112,6 @@ public sealed class StoreOutageTests : IDisposable
     }
 
     private static AuditSubmission Audit(string id) => WorkedCase.Load("complete-good").Audit.Also(a => a.AuditId = id);
-
-    private async Task<HealthCheckResponse.Types.ServingStatus> EventuallyServing()
-    {
-        var status = HealthCheckResponse.Types.ServingStatus.Unknown;
-        for (var attempt = 0; attempt < 50 && status != HealthCheckResponse.Types.ServingStatus.Serving; attempt++)
-        {
-            await Task.Delay(200);
-            status = (await _host.Health.CheckAsync(new HealthCheckRequest())).Status;
-        }
-
-        return status;
-    }
 
     // After an outage the circuit breaker may still be open for a moment: a caller retries UNAVAILABLE.
     private static async Task<T> Eventually<T>(Func<Task<T>> call)

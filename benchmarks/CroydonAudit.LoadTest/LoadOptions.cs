@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace CroydonAudit.LoadTest;
+
+/// <summary>What to run, how hard and for how long. Every option has a default; <c>--help</c> lists them.</summary>
+public sealed record LoadOptions(
+    Uri Target,
+    IReadOnlyList<string> Scenarios,
+    int Concurrency,
+    int Connections,
+    TimeSpan WarmUp,
+    TimeSpan Duration,
+    string? JsonPath,
+    int? ServicePid)
+{
+    public const string Usage = """
+        CroydonAudit.LoadTest [options]
+          --target URL          the service (default http://127.0.0.1:5000)
+          --scenarios LIST      comma-separated: health, preview, grade, get (default all four)
+          --concurrency N       concurrent callers, each waiting for its answer before the next call (default 64)
+          --connections N       HTTP/2 connections the callers share (default 4)
+          --warmup SECONDS      unmeasured calls first (default 5)
+          --duration SECONDS    measured time per scenario (default 15)
+          --json PATH           also write the results as JSON
+          --service-pid PID     report the service's peak resident memory (Linux /proc)
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.\n{Usage}");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        string Get(string key, string fallback) => values.Remove(key, out var value) ? value : fallback;
+        int Int(string key, int fallback) => int.Parse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var options = new LoadOptions(
+            new Uri(Get("target", "http://127.0.0.1:5000")),
+            Get("scenarios", "health,preview,grade,get").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Int("concurrency", 64),
+            Int("connections", 4),
+            TimeSpan.FromSeconds(Int("warmup", 5)),
+            TimeSpan.FromSeconds(Int("duration", 15)),
+            values.Remove("json", out var json) ? json : null,
+            values.Remove("service-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+        return values.Count == 0 ? options : throw new ArgumentException($"Unknown option --{values.Keys.First()}.\n{Usage}");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CroydonAudit.LoadTest;
+using Grpc.Net.Client;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var channels = Enumerable.Range(0, options.Connections)
+    .Select(_ => GrpcChannel.ForAddress(options.Target, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+    }))
+    .ToList();
+
+var results = new List<ScenarioResult>();
+var memory = new Dictionary<string, long>();
+foreach (var name in options.Scenarios)
+{
+    var result = await ClosedLoopDriver.RunAsync(Scenarios.Named(name), options, channels);
+    results.Add(result);
+    if (options.ServicePid is { } pid && ServiceMemory.PeakResidentBytes(pid) is { } peak)
+    {
+        memory[name] = peak;
+    }
+
+    Console.Error.WriteLine($"{name}: {result.CallsPerSecond:F0} calls/s{(result.FirstError is { } error ? $", first error {error}" : "")}");
+}
+
+Console.WriteLine(ScenarioResult.Table(results));
+if (memory.Count > 0)
+{
+    Console.WriteLine($"service peak resident memory: {memory.Values.Max() / (1024 * 1024)} MB");
+}
+
+if (options.JsonPath is { } path)
+{
+    var report = new { options.Target, options.Concurrency, options.Connections, WarmUpSeconds = options.WarmUp.TotalSeconds, DurationSeconds = options.Duration.TotalSeconds, Results = results, ServicePeakResidentMegabytes = memory.Count > 0 ? memory.Values.Max() / (1024 * 1024) : (long?)null };
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+}
+
+return results.Any(r => r.Calls == 0) ? 1 : 0;
