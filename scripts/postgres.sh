@@ -13,6 +13,8 @@ data="$root/.data/postgres"
 port="${CROYDON_PG_PORT:-55432}"
 database="croydon_audit"
 url="Host=127.0.0.1;Port=$port;Username=postgres;Database=$database"
+# Commits stay durable (synchronous_commit on); fewer checkpoints mean fewer full-page images in the WAL.
+tuning="-c shared_buffers=512MB -c wal_buffers=32MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
 
 say() { echo "postgres: $*" >&2; }
 
@@ -69,7 +71,7 @@ start() {
     fi
     say "starting on 127.0.0.1:$port"
     as_owner "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata' -c max_connections=200" start >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata' -c max_connections=200 $tuning" start >/dev/null
   fi
   if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $database" >/dev/null

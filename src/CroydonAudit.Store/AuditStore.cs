@@ -46,6 +46,7 @@ public sealed class AuditStore : IAsyncDisposable
         SELECT r.audit_id AS AuditId, r.revision AS Revision, r.content_hash AS ContentHash
         FROM audit_revision AS r
         JOIN unnest(@batchIds::text[], @hashes::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash);
+        SELECT nextval('audit_revision_id_seq') FROM generate_series(1, @count);
         """;
 
     private const string InsertRuleSet = """
@@ -60,17 +61,17 @@ public sealed class AuditStore : IAsyncDisposable
         """;
 
     private const string CopyRevisions = """
-        COPY audit_revision (audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
+        COPY audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
             overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result)
         FROM STDIN (FORMAT BINARY)
         """;
 
     private const string CopyTrace = """
-        COPY rule_trace (audit_id, revision, position, fired, effect, explanation, error) FROM STDIN (FORMAT BINARY)
+        COPY rule_trace (revision_id, position, fired, effect, explanation, error) FROM STDIN (FORMAT BINARY)
         """;
 
     private const string SelectRevision = """
-        SELECT revision AS Revision, rule_set_version AS RuleSetVersion, submission::text AS Submission,
+        SELECT id AS Id, revision AS Revision, rule_set_version AS RuleSetVersion, submission::text AS Submission,
                result::text AS Result, received_at AS ReceivedAt
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest))
         """;
@@ -80,7 +81,7 @@ public sealed class AuditStore : IAsyncDisposable
                t.explanation AS Explanation, r.guidance_ref AS GuidanceRef, t.error AS Error
         FROM rule_trace AS t
         JOIN rule_set_rule AS r ON r.rule_set_version = @ruleSetVersion AND r.position = t.position
-        WHERE t.audit_id = @auditId AND t.revision = @revision
+        WHERE t.revision_id = @revisionId
         ORDER BY t.position
         """;
 
@@ -190,12 +191,14 @@ public sealed class AuditStore : IAsyncDisposable
         var hashes = submissions.Select(SHA256.HashData).ToArray();
         Dictionary<string, int> latest;
         Dictionary<(string, string), int> stored;
+        Queue<long> revisionIds;
         await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
-            LockAndRead, new { ids, batchIds = batch.Select(p => p.Submission.AuditId).ToArray(), hashes }, transaction, cancellationToken: cancellationToken)))
+            LockAndRead, new { ids, batchIds = batch.Select(p => p.Submission.AuditId).ToArray(), hashes, count = batch.Count }, transaction, cancellationToken: cancellationToken)))
         {
             await reads.ReadSingleAsync<long>();
             latest = (await reads.ReadAsync<LatestRow>()).ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
             stored = (await reads.ReadAsync<ContentRow>()).ToDictionary(r => (r.AuditId, Convert.ToHexString(r.ContentHash)), r => r.Revision);
+            revisionIds = new Queue<long>(await reads.ReadAsync<long>());
         }
 
         var hadRevisions = latest.Keys.ToHashSet(StringComparer.Ordinal);
@@ -222,7 +225,7 @@ public sealed class AuditStore : IAsyncDisposable
             {
                 var revision = latest.GetValueOrDefault(key.AuditId) + 1;
                 latest[key.AuditId] = revision;
-                var insert = new NewRevision(pending, hashes[i], submissions[i], pending.Result with { Revision = revision });
+                var insert = new NewRevision(revisionIds.Dequeue(), pending, hashes[i], submissions[i], pending.Result with { Revision = revision });
                 inserts.Add(insert);
                 results[i] = new SavedRevision(insert.Result, Created: true);
             }
@@ -271,6 +274,7 @@ public sealed class AuditStore : IAsyncDisposable
         {
             var (submission, result) = (insert.Pending.Submission, insert.Result);
             await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(insert.Id, NpgsqlDbType.Bigint, cancellationToken);
             await writer.WriteAsync(submission.AuditId, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(result.Revision, NpgsqlDbType.Integer, cancellationToken);
             await writer.WriteAsync(latest.Contains(insert), NpgsqlDbType.Boolean, cancellationToken);
@@ -284,8 +288,8 @@ public sealed class AuditStore : IAsyncDisposable
             await writer.WriteAsync(result.RuleSetVersion, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(insert.Pending.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await writer.WriteAsync(result.GradedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await writer.WriteAsync(insert.SubmissionJson, NpgsqlDbType.Jsonb, cancellationToken);
-            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Jsonb, cancellationToken);
+            await writer.WriteAsync(insert.SubmissionJson, NpgsqlDbType.Json, cancellationToken);
+            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Json, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -301,8 +305,7 @@ public sealed class AuditStore : IAsyncDisposable
             {
                 var entry = trace[position];
                 await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(insert.Result.AuditId, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(insert.Result.Revision, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(insert.Id, NpgsqlDbType.Bigint, cancellationToken);
                 await writer.WriteAsync(position, NpgsqlDbType.Smallint, cancellationToken);
                 await writer.WriteAsync(entry.Fired, NpgsqlDbType.Boolean, cancellationToken);
                 await writer.WriteAsync(entry.Effect, NpgsqlDbType.Text, cancellationToken);
@@ -324,7 +327,7 @@ public sealed class AuditStore : IAsyncDisposable
         }
 
         var trace = await connection.QueryAsync<RuleTraceEntry>(new CommandDefinition(
-            SelectTrace, new { auditId, revision = row.Revision, ruleSetVersion = row.RuleSetVersion }, transaction, cancellationToken: cancellationToken));
+            SelectTrace, new { revisionId = row.Id, ruleSetVersion = row.RuleSetVersion }, transaction, cancellationToken: cancellationToken));
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
         return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
@@ -333,13 +336,13 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>Finishes the queued saves, then stops.</summary>
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
-    private sealed record NewRevision(PendingRevision Pending, byte[] ContentHash, byte[] SubmissionJson, GradingResult Result);
+    private sealed record NewRevision(long Id, PendingRevision Pending, byte[] ContentHash, byte[] SubmissionJson, GradingResult Result);
 
     private sealed record LatestRow(string AuditId, int Revision);
 
     private sealed record ContentRow(string AuditId, int Revision, byte[] ContentHash);
 
-    private sealed record RevisionRow(int Revision, string RuleSetVersion, string Submission, string Result, DateTime ReceivedAt);
+    private sealed record RevisionRow(long Id, int Revision, string RuleSetVersion, string Submission, string Result, DateTime ReceivedAt);
 
     private sealed record SummaryRow(
         string AuditId, int Revision, string CaseReference, string AuditorId, string Team,

@@ -4,7 +4,7 @@ using CroydonAudit.Grading.Domain;
 namespace CroydonAudit.Store.Serialization;
 
 /// <summary>
-/// How submissions and results are kept in jsonb: snake_case, enums by name, so a person reading the
+/// How submissions and results are kept as json: snake_case, enums by name, so a person reading the
 /// database sees "RequiresImprovement", not 3. Source-generated: no reflection on the hot path.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]

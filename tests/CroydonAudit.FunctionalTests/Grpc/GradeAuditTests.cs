@@ -63,7 +63,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.All(results.GroupBy(r => r.Team), g => Assert.Single(g.Select(r => r.Result.Revision).Distinct()));
         Assert.Equal(8, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended'"));
         Assert.Equal(1, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended' AND is_latest"));
-        Assert.Equal(8 * 35, host.Database.Count("SELECT count(*) FROM rule_trace WHERE audit_id = 'contended'"));
+        Assert.Equal(8 * 35, host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'contended'"));
     }
 
     [Fact]
