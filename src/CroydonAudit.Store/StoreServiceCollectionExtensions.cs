@@ -32,9 +32,14 @@ public static class StoreServiceCollectionExtensions
                     $"ConnectionStrings:{AuditStoreOptions.ConnectionStringName} is not set. Set the environment variable ConnectionStrings__{AuditStoreOptions.ConnectionStringName}, or start the service with ./run.sh, which sets up a local database.");
             }
 
-            return new NpgsqlDataSourceBuilder(connectionString)
-                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-                .Build();
+            var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // The store runs the same few statements thousands of times a second: let PostgreSQL parse and plan them once.
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            }
+
+            return builder.Build();
         });
         services.AddSingleton<StoreSchema>();
         // Polly's telemetry would log each call's result — a stored audit, free text and all. It never does.

@@ -5,7 +5,7 @@
 CREATE SEQUENCE audit_revision_id_seq AS bigint;
 
 CREATE TABLE audit_revision (
-    id                  bigint      NOT NULL UNIQUE,  -- a compact key for the trace rows
+    id                  bigint      NOT NULL,  -- a compact key for the trace rows, from the sequence
     audit_id            text        NOT NULL,
     revision            integer     NOT NULL CHECK (revision >= 1),
     is_latest           boolean     NOT NULL,
@@ -31,10 +31,11 @@ ALTER TABLE audit_revision ALTER COLUMN submission SET COMPRESSION lz4, ALTER CO
 -- At most one latest revision per audit.
 CREATE UNIQUE INDEX audit_revision_one_latest ON audit_revision (audit_id) WHERE is_latest;
 
--- ListAudits: latest revisions, newest first, keyset on (graded_at, audit_id), optionally by team or auditor.
+-- ListAudits: latest revisions, newest first, keyset on (graded_at, audit_id). Team, auditor and grade
+-- filters read along this index too: every index is paid for on each of thousands of inserts a second,
+-- and at Croydon's volumes a filtered walk of the latest revisions is quick. Add (team, graded_at DESC,
+-- audit_id DESC) WHERE is_latest, as a new migration, if listings by team ever become slow.
 CREATE INDEX audit_revision_latest_by_time ON audit_revision (graded_at DESC, audit_id DESC) WHERE is_latest;
-CREATE INDEX audit_revision_latest_by_team ON audit_revision (team, graded_at DESC, audit_id DESC) WHERE is_latest;
-CREATE INDEX audit_revision_latest_by_auditor ON audit_revision (auditor_id, graded_at DESC, audit_id DESC) WHERE is_latest;
 
 -- The rules of each rule set version, stored once: which rule sat at which position, in which workflow,
 -- from which part of the guidance. Trace rows name their rule by position.
