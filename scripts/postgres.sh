@@ -3,7 +3,8 @@
 #
 #   scripts/postgres.sh start   install PostgreSQL if missing, create the cluster once, start it, create the database
 #   scripts/postgres.sh stop    stop it
-#   scripts/postgres.sh url     print the connection string
+#   scripts/postgres.sh url [DB]      print the connection string (to DB, default croydon_audit)
+#   scripts/postgres.sh recreate DB   drop and create an empty database DB (for benchmarks)
 #
 # The cluster listens on 127.0.0.1 only, port $CROYDON_PG_PORT (default 55432), and trusts local
 # connections: it is a developer's and CI's database, holds no secrets, and no password is stored.
@@ -12,7 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/.data/postgres"
 port="${CROYDON_PG_PORT:-55432}"
 database="croydon_audit"
-url="Host=127.0.0.1;Port=$port;Username=postgres;Database=$database"
+url() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=${1:-$database}"; }
 # Commits stay durable (synchronous_commit on); fewer checkpoints mean fewer full-page images in the WAL.
 tuning="-c shared_buffers=512MB -c wal_buffers=32MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
 
@@ -79,6 +80,12 @@ start() {
   fi
 }
 
+recreate() {
+  local bin
+  bin="$(bin_dir)"
+  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
+}
+
 stop() {
   local bin
   bin="$(bin_dir)" || exit 0
@@ -88,6 +95,7 @@ stop() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  url) echo "$url" ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  url) url "${2:-}" ;;
+  recreate) [ -n "${2:-}" ] || { echo "usage: $0 recreate DATABASE" >&2; exit 2; }; recreate "$2" ;;
+  *) echo "usage: $0 start|stop|url [DATABASE]|recreate DATABASE" >&2; exit 2 ;;
 esac

@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using CroydonAudit.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+Console.WriteLine();
+foreach (var line in TargetReport.Check(summaries))
+{
+    Console.WriteLine(line);
+}

@@ -20,6 +20,12 @@ var channels = Enumerable.Range(0, options.Connections)
     }))
     .ToList();
 
+if (!await ServiceReady.WaitAsync(channels[0], TimeSpan.FromSeconds(90)))
+{
+    Console.Error.WriteLine($"The service at {options.Target} did not report SERVING within 90 seconds.");
+    return 1;
+}
+
 var results = new List<ScenarioResult>();
 var memory = new Dictionary<string, long>();
 foreach (var name in options.Scenarios)
@@ -35,14 +41,16 @@ foreach (var name in options.Scenarios)
 }
 
 Console.WriteLine(ScenarioResult.Table(results));
-if (memory.Count > 0)
+long? peakMemory = memory.Count > 0 ? memory.Values.Max() : null;
+Console.WriteLine();
+foreach (var line in Targets.Check(results, peakMemory))
 {
-    Console.WriteLine($"service peak resident memory: {memory.Values.Max() / (1024 * 1024)} MB");
+    Console.WriteLine(line);
 }
 
 if (options.JsonPath is { } path)
 {
-    var report = new { options.Target, options.Concurrency, options.Connections, WarmUpSeconds = options.WarmUp.TotalSeconds, DurationSeconds = options.Duration.TotalSeconds, Results = results, ServicePeakResidentMegabytes = memory.Count > 0 ? memory.Values.Max() / (1024 * 1024) : (long?)null };
+    var report = new { options.Target, options.Concurrency, options.Connections, WarmUpSeconds = options.WarmUp.TotalSeconds, DurationSeconds = options.Duration.TotalSeconds, Results = results, ServicePeakResidentMegabytes = peakMemory / (1024 * 1024) };
     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 }
 

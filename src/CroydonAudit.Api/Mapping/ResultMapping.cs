@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf.WellKnownTypes;
 using Domain = CroydonAudit.Grading.Domain;
 using V1 = Croydon.Audit.V1;
@@ -7,6 +8,11 @@ namespace CroydonAudit.Api.Mapping;
 /// <summary>The grading library's result as the contract's.</summary>
 public static class ResultMapping
 {
+    // A not-fired trace entry and an area result are shared, immutable instances in the grading library;
+    // their messages are built once and shared too (responses are only ever serialised, never changed).
+    private static readonly ConditionalWeakTable<Domain.RuleTraceEntry, V1.RuleTraceEntry> SharedTrace = new();
+    private static readonly ConditionalWeakTable<Domain.AreaResult, V1.AreaResult> SharedAreas = new();
+
     /// <summary>Maps a grading result, trace and all.</summary>
     public static V1.GradingResult ToContract(this Domain.GradingResult result) => new()
     {
@@ -16,15 +22,7 @@ public static class ResultMapping
         BaseGrade = (V1.Grade)result.BaseGrade,
         MedianGrade = (V1.Grade)result.MedianGrade,
         LowestGrade = (V1.Grade)result.LowestGrade,
-        AreaGrades =
-        {
-            result.AreaGrades.Select(a => new V1.AreaResult
-            {
-                Area = (V1.PracticeArea)a.Area,
-                Grade = (V1.Grade)a.Grade,
-                NotApplicable = a.NotApplicable,
-            }),
-        },
+        AreaGrades = { result.AreaGrades.Select(a => SharedAreas.GetValue(a, ToContract)) },
         Status = (V1.AuditStatus)result.Status,
         CapApplied = result.CapApplied,
         ModerationRequired = result.ModerationRequired,
@@ -38,21 +36,27 @@ public static class ResultMapping
                 Message = f.Message,
             }),
         },
-        Trace =
-        {
-            result.Trace.Select(t => new V1.RuleTraceEntry
-            {
-                Workflow = t.Workflow,
-                RuleId = t.RuleId,
-                Fired = t.Fired,
-                Effect = t.Effect,
-                Explanation = t.Explanation,
-                GuidanceRef = t.GuidanceRef,
-                Error = t.Error,
-            }),
-        },
+        Trace = { result.Trace.Select(t => t.Fired ? t.ToContract() : SharedTrace.GetValue(t, ToContract)) },
         Summary = result.Summary,
         RuleSetVersion = result.RuleSetVersion,
         GradedAt = Timestamp.FromDateTimeOffset(result.GradedAt),
+    };
+
+    private static V1.AreaResult ToContract(this Domain.AreaResult area) => new()
+    {
+        Area = (V1.PracticeArea)area.Area,
+        Grade = (V1.Grade)area.Grade,
+        NotApplicable = area.NotApplicable,
+    };
+
+    private static V1.RuleTraceEntry ToContract(this Domain.RuleTraceEntry entry) => new()
+    {
+        Workflow = entry.Workflow,
+        RuleId = entry.RuleId,
+        Fired = entry.Fired,
+        Effect = entry.Effect,
+        Explanation = entry.Explanation,
+        GuidanceRef = entry.GuidanceRef,
+        Error = entry.Error,
     };
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Measures the service and the engine, side by side, in one run, and prints each target met or missed.
+#
+#   ./bench.sh            load scenarios (health, preview, grade, get), then the BenchmarkDotNet suite
+#   ./bench.sh --load     load scenarios only
+#   ./bench.sh --engine   BenchmarkDotNet suite only
+#
+# Like ./run.sh it sets up its own PostgreSQL under .data/ (a fresh database, croydon_bench) unless
+# ConnectionStrings__Audit is set. Results land in benchmarks/results/ (git-ignored).
+# Knobs: BENCH_CONCURRENCY (64), BENCH_DURATION (20 s), BENCH_WARMUP (10 s), BENCH_JOB (short; "default" for BenchmarkDotNet's full job).
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+cd "$root"
+mode="${1:-all}"
+results="$root/benchmarks/results"
+mkdir -p "$results"
+
+dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
+
+if [ -z "${ConnectionStrings__Audit:-}" ]; then
+  scripts/postgres.sh start
+  scripts/postgres.sh recreate croydon_bench
+  export ConnectionStrings__Audit="$(scripts/postgres.sh url croydon_bench)"
+fi
+
+if [ "$mode" != "--engine" ]; then
+  out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
+  url="http://127.0.0.1:${BENCH_PORT:-5100}"
+  ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/service.log" 2>&1 &
+  service=$!
+  trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
+  echo "== load: $url, ${BENCH_CONCURRENCY:-64} callers, ${BENCH_WARMUP:-10} s warm-up and ${BENCH_DURATION:-20} s per scenario"
+  dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll \
+    --target "$url" --concurrency "${BENCH_CONCURRENCY:-64}" --warmup "${BENCH_WARMUP:-10}" --duration "${BENCH_DURATION:-20}" \
+    --service-pid "$service" --json "$results/load.json" | tee "$results/load.txt"
+  kill "$service"; wait "$service" 2>/dev/null || true
+  trap - EXIT
+fi
+
+if [ "$mode" != "--load" ]; then
+  echo "== engine and re-grading (BenchmarkDotNet, ${BENCH_JOB:-short} job)"
+  job=(); [ "${BENCH_JOB:-short}" = "default" ] || job=(--job "${BENCH_JOB:-short}")
+  (cd "$results" && dotnet "$root/benchmarks/CroydonAudit.Benchmarks/bin/Release/net10.0/CroydonAudit.Benchmarks.dll" \
+    --filter '*' "${job[@]}" --memory) | tee "$results/engine.txt"
+fi

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace CroydonAudit.LoadTest;
+
+/// <summary>The service-level targets, checked against one run's figures.</summary>
+public static class Targets
+{
+    public static IEnumerable<string> Check(IReadOnlyList<ScenarioResult> results, long? peakResidentBytes)
+    {
+        var byName = results.ToDictionary(r => r.Scenario);
+        if (byName.TryGetValue("health", out var health) && byName.TryGetValue("preview", out var preview))
+        {
+            var ratio = preview.CallsPerSecond / health.CallsPerSecond;
+            yield return Line(ratio >= 0.25, $"preview at {ratio:P0} of health calls/s ({preview.CallsPerSecond:F0} / {health.CallsPerSecond:F0}); target at least 25%");
+        }
+
+        if (byName.TryGetValue("grade", out var grade))
+        {
+            yield return Line(grade.CallsPerSecond >= 5_000, $"grade: {grade.CallsPerSecond:F0} durably stored audits/s at {grade.Concurrency} callers; target at least 5,000");
+            yield return Line(grade.P99 <= 50, $"grade: p99 {grade.P99:F1} ms; target at most 50 ms");
+        }
+
+        if (peakResidentBytes is { } peak)
+        {
+            yield return Line(peak < 300L * 1024 * 1024, $"service peak resident memory {peak / (1024 * 1024)} MB; target under 300 MB");
+        }
+    }
+
+    private static string Line(bool met, string text) => string.Create(CultureInfo.InvariantCulture, $"{(met ? "MET   " : "MISSED")} {text}");
+}
