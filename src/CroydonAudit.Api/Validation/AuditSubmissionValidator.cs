@@ -138,6 +138,10 @@ public static class AuditSubmissionValidator
         {
             violations.Add(Violation(field, "may contain only letters, digits and . _ : - (a pseudonymous reference, never a name)."));
         }
+        else
+        {
+            CheckNoNul(violations, field, value);
+        }
     }
 
     private static void CheckText(List<FieldViolation> violations, string field, string value)
@@ -145,6 +149,19 @@ public static class AuditSubmissionValidator
         if (value.Length > MaxTextLength)
         {
             violations.Add(Violation(field, $"must be at most {MaxTextLength:N0} characters, not {value.Length:N0}."));
+        }
+        else
+        {
+            CheckNoNul(violations, field, value);
+        }
+    }
+
+    // PostgreSQL text cannot hold U+0000; refused here, it is the caller's to fix rather than a store failure.
+    private static void CheckNoNul(List<FieldViolation> violations, string field, string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            violations.Add(Violation(field, "must not contain the NUL character (U+0000)."));
         }
     }
 

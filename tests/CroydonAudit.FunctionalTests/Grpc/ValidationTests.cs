@@ -33,6 +33,9 @@ public sealed class ValidationTests(GradingServiceHost host) : IClassFixture<Gra
         ["summary too long"] = (a => a.SummaryOfFindings = new string('s', 20_001), "audit.summary_of_findings"),
         ["too many recommendations"] = (a => a.Recommendations.Add(Enumerable.Range(0, 50).Select(_ => new Recommendation { Text = "Review the plan." })), "audit.recommendations"),
         ["too many learning points"] = (a => a.OrganisationalLearningPoints.Add(Enumerable.Range(0, 51).Select(i => $"Point {i}")), "audit.organisational_learning_points"),
+        ["NUL in the team"] = (a => a.Team = "Locality\0East", "audit.team"),
+        ["NUL in the auditor id"] = (a => a.AuditorId = "auditor\0", "audit.auditor_id"),
+        ["NUL in a learning point"] = (a => a.OrganisationalLearningPoints.Add("Share\0plans"), "audit.organisational_learning_points[0]"),
         ["audited at out of range"] = (a => a.AuditedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1, Nanos = -5 }, "audit.audited_at"),
     };
 

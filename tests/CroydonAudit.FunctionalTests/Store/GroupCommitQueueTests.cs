@@ -1,0 +1,108 @@
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store;
+
+namespace CroydonAudit.FunctionalTests.Store;
+
+/// <summary>
+/// Group commit in isolation, with the database replaced by a recording writer: saves waiting together
+/// share one batch; a batch failing for one audit's content is retried audit by audit; an unavailable
+/// store fails the whole batch.
+/// </summary>
+public sealed class GroupCommitQueueTests
+{
+    [Fact]
+    public async Task SaveAsync_ConcurrentSaves_ShareOneBatch()
+    {
+        var writer = new RecordingWriter();
+        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+
+        var saves = await writer.WhileHeld(() => Enumerable.Range(0, 5).Select(i => queue.SaveAsync(Pending($"a{i}"), CancellationToken.None)).ToList());
+
+        Assert.Equal(["a0", "a1", "a2", "a3", "a4"], (await Task.WhenAll(saves)).Select(s => s.Result.AuditId));
+        // Whatever the first batch took, the rest queued behind it and went together.
+        Assert.Equal(5, writer.BatchSizes.Sum());
+        Assert.InRange(writer.BatchSizes.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task SaveAsync_OneAuditBreaksItsBatch_OnlyThatAuditFails()
+    {
+        var writer = new RecordingWriter { Poison = "bad" };
+        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+
+        var saves = await writer.WhileHeld(() => new[] { "first", "ok-1", "bad", "ok-2" }.Select(id => queue.SaveAsync(Pending(id), CancellationToken.None)).ToList());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => saves[2]);
+        Assert.Equal(["first", "ok-1", "ok-2"], (await Task.WhenAll(saves[0], saves[1], saves[3])).Select(s => s.Result.AuditId));
+        Assert.Contains(writer.BatchSizes, size => size > 1);
+    }
+
+    [Fact]
+    public async Task SaveAsync_StoreUnavailable_FailsTheWholeBatchWithoutRetryingEachAudit()
+    {
+        var writer = new RecordingWriter { Unavailable = true };
+        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+
+        var saves = await writer.WhileHeld(() => new[] { "x", "y", "z" }.Select(id => queue.SaveAsync(Pending(id), CancellationToken.None)).ToList());
+
+        foreach (var save in saves)
+        {
+            await Assert.ThrowsAsync<AuditStoreUnavailableException>(() => save);
+        }
+
+        Assert.Equal(3, writer.BatchSizes.Sum());
+        Assert.InRange(writer.BatchSizes.Count, 1, 2);
+    }
+
+    private static PendingRevision Pending(string auditId)
+    {
+        var submission = new AuditSubmission(auditId, "c", "a", "", null, [], Grade.Good, "", KeyEvidence.None, Safeguarding.None, "", "", "", [], []);
+        var result = new GradingResult(auditId, 0, Grade.Good, Grade.Good, Grade.Good, Grade.Good, [], AuditStatus.Complete, false, false, [], [], "", "v", DateTimeOffset.UnixEpoch);
+        return new PendingRevision(submission, result, DateTimeOffset.UnixEpoch);
+    }
+
+    /// <summary>Stands in for the database: records batch sizes, and can hold the first batch so others queue behind it.</summary>
+    private sealed class RecordingWriter
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<int> BatchSizes { get; } = [];
+
+        public string? Poison { get; init; }
+
+        public bool Unavailable { get; init; }
+
+        public async Task<List<Task<SavedRevision>>> WhileHeld(Func<List<Task<SavedRevision>>> queueSaves)
+        {
+            var saves = queueSaves();
+            await _firstStarted.Task;
+            await Task.Delay(50);
+            _release.SetResult();
+            await Task.WhenAll(saves.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
+            return saves;
+        }
+
+        public async Task<IReadOnlyList<SavedRevision>> WriteAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken)
+        {
+            lock (BatchSizes)
+            {
+                BatchSizes.Add(batch.Count);
+            }
+
+            _firstStarted.TrySetResult();
+            await _release.Task;
+            if (Unavailable)
+            {
+                throw new AuditStoreUnavailableException(new TimeoutException());
+            }
+
+            if (batch.Any(p => p.Submission.AuditId == Poison))
+            {
+                throw new InvalidOperationException("A value the database refuses.");
+            }
+
+            return [.. batch.Select(p => new SavedRevision(p.Result with { Revision = 1 }, Created: true))];
+        }
+    }
+}
