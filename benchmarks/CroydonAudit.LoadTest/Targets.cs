@@ -11,7 +11,7 @@ public static class Targets
         if (byName.TryGetValue("health", out var health) && byName.TryGetValue("preview", out var preview))
         {
             var ratio = preview.CallsPerSecond / health.CallsPerSecond;
-            yield return Line(ratio >= 0.25, $"preview at {ratio:P0} of health calls/s ({preview.CallsPerSecond:F0} / {health.CallsPerSecond:F0}); target at least 25%");
+            yield return Line(ratio >= 0.25, $"preview at {ratio:P1} of health calls/s ({preview.CallsPerSecond:F0} / {health.CallsPerSecond:F0}); target at least 25%");
         }
 
         if (byName.TryGetValue("grade", out var grade))
