@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
-using CroydonAudit.Store;
+using CroydonAudit.Grading;
 using CroydonAudit.Store.Schema;
+using CroydonAudit.Store;
+using CroydonAudit.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Polly;

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.Benchmarks;
 
 /// <summary>The repository's rules folder, and generated copies with every rule repeated, to show how cost grows with rule count.</summary>
 public static class RuleFolders
 {
-    public static string Default { get; } = Find();
+    public static string Default => RepositoryRoot.Rules;
 
     /// <summary>A copy of the rules with each rule <paramref name="times"/> times (renamed copies), in a temporary folder.</summary>
     public static string Multiplied(int times)
@@ -41,18 +42,5 @@ public static class RuleFolders
         }
 
         return folder;
-    }
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CroydonAudit.sln")))
-            {
-                return Path.Combine(dir.FullName, "rules");
-            }
-        }
-
-        throw new InvalidOperationException("No CroydonAudit.sln above the benchmark binaries.");
     }
 }

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.Benchmarks;
 

@@ -1,12 +1,13 @@
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.Grading.Tests;
 
 /// <summary>The default rule set, loaded once for the test run, and a grader over it.</summary>
 public static class DefaultRuleSet
 {
-    private static readonly Lazy<RuleSet> Loaded = new(() => RuleSetLoader.Load(RulesFolder.Path));
+    private static readonly Lazy<RuleSet> Loaded = new(() => RuleSetLoader.Load(RepositoryRoot.Rules));
 
     public static RuleSet RuleSet => Loaded.Value;
 

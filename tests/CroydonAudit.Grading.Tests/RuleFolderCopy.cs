@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.Grading.Tests;
 
@@ -8,7 +9,7 @@ public sealed class RuleFolderCopy : IDisposable
     public RuleFolderCopy()
     {
         Path = Directory.CreateTempSubdirectory("croydon-rules-").FullName;
-        foreach (var file in Directory.EnumerateFiles(RulesFolder.Path, "*.json"))
+        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
         {
             File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.Grading.Tests;
 
@@ -10,7 +11,7 @@ public sealed class RuleSetLoaderTests
     [Fact]
     public void Load_DefaultRules_LoadsEveryRuleInEvaluationOrder()
     {
-        var ruleSet = RuleSetLoader.Load(RulesFolder.Path);
+        var ruleSet = RuleSetLoader.Load(RepositoryRoot.Rules);
 
         Assert.Equal(35, ruleSet.Rules.Count);
         Assert.Equal(["base", "limits", "findings"], ruleSet.Rules.Select(r => r.Definition.Workflow).Distinct());
@@ -23,7 +24,7 @@ public sealed class RuleSetLoaderTests
     {
         using var copy = new RuleFolderCopy();
 
-        Assert.Equal(RuleSetLoader.Load(RulesFolder.Path).Version, RuleSetLoader.Load(copy.Path).Version);
+        Assert.Equal(RuleSetLoader.Load(RepositoryRoot.Rules).Version, RuleSetLoader.Load(copy.Path).Version);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class RuleSetLoaderTests
         using var copy = new RuleFolderCopy();
         copy.EditRule("limits.json", "limit.policy-some-gaps", r => r["Properties"]!["limit"] = "Good");
 
-        Assert.NotEqual(RuleSetLoader.Load(RulesFolder.Path).Version, RuleSetLoader.Load(copy.Path).Version);
+        Assert.NotEqual(RuleSetLoader.Load(RepositoryRoot.Rules).Version, RuleSetLoader.Load(copy.Path).Version);
     }
 
     [Fact]

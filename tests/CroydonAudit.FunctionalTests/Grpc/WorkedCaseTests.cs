@@ -1,4 +1,5 @@
 using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.FunctionalTests.Grpc;
 
@@ -39,7 +40,7 @@ public sealed class WorkedCaseTests(GradingServiceHost host) : IClassFixture<Gra
     public void WorkedCases_CoverEveryDefaultRule()
     {
         var fired = WorkedCase.Names.SelectMany(n => WorkedCase.Load(n).Fired).ToHashSet();
-        var rules = Directory.EnumerateFiles(RepositoryPaths.Rules, "*.json")
+        var rules = Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json")
             .SelectMany(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
                 && root.TryGetProperty("Rules", out var list) ? list.EnumerateArray().Select(r => r.GetProperty("RuleName").GetString()!) : []);
 

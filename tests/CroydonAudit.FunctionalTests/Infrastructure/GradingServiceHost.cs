@@ -1,9 +1,10 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Testing;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,7 +55,7 @@ public class GradingServiceHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Grading:RulesPath", RepositoryPaths.Rules);
+        builder.UseSetting("Grading:RulesPath", RepositoryRoot.Rules);
         builder.UseSetting("ConnectionStrings:Audit", StoreConnectionString);
         // Give up sooner than in production, so outage tests take seconds.
         builder.UseSetting("Store:RetryAttempts", "2");

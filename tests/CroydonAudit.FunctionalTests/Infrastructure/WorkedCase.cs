@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Croydon.Audit.V1;
+using CroydonAudit.Testing;
 using Google.Protobuf;
 
 namespace CroydonAudit.FunctionalTests.Infrastructure;
@@ -23,11 +24,11 @@ public sealed record WorkedCase(
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
     public static IEnumerable<string> Names =>
-        Directory.EnumerateFiles(RepositoryPaths.WorkedCases, "*.json").Select(Path.GetFileNameWithoutExtension).Order()!;
+        Directory.EnumerateFiles(RepositoryRoot.WorkedCases, "*.json").Select(Path.GetFileNameWithoutExtension).Order()!;
 
     public static WorkedCase Load(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.WorkedCases, name + ".json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.WorkedCases, name + ".json")));
         var root = document.RootElement;
         var expect = root.GetProperty("expect");
         return new WorkedCase(
