@@ -4,7 +4,6 @@ using CroydonAudit.Grading.Rules;
 using CroydonAudit.Grading;
 using CroydonAudit.Store.Schema;
 using CroydonAudit.Store;
-using CroydonAudit.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Polly;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using CroydonAudit.Grading.Rules;
-using CroydonAudit.Testing;
 
 namespace CroydonAudit.Benchmarks;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Testing;

@@ -1,9 +1,7 @@
-using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CroydonAudit.Grading.Domain;
-using CroydonAudit.Grading.Facts;
 using CroydonAudit.Grading.Text;
 using RulesEngine.Models;
 
