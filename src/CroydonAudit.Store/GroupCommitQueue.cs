@@ -28,7 +28,8 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         var pending = new Pending(revision, new TaskCompletionSource<SavedRevision>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(AuditStore), "The audit store is shutting down.");
+            // Shutting down: nothing was stored, and another replica (or this one, restarted) can take the retry.
+            throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AuditStore), "The audit store is shutting down."));
         }
 
         // A caller that gives up stops waiting; its write may still commit, which a retry then finds (saves are idempotent).

@@ -18,7 +18,7 @@ public sealed class OverallGradeCapTests
     private static RuleOutcome Fired(RuleEffect effect, LimitKind kind, Grade grade) => new(Rule(effect, kind), true, (int)grade, null);
 
     private static RuleDefinition Rule(RuleEffect effect, LimitKind kind) =>
-        new("w", "r", effect, kind, Grade.Unspecified, 0, Severity.Unspecified, Template.Empty, Template.Empty, "g", false);
+        new("w", "r", effect, kind, Grade.Unspecified, 0, Severity.Unspecified, Template.Empty, Template.Empty, "g");
 
     [Fact]
     public void Progress_NoLimits_OverallIsTheBase() =>

@@ -30,5 +30,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             logger.LogWarning(e.InnerException, "The audit store was unavailable during {Method}", context.Method);
             throw new RpcException(new Status(StatusCode.Unavailable, "The audit store is unavailable; nothing was stored. Retry later: GradeAudit is idempotent."));
         }
+        catch (Exception e) when (e is not RpcException and not OperationCanceledException)
+        {
+            // Anything else is the service's own fault: INTERNAL, logged in full here, never UNKNOWN.
+            logger.LogError(e, "{Method} failed", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "The service could not complete the call; the error has been logged."));
+        }
     }
 }

@@ -13,7 +13,6 @@ namespace CroydonAudit.Grading.Rules;
 /// <param name="Message">For a finding rule: the message of each finding.</param>
 /// <param name="Explanation">Why it fired, with the audit's values filled in.</param>
 /// <param name="GuidanceRef">Where in the guidance it comes from.</param>
-/// <param name="HasOutput">It has an <c>OutputExpression</c> action: its value, or the subjects of its findings.</param>
 public sealed record RuleDefinition(
     string Workflow,
     string RuleId,
@@ -24,5 +23,4 @@ public sealed record RuleDefinition(
     Severity Severity,
     Template Message,
     Template Explanation,
-    string GuidanceRef,
-    bool HasOutput);
+    string GuidanceRef);

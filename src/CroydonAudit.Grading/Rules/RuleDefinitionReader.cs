@@ -82,7 +82,7 @@ internal static class RuleDefinitionReader
 
         return problems.Count > count
             ? null
-            : new RuleDefinition(workflow, rule.RuleName, effect, kind, limit, relaxBy, severity, message, explanation, guidance!, hasOutput);
+            : new RuleDefinition(workflow, rule.RuleName, effect, kind, limit, relaxBy, severity, message, explanation, guidance!);
     }
 
     /// <summary>The rule's output expression, if it has an OutputExpression action.</summary>

@@ -49,13 +49,16 @@ public class GradingServiceHost : WebApplicationFactory<Program>
 
     public GrpcChannel Channel => _channel.Value;
 
+    /// <summary>The rules folder the service grades by; a test may give it edited rules.</summary>
+    protected virtual string RulesPath => RepositoryRoot.Rules;
+
     /// <summary>The store's connection string; a test may route it through a proxy.</summary>
     protected virtual string StoreConnectionString => Database.ConnectionString;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Grading:RulesPath", RepositoryRoot.Rules);
+        builder.UseSetting("Grading:RulesPath", RulesPath);
         builder.UseSetting("ConnectionStrings:Audit", StoreConnectionString);
         // Give up sooner than in production, so outage tests take seconds.
         builder.UseSetting("Store:RetryAttempts", "2");
