@@ -184,7 +184,8 @@ public sealed class AuditStore : IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = batch.Select(p => p.Submission.AuditId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var batchIds = batch.Select(p => p.Submission.AuditId).ToArray();
+        var ids = batchIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
         // The submission as sent, serialised once: its hash decides retries, and the same bytes are stored.
         var submissions = batch.Select(p => JsonSerializer.SerializeToUtf8Bytes(p.Submission, StoreJson.Default.AuditSubmission)).ToArray();
@@ -193,7 +194,7 @@ public sealed class AuditStore : IAsyncDisposable
         Dictionary<(string, string), int> stored;
         Queue<long> revisionIds;
         await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
-            LockAndRead, new { ids, batchIds = batch.Select(p => p.Submission.AuditId).ToArray(), hashes, count = batch.Count }, transaction, cancellationToken: cancellationToken)))
+            LockAndRead, new { ids, batchIds, hashes, count = batch.Count }, transaction, cancellationToken: cancellationToken)))
         {
             await reads.ReadSingleAsync<long>();
             latest = (await reads.ReadAsync<LatestRow>()).ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
