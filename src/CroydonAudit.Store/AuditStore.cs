@@ -76,13 +76,15 @@ public sealed class AuditStore : IAsyncDisposable
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest))
         """;
 
+    // Every rule of the version, in evaluation order, with what it did for this revision: a rule without a
+    // trace row did not fire and said nothing (see V2__trace_outcomes_only.sql).
     private const string SelectTrace = """
-        SELECT r.workflow AS Workflow, r.rule_id AS RuleId, t.fired AS Fired, t.effect AS Effect,
-               t.explanation AS Explanation, r.guidance_ref AS GuidanceRef, t.error AS Error
-        FROM rule_trace AS t
-        JOIN rule_set_rule AS r ON r.rule_set_version = @ruleSetVersion AND r.position = t.position
-        WHERE t.revision_id = @revisionId
-        ORDER BY t.position
+        SELECT r.workflow AS Workflow, r.rule_id AS RuleId, coalesce(t.fired, false) AS Fired, coalesce(t.effect, '') AS Effect,
+               coalesce(t.explanation, '') AS Explanation, r.guidance_ref AS GuidanceRef, coalesce(t.error, '') AS Error
+        FROM rule_set_rule AS r
+        LEFT JOIN rule_trace AS t ON t.revision_id = @revisionId AND t.position = r.position
+        WHERE r.rule_set_version = @ruleSetVersion
+        ORDER BY r.position
         """;
 
     private const string SelectLatestSubmissions = """
@@ -308,6 +310,11 @@ public sealed class AuditStore : IAsyncDisposable
             for (short position = 0; position < trace.Count; position++)
             {
                 var entry = trace[position];
+                if (!HasOutcome(entry))
+                {
+                    continue;
+                }
+
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(insert.Id, cancellationToken);
                 await writer.WriteAsync(position, cancellationToken);
@@ -320,6 +327,14 @@ public sealed class AuditStore : IAsyncDisposable
 
         await writer.CompleteAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a trace entry says anything about this audit. One that does not — not fired, no effect,
+    /// no explanation, no error — is the same for every audit graded by its rule set version, so it is
+    /// stored once, in rule_set_rule, and not again with each revision.
+    /// </summary>
+    internal static bool HasOutcome(RuleTraceEntry entry) =>
+        entry.Fired || entry.Effect.Length > 0 || entry.Explanation.Length > 0 || entry.Error.Length > 0;
 
     private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string auditId, int revision, CancellationToken cancellationToken)
     {

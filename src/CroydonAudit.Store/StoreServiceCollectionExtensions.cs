@@ -39,6 +39,15 @@ public static class StoreServiceCollectionExtensions
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
             }
 
+            // Plan each execution for its own parameters. A prepared statement otherwise switches to a generic
+            // plan after five runs, chosen against the tables as they were then: prepared against a new, empty
+            // database, the lookup of stored content hashes stayed a sequential scan as the table grew, and
+            // PostgreSQL's work per stored audit doubled. Planning these short statements costs far less.
+            if (builder.ConnectionStringBuilder.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+            {
+                builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
+            }
+
             return builder.Build();
         });
         services.AddSingleton<StoreSchema>();

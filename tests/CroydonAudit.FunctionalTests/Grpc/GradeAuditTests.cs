@@ -23,6 +23,21 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
     }
 
     [Fact]
+    public async Task GradeAudit_StoresEachRulesOutcomeOnce_AndGetAuditRebuildsEveryEntryInOrder()
+    {
+        // Five rules fire for this audit (base, limits, the override); the other thirty did not fire and said nothing.
+        var audit = WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "outcomes");
+
+        var graded = (await host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
+        var stored = (await host.Client.GetAuditAsync(new() { AuditId = audit.AuditId })).Audit.Result;
+
+        Assert.Equal(5, graded.Trace.Count(t => t.Fired));
+        Assert.Equal(graded.Trace.Count(t => t.Fired), host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'outcomes'"));
+        Assert.Equal(graded.Trace, stored.Trace);
+        Assert.Equal(35, stored.Trace.Count);
+    }
+
+    [Fact]
     public async Task GradeAudit_SameContentAgain_ReturnsTheStoredResultAndWritesNothing()
     {
         var audit = Audit("retried");
@@ -63,7 +78,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.All(results.GroupBy(r => r.Team), g => Assert.Single(g.Select(r => r.Result.Revision).Distinct()));
         Assert.Equal(8, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended'"));
         Assert.Equal(1, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended' AND is_latest"));
-        Assert.Equal(8 * 35, host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'contended'"));
+        Assert.Equal(results.Select(r => r.Result).DistinctBy(r => r.Revision).Sum(r => r.Trace.Count(t => t.Fired)), host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'contended'"));
     }
 
     [Fact]
