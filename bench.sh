@@ -7,7 +7,7 @@
 #
 # Like ./run.sh it sets up its own PostgreSQL under .data/ (a fresh database, croydon_bench) unless
 # ConnectionStrings__Audit is set. Results land in benchmarks/results/ (git-ignored).
-# Knobs: BENCH_CONCURRENCY (64), BENCH_DURATION (20 s), BENCH_WARMUP (10 s), BENCH_JOB (short; "default" for BenchmarkDotNet's full job).
+# Knobs: BENCH_CONCURRENCY (64), BENCH_DURATION (20 s), BENCH_WARMUP (30 s: the JIT is still re-compiling hot paths for the first 20–30 s under load), BENCH_JOB (short; "default" for BenchmarkDotNet's full job).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -29,9 +29,9 @@ if [ "$mode" != "--engine" ]; then
   ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/service.log" 2>&1 &
   service=$!
   trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
-  echo "== load: $url, ${BENCH_CONCURRENCY:-64} callers, ${BENCH_WARMUP:-10} s warm-up and ${BENCH_DURATION:-20} s per scenario"
+  echo "== load: $url, ${BENCH_CONCURRENCY:-64} callers, ${BENCH_WARMUP:-30} s warm-up and ${BENCH_DURATION:-20} s per scenario"
   dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll \
-    --target "$url" --concurrency "${BENCH_CONCURRENCY:-64}" --warmup "${BENCH_WARMUP:-10}" --duration "${BENCH_DURATION:-20}" \
+    --target "$url" --concurrency "${BENCH_CONCURRENCY:-64}" --warmup "${BENCH_WARMUP:-30}" --duration "${BENCH_DURATION:-20}" \
     --service-pid "$service" --json "$results/load.json" | tee "$results/load.txt"
   kill "$service"; wait "$service" 2>/dev/null || true
   trap - EXIT

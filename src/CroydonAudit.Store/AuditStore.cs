@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Resilience;
@@ -189,9 +188,7 @@ public sealed class AuditStore : IAsyncDisposable
         var batchIds = batch.Select(p => p.Submission.AuditId).ToArray();
         var ids = batchIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-        // The submission as sent, serialised once: its hash decides retries, and the same bytes are stored.
-        var submissions = batch.Select(p => JsonSerializer.SerializeToUtf8Bytes(p.Submission, StoreJson.Default.AuditSubmission)).ToArray();
-        var hashes = submissions.Select(SHA256.HashData).ToArray();
+        var hashes = batch.Select(p => p.ContentHash).ToArray();
         Dictionary<string, int> latest;
         Dictionary<(string, string), int> stored;
         Queue<long> revisionIds;
@@ -228,7 +225,7 @@ public sealed class AuditStore : IAsyncDisposable
             {
                 var revision = latest.GetValueOrDefault(key.AuditId) + 1;
                 latest[key.AuditId] = revision;
-                var insert = new NewRevision(revisionIds.Dequeue(), pending, hashes[i], submissions[i], pending.Result with { Revision = revision });
+                var insert = new NewRevision(revisionIds.Dequeue(), pending, pending.Result with { Revision = revision });
                 inserts.Add(insert);
                 results[i] = new SavedRevision(insert.Result, Created: true);
             }
@@ -284,7 +281,7 @@ public sealed class AuditStore : IAsyncDisposable
             await writer.WriteAsync(submission.AuditId, cancellationToken);
             await writer.WriteAsync(result.Revision, cancellationToken);
             await writer.WriteAsync(latest.Contains(insert), cancellationToken);
-            await writer.WriteAsync(insert.ContentHash, cancellationToken);
+            await writer.WriteAsync(insert.Pending.ContentHash, cancellationToken);
             await writer.WriteAsync(submission.CaseReference, cancellationToken);
             await writer.WriteAsync(submission.AuditorId, cancellationToken);
             await writer.WriteAsync(submission.Team, cancellationToken);
@@ -294,8 +291,8 @@ public sealed class AuditStore : IAsyncDisposable
             await writer.WriteAsync(result.RuleSetVersion, cancellationToken);
             await writer.WriteAsync(insert.Pending.ReceivedAt, cancellationToken);
             await writer.WriteAsync(result.GradedAt, cancellationToken);
-            await writer.WriteAsync(insert.SubmissionJson, NpgsqlDbType.Json, cancellationToken);
-            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(result with { Trace = [] }, StoreJson.Default.GradingResult), NpgsqlDbType.Json, cancellationToken);
+            await writer.WriteAsync(insert.Pending.SubmissionJson, NpgsqlDbType.Json, cancellationToken);
+            await writer.WriteAsync(insert.Pending.ResultJson, NpgsqlDbType.Json, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -347,7 +344,7 @@ public sealed class AuditStore : IAsyncDisposable
 
         var trace = await connection.QueryAsync<RuleTraceEntry>(new CommandDefinition(
             SelectTrace, new { revisionId = row.Id, ruleSetVersion = row.RuleSetVersion }, transaction, cancellationToken: cancellationToken));
-        var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Trace = trace.AsList() };
+        var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
         return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
     }
@@ -355,7 +352,7 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>Finishes the queued saves, then stops.</summary>
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
-    private sealed record NewRevision(long Id, PendingRevision Pending, byte[] ContentHash, byte[] SubmissionJson, GradingResult Result);
+    private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
 
     private sealed record LatestRow(string AuditId, int Revision);
 

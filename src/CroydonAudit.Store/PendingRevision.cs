@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Serialization;
 
 namespace CroydonAudit.Store;
 
@@ -6,4 +9,26 @@ namespace CroydonAudit.Store;
 /// <param name="Submission">The submission as sent.</param>
 /// <param name="Result">Its grading result (revision 0 until stored).</param>
 /// <param name="ReceivedAt">When it was received.</param>
-public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt);
+/// <remarks>
+/// The stored forms are made here, by the caller, before the audit joins a group commit: the batch's
+/// transaction then only streams bytes, and is held open for less time.
+/// </remarks>
+public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt)
+{
+    private readonly (byte[] Json, byte[] Hash) _submission = Stored(Submission);
+
+    /// <summary>The submission as stored.</summary>
+    internal byte[] SubmissionJson => _submission.Json;
+
+    /// <summary>SHA-256 of <see cref="SubmissionJson"/>: GradeAudit is idempotent on audit id and this.</summary>
+    internal byte[] ContentHash => _submission.Hash;
+
+    /// <summary>The result as stored: without its trace (stored as rows) and its revision (a column).</summary>
+    internal byte[] ResultJson { get; } = JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
+
+    private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission);
+        return (json, SHA256.HashData(json));
+    }
+}
