@@ -37,32 +37,46 @@ public sealed class AuditStore : IAsyncDisposable
         _groupCommit = new GroupCommitQueue(SaveBatchAsync, options.Writers, options.MaxBatchSize);
     }
 
-    // One round trip: lock the batch's audits (in sorted id order, so overlapping batches cannot
-    // deadlock), then read their latest revisions and any revision with the same content.
-    private const string LockAndRead = """
-        SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) FROM unnest(@ids) AS id;
-        SELECT audit_id AS AuditId, revision AS Revision FROM audit_revision WHERE audit_id = ANY(@ids) AND is_latest;
-        SELECT r.audit_id AS AuditId, r.revision AS Revision, r.content_hash AS ContentHash
+    // A batch's transaction costs four round trips: BEGIN rides with its reads, COMMIT with its last writes.
+    //   1. BEGIN; lock the batch's audits (in sorted id order, so overlapping batches cannot deadlock); mark
+    //      the latest revision of each audit that brings new content as no longer latest, learning its
+    //      number; find revisions already holding the same content (retries); take ids for new revisions.
+    //   2, 3. the trace rows, by binary COPY.
+    //   4. the revisions and any new rule set version, then COMMIT.
+    private const string LockAudits = """
+        SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) FROM unnest($1::text[]) AS id
+        """;
+
+    private const string SupersedeLatest = """
+        UPDATE audit_revision SET is_latest = false
+        WHERE is_latest AND audit_id IN (
+            SELECT p.audit_id FROM unnest($1::text[], $2::bytea[]) AS p (audit_id, content_hash)
+            WHERE NOT EXISTS (SELECT FROM audit_revision AS s WHERE s.audit_id = p.audit_id AND s.content_hash = p.content_hash))
+        RETURNING audit_id, revision
+        """;
+
+    private const string SelectSameContent = """
+        SELECT r.audit_id, r.revision, r.content_hash
         FROM audit_revision AS r
-        JOIN unnest(@batchIds::text[], @hashes::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash);
-        SELECT nextval('audit_revision_id_seq') FROM generate_series(1, @count);
+        JOIN unnest($1::text[], $2::bytea[]) AS p (audit_id, content_hash) USING (audit_id, content_hash)
+        """;
+
+    private const string TakeRevisionIds = """
+        SELECT nextval('audit_revision_id_seq') FROM generate_series(1, $1)
         """;
 
     private const string InsertRuleSet = """
         INSERT INTO rule_set_rule (rule_set_version, position, workflow, rule_id, guidance_ref)
-        SELECT @version, position - 1, workflow, rule_id, guidance_ref
-        FROM unnest(@workflows::text[], @ruleIds::text[], @guidance::text[]) WITH ORDINALITY AS r (workflow, rule_id, guidance_ref, position)
+        SELECT $1, position - 1, workflow, rule_id, guidance_ref
+        FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r (workflow, rule_id, guidance_ref, position)
         ON CONFLICT DO NOTHING
         """;
 
-    private const string SupersedeLatest = """
-        UPDATE audit_revision SET is_latest = false WHERE audit_id = ANY(@ids) AND is_latest
-        """;
-
-    private const string CopyRevisions = """
-        COPY audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
+    private const string InsertRevisions = """
+        INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
             overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result)
-        FROM STDIN (FORMAT BINARY)
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
+            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::json[], $16::json[])
         """;
 
     private const string CopyTrace = """
@@ -124,7 +138,7 @@ public sealed class AuditStore : IAsyncDisposable
         Run((auditId, revision), static async (store, key, ct) =>
         {
             await using var connection = await store._dataSource.OpenConnectionAsync(ct);
-            return await ReadAsync(connection, null, key.auditId, key.revision, ct);
+            return await ReadAsync(connection, key.auditId, key.revision, ct);
         }, cancellationToken);
 
     /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
@@ -183,25 +197,47 @@ public sealed class AuditStore : IAsyncDisposable
 
     private async Task<IReadOnlyList<SavedRevision>> WriteAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken)
     {
+        // The transaction is opened and committed by statements of the batch's first and last round trips.
+        // Should anything fail in between, the connection goes back to the pool, which rolls it back.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var batchIds = batch.Select(p => p.Submission.AuditId).ToArray();
+        var hashes = batch.Select(p => p.ContentHash).ToArray();
         var ids = batchIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-        var hashes = batch.Select(p => p.ContentHash).ToArray();
-        Dictionary<string, int> latest;
-        Dictionary<(string, string), int> stored;
-        Queue<long> revisionIds;
-        await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
-            LockAndRead, new { ids, batchIds, hashes, count = batch.Count }, transaction, cancellationToken: cancellationToken)))
+        var latest = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stored = new Dictionary<(string, string), int>();
+        var revisionIds = new Queue<long>(batch.Count);
+        await using (var reads = new NpgsqlBatch(connection)
         {
-            await reads.ReadSingleAsync<long>();
-            latest = (await reads.ReadAsync<LatestRow>()).ToDictionary(r => r.AuditId, r => r.Revision, StringComparer.Ordinal);
-            stored = (await reads.ReadAsync<ContentRow>()).ToDictionary(r => (r.AuditId, Convert.ToHexString(r.ContentHash)), r => r.Revision);
-            revisionIds = new Queue<long>(await reads.ReadAsync<long>());
-        }
+            BatchCommands =
+            {
+                new("BEGIN"),
+                Statement(LockAudits, Value(ids)),
+                Statement(SupersedeLatest, Value(batchIds), Value(hashes)),
+                Statement(SelectSameContent, Value(batchIds), Value(hashes)),
+                Statement(TakeRevisionIds, Value(batch.Count)),
+            },
+        })
+        {
+            await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                latest[reader.GetString(0)] = reader.GetInt32(1);
+            }
 
-        var hadRevisions = latest.Keys.ToHashSet(StringComparer.Ordinal);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored[(reader.GetString(0), Convert.ToHexString(reader.GetFieldValue<byte[]>(2)))] = reader.GetInt32(1);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                revisionIds.Enqueue(reader.GetInt64(0));
+            }
+        }
 
         // Idempotent on audit id + content: content already stored under any revision is a retry of that revision.
         var results = new SavedRevision?[batch.Count];
@@ -219,7 +255,7 @@ public sealed class AuditStore : IAsyncDisposable
 
             if (stored.TryGetValue(key, out var storedRevision))
             {
-                results[i] = new SavedRevision((await ReadAsync(connection, transaction, key.AuditId, storedRevision, cancellationToken))!.Result, Created: false);
+                results[i] = new SavedRevision((await ReadAsync(connection, key.AuditId, storedRevision, cancellationToken))!.Result, Created: false);
             }
             else
             {
@@ -233,30 +269,25 @@ public sealed class AuditStore : IAsyncDisposable
             sameContent[key] = results[i]!;
         }
 
+        await using var writes = new NpgsqlBatch(connection);
         if (inserts.Count > 0)
         {
-            var superseded = inserts.Select(r => r.Pending.Submission.AuditId).Where(hadRevisions.Contains).Distinct(StringComparer.Ordinal).ToArray();
-            if (superseded.Length > 0)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(SupersedeLatest, new { ids = superseded }, transaction, cancellationToken: cancellationToken));
-            }
-
+            await CopyTraceAsync(connection, inserts, cancellationToken);
             foreach (var result in inserts.Select(r => r.Result).DistinctBy(r => r.RuleSetVersion).Where(r => !_storedRuleSets.ContainsKey(r.RuleSetVersion)))
             {
-                await connection.ExecuteAsync(new CommandDefinition(InsertRuleSet, new
-                {
-                    version = result.RuleSetVersion,
-                    workflows = result.Trace.Select(t => t.Workflow).ToArray(),
-                    ruleIds = result.Trace.Select(t => t.RuleId).ToArray(),
-                    guidance = result.Trace.Select(t => t.GuidanceRef).ToArray(),
-                }, transaction, cancellationToken: cancellationToken));
+                writes.BatchCommands.Add(Statement(
+                    InsertRuleSet,
+                    Value(result.RuleSetVersion),
+                    Value(result.Trace.Select(t => t.Workflow).ToArray()),
+                    Value(result.Trace.Select(t => t.RuleId).ToArray()),
+                    Value(result.Trace.Select(t => t.GuidanceRef).ToArray())));
             }
 
-            await CopyRevisionsAsync(connection, inserts, cancellationToken);
-            await CopyTraceAsync(connection, inserts, cancellationToken);
+            writes.BatchCommands.Add(InsertRevisionsStatement(inserts));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        writes.BatchCommands.Add(new("COMMIT"));
+        await writes.ExecuteNonQueryAsync(cancellationToken);
         foreach (var insert in inserts)
         {
             _storedRuleSets.TryAdd(insert.Result.RuleSetVersion, true);
@@ -265,37 +296,48 @@ public sealed class AuditStore : IAsyncDisposable
         return results!;
     }
 
-    private static async Task CopyRevisionsAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
     {
-        // Values are written untyped where the CLR type maps to the column's (long to bigint, string to
-        // text, DateTimeOffset in UTC to timestamptz …): Npgsql's typed overload costs three times as much
-        // per value, and a trace is 35 rows an audit. The json documents are typed: a byte[] would be bytea.
-        // The last new revision of each audit in the batch is its latest.
-        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToHashSet(ReferenceEqualityComparer.Instance);
-        await using var writer = await connection.BeginBinaryImportAsync(CopyRevisions, cancellationToken);
-        foreach (var insert in inserts)
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter<T> Value<T>(T value, NpgsqlDbType? type = null)
+    {
+        var parameter = new NpgsqlParameter<T> { TypedValue = value };
+        if (type is { } dbType)
         {
-            var (submission, result) = (insert.Pending.Submission, insert.Result);
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(insert.Id, cancellationToken);
-            await writer.WriteAsync(submission.AuditId, cancellationToken);
-            await writer.WriteAsync(result.Revision, cancellationToken);
-            await writer.WriteAsync(latest.Contains(insert), cancellationToken);
-            await writer.WriteAsync(insert.Pending.ContentHash, cancellationToken);
-            await writer.WriteAsync(submission.CaseReference, cancellationToken);
-            await writer.WriteAsync(submission.AuditorId, cancellationToken);
-            await writer.WriteAsync(submission.Team, cancellationToken);
-            await writer.WriteAsync((short)result.OverallGrade, cancellationToken);
-            await writer.WriteAsync((short)result.Status, cancellationToken);
-            await writer.WriteAsync(result.ModerationRequired, cancellationToken);
-            await writer.WriteAsync(result.RuleSetVersion, cancellationToken);
-            await writer.WriteAsync(insert.Pending.ReceivedAt, cancellationToken);
-            await writer.WriteAsync(result.GradedAt, cancellationToken);
-            await writer.WriteAsync(insert.Pending.SubmissionJson, NpgsqlDbType.Json, cancellationToken);
-            await writer.WriteAsync(insert.Pending.ResultJson, NpgsqlDbType.Json, cancellationToken);
+            parameter.NpgsqlDbType = dbType;
         }
 
-        await writer.CompleteAsync(cancellationToken);
+        return parameter;
+    }
+
+    private static NpgsqlBatchCommand InsertRevisionsStatement(List<NewRevision> inserts)
+    {
+        // The last new revision of each audit in the batch is its latest.
+        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToHashSet(ReferenceEqualityComparer.Instance);
+        NpgsqlParameter<T[]> Column<T>(Func<NewRevision, T> value, NpgsqlDbType? type = null) => Value<T[]>([.. inserts.Select(value)], type);
+        return Statement(
+            InsertRevisions,
+            Column(r => r.Id),
+            Column(r => r.Pending.Submission.AuditId),
+            Column(r => r.Result.Revision),
+            Column(r => latest.Contains(r)),
+            Column(r => r.Pending.ContentHash),
+            Column(r => r.Pending.Submission.CaseReference),
+            Column(r => r.Pending.Submission.AuditorId),
+            Column(r => r.Pending.Submission.Team),
+            Column(r => (short)r.Result.OverallGrade),
+            Column(r => (short)r.Result.Status),
+            Column(r => r.Result.ModerationRequired),
+            Column(r => r.Result.RuleSetVersion),
+            Column(r => r.Pending.ReceivedAt),
+            Column(r => r.Result.GradedAt),
+            // The documents are UTF-8 JSON already: sent as json, not as the bytea a byte[] would otherwise be.
+            Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Json),
+            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Json));
     }
 
     private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
@@ -333,17 +375,17 @@ public sealed class AuditStore : IAsyncDisposable
     internal static bool HasOutcome(RuleTraceEntry entry) =>
         entry.Fired || entry.Effect.Length > 0 || entry.Explanation.Length > 0 || entry.Error.Length > 0;
 
-    private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string auditId, int revision, CancellationToken cancellationToken)
+    private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, string auditId, int revision, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<RevisionRow>(
-            new CommandDefinition(SelectRevision, new { auditId, revision }, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(SelectRevision, new { auditId, revision }, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;
         }
 
         var trace = await connection.QueryAsync<RuleTraceEntry>(new CommandDefinition(
-            SelectTrace, new { revisionId = row.Id, ruleSetVersion = row.RuleSetVersion }, transaction, cancellationToken: cancellationToken));
+            SelectTrace, new { revisionId = row.Id, ruleSetVersion = row.RuleSetVersion }, cancellationToken: cancellationToken));
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
         return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
@@ -353,10 +395,6 @@ public sealed class AuditStore : IAsyncDisposable
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
-
-    private sealed record LatestRow(string AuditId, int Revision);
-
-    private sealed record ContentRow(string AuditId, int Revision, byte[] ContentHash);
 
     private sealed record RevisionRow(long Id, int Revision, string RuleSetVersion, string Submission, string Result, DateTime ReceivedAt);
 
