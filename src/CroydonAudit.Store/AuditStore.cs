@@ -83,21 +83,19 @@ public sealed class AuditStore : IAsyncDisposable
         COPY rule_trace (revision_id, position, fired, effect, explanation, error) FROM STDIN (FORMAT BINARY)
         """;
 
-    private const string SelectRevision = """
-        SELECT id AS Id, revision AS Revision, rule_set_version AS RuleSetVersion, submission::text AS Submission,
-               result::text AS Result, received_at AS ReceivedAt
-        FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest))
-        """;
-
-    // Every rule of the version, in evaluation order, with what it did for this revision: a rule without a
-    // trace row did not fire and said nothing (see V2__trace_outcomes_only.sql).
-    private const string SelectTrace = """
+    // One round trip: the revision, then its whole trace — every rule of its version, in evaluation order,
+    // with what the rule did for this revision. A rule without a trace row did not fire and said nothing
+    // (see V2__trace_outcomes_only.sql). Revision 0 is the latest.
+    private const string SelectRevisionAndTrace = """
+        SELECT revision AS Revision, submission::text AS Submission, result::text AS Result, received_at AS ReceivedAt
+        FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest));
         SELECT r.workflow AS Workflow, r.rule_id AS RuleId, coalesce(t.fired, false) AS Fired, coalesce(t.effect, '') AS Effect,
                coalesce(t.explanation, '') AS Explanation, r.guidance_ref AS GuidanceRef, coalesce(t.error, '') AS Error
-        FROM rule_set_rule AS r
-        LEFT JOIN rule_trace AS t ON t.revision_id = @revisionId AND t.position = r.position
-        WHERE r.rule_set_version = @ruleSetVersion
-        ORDER BY r.position
+        FROM audit_revision AS a
+        JOIN rule_set_rule AS r ON r.rule_set_version = a.rule_set_version
+        LEFT JOIN rule_trace AS t ON t.revision_id = a.id AND t.position = r.position
+        WHERE a.audit_id = @auditId AND (a.revision = @revision OR (@revision = 0 AND a.is_latest))
+        ORDER BY r.position;
         """;
 
     private const string SelectLatestSubmissions = """
@@ -377,15 +375,15 @@ public sealed class AuditStore : IAsyncDisposable
 
     private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, string auditId, int revision, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<RevisionRow>(
-            new CommandDefinition(SelectRevision, new { auditId, revision }, cancellationToken: cancellationToken));
+        await using var reads = await connection.QueryMultipleAsync(
+            new CommandDefinition(SelectRevisionAndTrace, new { auditId, revision }, cancellationToken: cancellationToken));
+        var row = await reads.ReadSingleOrDefaultAsync<RevisionRow>();
         if (row is null)
         {
             return null;
         }
 
-        var trace = await connection.QueryAsync<RuleTraceEntry>(new CommandDefinition(
-            SelectTrace, new { revisionId = row.Id, ruleSetVersion = row.RuleSetVersion }, cancellationToken: cancellationToken));
+        var trace = await reads.ReadAsync<RuleTraceEntry>();
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
         return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
@@ -396,7 +394,7 @@ public sealed class AuditStore : IAsyncDisposable
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
 
-    private sealed record RevisionRow(long Id, int Revision, string RuleSetVersion, string Submission, string Result, DateTime ReceivedAt);
+    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt);
 
     private sealed record SummaryRow(
         string AuditId, int Revision, string CaseReference, string AuditorId, string Team,
