@@ -43,6 +43,13 @@ public sealed class AuditStore : IAsyncDisposable
     //      number; find revisions already holding the same content (retries); take ids for new revisions.
     //   2, 3. the trace rows, by binary COPY.
     //   4. the revisions and any new rule set version, then COMMIT.
+    // Every lookup on the write path goes by an index, however small the tables were when a statement was
+    // first prepared: so its plans are made once per connection (generic), sequential scans ruled out,
+    // rather than planned again in every batch as the connection's other statements are.
+    private const string PlanOnce = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+    private const string ByIndex = "SET LOCAL enable_seqscan = off";
+
     private const string LockAudits = """
         SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) FROM unnest($1::text[]) AS id
         """;
@@ -210,6 +217,8 @@ public sealed class AuditStore : IAsyncDisposable
             BatchCommands =
             {
                 new("BEGIN"),
+                new(PlanOnce),
+                new(ByIndex),
                 Statement(LockAudits, Value(ids)),
                 Statement(SupersedeLatest, Value(batchIds), Value(hashes)),
                 Statement(SelectSameContent, Value(batchIds), Value(hashes)),
