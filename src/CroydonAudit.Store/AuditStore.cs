@@ -43,9 +43,9 @@ public sealed class AuditStore : IAsyncDisposable
     //      number; find revisions already holding the same content (retries); take ids for new revisions.
     //   2, 3. the trace rows, by binary COPY.
     //   4. the revisions and any new rule set version, then COMMIT.
-    // Every lookup on the write path goes by an index, however small the tables were when a statement was
-    // first prepared: so its plans are made once per connection (generic), sequential scans ruled out,
-    // rather than planned again in every batch as the connection's other statements are.
+    // Every lookup in a write or a GetAudit goes by an index, however small the tables were when a statement
+    // was first prepared: so their plans are made once per connection (generic), sequential scans ruled
+    // out, rather than planned on every execution as the connection's other statements are.
     private const string PlanOnce = "SET LOCAL plan_cache_mode = force_generic_plan";
 
     private const string ByIndex = "SET LOCAL enable_seqscan = off";
@@ -105,6 +105,8 @@ public sealed class AuditStore : IAsyncDisposable
         ORDER BY r.position;
         """;
 
+    private const string SelectRevisionAndTraceAlone = $"BEGIN READ ONLY; {PlanOnce}; {ByIndex};\n{SelectRevisionAndTrace}\nCOMMIT;";
+
     private const string SelectLatestSubmissions = """
         SELECT submission::text FROM audit_revision WHERE is_latest ORDER BY audit_id
         """;
@@ -143,7 +145,7 @@ public sealed class AuditStore : IAsyncDisposable
         Run((auditId, revision), static async (store, key, ct) =>
         {
             await using var connection = await store._dataSource.OpenConnectionAsync(ct);
-            return await ReadAsync(connection, key.auditId, key.revision, ct);
+            return await ReadAsync(connection, key.auditId, key.revision, insideWrite: false, ct);
         }, cancellationToken);
 
     /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
@@ -262,7 +264,7 @@ public sealed class AuditStore : IAsyncDisposable
 
             if (stored.TryGetValue(key, out var storedRevision))
             {
-                results[i] = new SavedRevision((await ReadAsync(connection, key.AuditId, storedRevision, cancellationToken))!.Result, Created: false);
+                results[i] = new SavedRevision((await ReadAsync(connection, key.AuditId, storedRevision, insideWrite: true, cancellationToken))!.Result, Created: false);
             }
             else
             {
@@ -382,10 +384,13 @@ public sealed class AuditStore : IAsyncDisposable
     internal static bool HasOutcome(RuleTraceEntry entry) =>
         entry.Fired || entry.Effect.Length > 0 || entry.Explanation.Length > 0 || entry.Error.Length > 0;
 
-    private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, string auditId, int revision, CancellationToken cancellationToken)
+    // A read on its own runs in a read-only transaction of its own, in the same round trip, so that it too
+    // plans once per connection, by index; inside the write path's transaction it is simply part of it.
+    private static async Task<StoredAudit?> ReadAsync(NpgsqlConnection connection, string auditId, int revision, bool insideWrite, CancellationToken cancellationToken)
     {
+        var sql = insideWrite ? SelectRevisionAndTrace : SelectRevisionAndTraceAlone;
         await using var reads = await connection.QueryMultipleAsync(
-            new CommandDefinition(SelectRevisionAndTrace, new { auditId, revision }, cancellationToken: cancellationToken));
+            new CommandDefinition(sql, new { auditId, revision }, cancellationToken: cancellationToken));
         var row = await reads.ReadSingleOrDefaultAsync<RevisionRow>();
         if (row is null)
         {
