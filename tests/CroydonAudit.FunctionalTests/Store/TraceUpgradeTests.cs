@@ -24,9 +24,9 @@ public sealed class TraceUpgradeTests
     public async Task Upgrade_FromEveryTraceRow_KeepsOnlyOutcomes_AndGetAuditReturnsTheSameTrace()
     {
         using var database = new TestDatabase();
-        var graded = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.Rules), TimeProvider.System)
-            .Grade(WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain()) with { Revision = 1 };
-        await StoreAsVersion1Did(database, graded);
+        var submission = WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain();
+        var graded = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.Rules), TimeProvider.System).Grade(submission) with { Revision = 1 };
+        await StoreAsVersion1Did(database, submission, graded);
         Assert.Equal(35, database.Count("SELECT count(*) FROM rule_trace"));
 
         using var host = new GradingServiceHost(database);
@@ -39,7 +39,7 @@ public sealed class TraceUpgradeTests
 
     // The V1 schema, and one revision written as V1's store wrote it: the result (revision included) as
     // json without its trace, and one trace row per rule.
-    private static async Task StoreAsVersion1Did(TestDatabase database, CroydonAudit.Grading.Domain.GradingResult graded)
+    private static async Task StoreAsVersion1Did(TestDatabase database, CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult graded)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
@@ -51,7 +51,6 @@ public sealed class TraceUpgradeTests
             TargetVersion = new MigrationVersion("1"),
         }.Migrate();
 
-        var submission = WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain();
         var submissionJson = JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission);
         await using var batch = new NpgsqlBatch(connection)
         {
