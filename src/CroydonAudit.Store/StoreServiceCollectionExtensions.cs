@@ -48,6 +48,11 @@ public static class StoreServiceCollectionExtensions
                 builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
             }
 
+            // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
+            // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
+            // a transaction left open before the connection is reused. Resetting cost ~7% of PostgreSQL's work per audit.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+
             return builder.Build();
         });
         services.AddSingleton<StoreSchema>();
