@@ -83,7 +83,7 @@ public sealed class AuditStore : IAsyncDisposable
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
             overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
-            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::json[], $16::json[])
+            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[])
         """;
 
     private const string CopyTrace = """
@@ -94,7 +94,7 @@ public sealed class AuditStore : IAsyncDisposable
     // with what the rule did for this revision. A rule without a trace row did not fire and said nothing
     // (see V2__trace_outcomes_only.sql). Revision 0 is the latest.
     private const string SelectRevisionAndTrace = """
-        SELECT revision AS Revision, submission::text AS Submission, result::text AS Result, received_at AS ReceivedAt
+        SELECT revision AS Revision, submission AS Submission, result AS Result, received_at AS ReceivedAt
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest));
         SELECT r.workflow AS Workflow, r.rule_id AS RuleId, coalesce(t.fired, false) AS Fired, coalesce(t.effect, '') AS Effect,
                coalesce(t.explanation, '') AS Explanation, r.guidance_ref AS GuidanceRef, coalesce(t.error, '') AS Error
@@ -108,7 +108,7 @@ public sealed class AuditStore : IAsyncDisposable
     private const string SelectRevisionAndTraceAlone = $"BEGIN READ ONLY; {PlanOnce}; {ByIndex};\n{SelectRevisionAndTrace}\nCOMMIT;";
 
     private const string SelectLatestSubmissions = """
-        SELECT submission::text FROM audit_revision WHERE is_latest ORDER BY audit_id
+        SELECT submission FROM audit_revision WHERE is_latest ORDER BY audit_id
         """;
 
     private const string SelectPage = """
@@ -344,9 +344,9 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Result.RuleSetVersion),
             Column(r => r.Pending.ReceivedAt),
             Column(r => r.Result.GradedAt),
-            // The documents are UTF-8 JSON already: sent as json, not as the bytea a byte[] would otherwise be.
-            Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Json),
-            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Json));
+            // The documents are UTF-8 JSON already: sent as text, not as the bytea a byte[] would otherwise be.
+            Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text));
     }
 
     private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
