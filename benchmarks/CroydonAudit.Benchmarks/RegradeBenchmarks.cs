@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
+using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
-using CroydonAudit.Grading;
-using CroydonAudit.Store.Schema;
 using CroydonAudit.Store;
+using CroydonAudit.Store.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Polly;

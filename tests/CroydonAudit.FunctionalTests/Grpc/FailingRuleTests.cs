@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Testing;
 using Grpc.Core;
@@ -8,21 +7,14 @@ namespace CroydonAudit.FunctionalTests.Grpc;
 /// <summary>A rule that fails for one audit stops that grading with INTERNAL naming the rule: never "did not fire", never UNKNOWN.</summary>
 public sealed class FailingRuleTests : IDisposable
 {
-    private readonly string _rules = Directory.CreateTempSubdirectory("croydon-failing-rules-").FullName;
+    private readonly RuleFolderCopy _rules = new();
     private readonly FailingRuleHost _host;
 
     public FailingRuleTests()
     {
-        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
-        {
-            File.Copy(file, Path.Combine(_rules, Path.GetFileName(file)));
-        }
-
         // Reads the first recommendation, which an audit without recommendations does not have.
-        var findings = JsonNode.Parse(File.ReadAllText(Path.Combine(_rules, "findings.json")))!;
-        findings["Rules"]!.AsArray().Single(r => (string?)r!["RuleName"] == "finding.recommendation-value")!["Expression"] = "!audit.Recommendations[0].NamesValue";
-        File.WriteAllText(Path.Combine(_rules, "findings.json"), findings.ToJsonString());
-        _host = new FailingRuleHost(_rules);
+        _rules.EditRule("findings.json", "finding.recommendation-value", rule => rule["Expression"] = "!audit.Recommendations[0].NamesValue");
+        _host = new FailingRuleHost(_rules.Path);
     }
 
     [Fact]
@@ -47,7 +39,7 @@ public sealed class FailingRuleTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        Directory.Delete(_rules, recursive: true);
+        _rules.Dispose();
     }
 
     private sealed class FailingRuleHost(string rules) : GradingServiceHost(new TestDatabase(), ownsDatabase: true)

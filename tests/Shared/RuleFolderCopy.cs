@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
-using CroydonAudit.Testing;
+namespace CroydonAudit.Testing;
 
-namespace CroydonAudit.Grading.Tests;
-
-/// <summary>A scratch copy of the real rules folder, for editing as a rule author would.</summary>
+/// <summary>A scratch copy of the real rules folder, for editing as a rule author would. Linked into each test project.</summary>
 public sealed class RuleFolderCopy : IDisposable
 {
     public RuleFolderCopy()
