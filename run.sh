@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Starts the service on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it). Ctrl-C stops it.
-# Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh)
-# and leaves that running for next time; with it, it uses that database only.
+# ./run.sh                  starts the service on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it). Ctrl-C stops it.
+# ./run.sh rules check [DIR] | rules diff A B | rules impact DIR | rules activate DIR
+#                           the principal social worker's commands (rules/README.md); exit 0 only on success.
+# Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh) and
+# leaves that running for next time; with it, it uses that database only. `rules check` needs no database.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
-cd "$root"
 
-if [ -z "${ConnectionStrings__Audit:-}" ]; then
-  scripts/postgres.sh start
-  export ConnectionStrings__Audit="$(scripts/postgres.sh url)"
-fi
+database() {
+  if [ -z "${ConnectionStrings__Audit:-}" ]; then
+    "$root/scripts/postgres.sh" start
+    export ConnectionStrings__Audit="$("$root/scripts/postgres.sh" url)"
+  fi
+}
+
 export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
 
+case "${1:-}" in
+  rules)
+    [ "${2:-}" = check ] || database >&2
+    # Build output goes to standard error: standard output is the command's own.
+    dotnet build "$root/src/CroydonAudit.Cli" --configuration Release -nologo -v quiet -clp:NoSummary >&2
+    exec dotnet "$root/src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll" "$@"
+    ;;
+esac
+
+cd "$root"
+database
 dotnet build src/CroydonAudit.Api --configuration Release -nologo -v quiet
 out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
 exec dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: the contract's lint, the unit tests, and the functional and store tests against
-# a real PostgreSQL (its own under .data/ unless ConnectionStrings__Audit names one; each test
-# class makes a fresh database of its own there).
+# Runs every test: the contract's lint, the shipped rules' own check (their worked cases), the unit
+# tests, the functional and store tests against a real PostgreSQL (a cluster of the tests' own under
+# .data/ unless ConnectionStrings__Audit names one; each test class makes a fresh database of its own
+# there), and the proof that a legitimate policy change leaves all of that green.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -9,10 +10,19 @@ cd "$root"
 scripts/lint-protos.sh
 
 if [ -z "${ConnectionStrings__Audit:-}" ]; then
+  # A cluster of the tests' own, never the one ./run.sh serves from: the restart test restarts it.
+  export CROYDON_PG_PORT="${CROYDON_TEST_PG_PORT:-55433}" CROYDON_PG_DATA="$root/.data/postgres-test"
   scripts/postgres.sh start
   export ConnectionStrings__Audit="$(scripts/postgres.sh url)"
   # Lets the restart test restart this private cluster; it is skipped for a database it does not own.
   export CROYDON_TEST_POSTGRES_CTL="$root/scripts/postgres.sh"
 fi
 
-dotnet test CroydonAudit.sln --configuration Release
+dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
+# The shipped rules are tested by their worked cases: one report, as the principal social worker sees it.
+dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll rules check rules
+dotnet test CroydonAudit.sln --configuration Release --no-build
+
+if [ -z "${CROYDON_POLICY_CHANGE_PROOF:-}" ]; then
+  tests/policy-change/prove.sh
+fi

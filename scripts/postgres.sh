@@ -6,11 +6,13 @@
 #   scripts/postgres.sh url [DB]      print the connection string (to DB, default croydon_audit)
 #   scripts/postgres.sh recreate DB   drop and create an empty database DB (for benchmarks)
 #
-# The cluster listens on 127.0.0.1 only, port $CROYDON_PG_PORT (default 55432), and trusts local
-# connections: it is a developer's and CI's database, holds no secrets, and no password is stored.
+# The cluster listens on 127.0.0.1 only, port $CROYDON_PG_PORT (default 55432), keeps its data in
+# $CROYDON_PG_DATA (default .data/postgres), and trusts local connections: it is a developer's and CI's
+# database, holds no secrets, and no password is stored. ./test.sh runs a second cluster of its own
+# (port 55433, .data/postgres-test), so tests never restart the one ./run.sh serves from.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-data="$root/.data/postgres"
+data="${CROYDON_PG_DATA:-$root/.data/postgres}"
 port="${CROYDON_PG_PORT:-55432}"
 database="croydon_audit"
 url() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=${1:-$database}"; }
@@ -52,7 +54,7 @@ start() {
   if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$root/.data"; then
     # The checkout is not reachable by the postgres user (e.g. under /root): keep the cluster where
     # it is, and point .data/postgres at it.
-    local outside="/var/lib/croydon-audit/$(echo "$root" | md5sum | cut -c1-12)"
+    local outside="/var/lib/croydon-audit/$(echo "$data" | md5sum | cut -c1-12)"
     mkdir -p "$outside" && chown postgres: "$outside"
     [ -L "$data" ] || ln -s "$outside" "$data"
   fi

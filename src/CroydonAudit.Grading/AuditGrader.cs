@@ -18,7 +18,11 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
 
     /// <summary>Grades one audit (revision 0: the caller stores it, if at all).</summary>
     /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit.</exception>
-    public GradingResult Grade(AuditSubmission audit)
+    public GradingResult Grade(AuditSubmission audit) => Grade(audit, out _);
+
+    /// <summary>Grades one audit, and gives how each rule came out (in evaluation order) — what worked cases and impact previews compare.</summary>
+    /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit.</exception>
+    public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes)
     {
         var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
         var rules = ruleSet.Rules;
@@ -35,6 +39,7 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
             }
         }
 
+        ruleOutcomes = outcomes;
         return Compose(audit, facts, outcomes, progress);
     }
 

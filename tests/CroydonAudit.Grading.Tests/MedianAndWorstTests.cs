@@ -17,7 +17,7 @@ public sealed class MedianAndWorstTests
     {
         var audit = Audits.CompleteGood().WithAreas([.. ranks.Select(r => (Grade)r)]);
 
-        var facts = AuditFactsBuilder.Build(audit, DefaultRuleSet.RuleSet.BlandText);
+        var facts = AuditFactsBuilder.Build(audit, FixtureRuleSet.RuleSet.BlandText);
 
         Assert.Equal((median, worst), (facts.MedianRank, facts.WorstRank));
     }
@@ -29,7 +29,7 @@ public sealed class MedianAndWorstTests
             .WithArea(PracticeArea.AdultVoice, a => a with { Grade = Grade.Unspecified, NotApplicable = true })
             .WithArea(PracticeArea.PlansAndReviews, a => a with { Grade = Grade.Unspecified, NotApplicable = true });
 
-        var facts = AuditFactsBuilder.Build(audit, DefaultRuleSet.RuleSet.BlandText);
+        var facts = AuditFactsBuilder.Build(audit, FixtureRuleSet.RuleSet.BlandText);
 
         Assert.Equal(2, facts.GradedAreaCount);
         Assert.Equal((Grade.Inadequate, Grade.Inadequate), (facts.MedianGrade, facts.LowestGrade));
@@ -41,7 +41,7 @@ public sealed class MedianAndWorstTests
     {
         var audit = Audits.CompleteGood().WithAreas(Grade.RequiresImprovement, Grade.Good, Grade.Good, Grade.RequiresImprovement, Grade.Good, Grade.RequiresImprovement);
 
-        var facts = AuditFactsBuilder.Build(audit, DefaultRuleSet.RuleSet.BlandText);
+        var facts = AuditFactsBuilder.Build(audit, FixtureRuleSet.RuleSet.BlandText);
 
         Assert.Equal("Risk and need, Adult's voice and Professional curiosity", facts.LowestAreas);
     }

@@ -8,14 +8,16 @@ namespace CroydonAudit.Grading.Tests;
 public sealed class RuleSetLoaderTests
 {
     [Fact]
-    public void Load_DefaultRules_LoadsEveryRuleInEvaluationOrder()
+    public void Load_FixtureRules_LoadsEveryRuleInEvaluationOrder()
     {
-        var ruleSet = RuleSetLoader.Load(RepositoryRoot.Rules);
+        var ruleSet = RuleSetLoader.Load(RepositoryRoot.FixtureRules);
 
-        Assert.Equal(35, ruleSet.Rules.Count);
+        Assert.Equal(15, ruleSet.Rules.Count);
         Assert.Equal(["base", "limits", "findings"], ruleSet.Rules.Select(r => r.Definition.Workflow).Distinct());
-        Assert.Equal("cap.override", ruleSet.Rules[20].RuleId);
+        Assert.Equal("cap.override", ruleSet.Rules[7].RuleId);
+        Assert.Equal("Test fixture rules", ruleSet.Label);
         Assert.Matches("^[0-9a-f]{16}$", ruleSet.Version);
+        Assert.Equal(["base.json", "findings.json", "limits.json", "ruleset.json"], ruleSet.Files.Files.Keys);
     }
 
     [Fact]
@@ -23,16 +25,19 @@ public sealed class RuleSetLoaderTests
     {
         using var copy = new RuleFolderCopy();
 
-        Assert.Equal(RuleSetLoader.Load(RepositoryRoot.Rules).Version, RuleSetLoader.Load(copy.Path).Version);
+        Assert.Equal(RuleSetLoader.Load(RepositoryRoot.FixtureRules).Version, RuleSetLoader.Load(copy.Path).Version);
     }
 
     [Fact]
-    public void Load_ChangedRule_GivesANewVersion()
+    public void Load_ChangedRule_GivesANewVersion_ButAChangedWorkedCaseDoesNot()
     {
         using var copy = new RuleFolderCopy();
-        copy.EditRule("limits.json", "limit.policy-some-gaps", r => r["Properties"]!["limit"] = "Good");
+        copy.Edit("tests/complete-good.json", c => c["description"] = "Reworded.");
+        var sameRules = RuleSetLoader.Load(copy.Path).Version;
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Properties"]!["limit"] = "Good");
 
-        Assert.NotEqual(RuleSetLoader.Load(RepositoryRoot.Rules).Version, RuleSetLoader.Load(copy.Path).Version);
+        Assert.Equal(RuleSetLoader.Load(RepositoryRoot.FixtureRules).Version, sameRules);
+        Assert.NotEqual(sameRules, RuleSetLoader.Load(copy.Path).Version);
     }
 
     [Fact]
@@ -76,7 +81,10 @@ public sealed class RuleSetLoaderTests
 
     public static TheoryData<string, string> BadRules => new()
     {
-        { "expression", "Advocay" },
+        { "unknown fact", "limits.json, rule \"limit.risk-not-acknowledged\": its Expression (audit.Rsk == \"NotAcknowledged\"): audit has no fact \"Rsk\". Did you mean \"Risk\"?" },
+        { "unknown fact of an area", "an area has no fact \"SignificantConcen\". Did you mean \"SignificantConcern\"?" },
+        { "misspelt value", "\"NotAcknowledgd\" is not one of the values of Risk: the values are PositiveRiskTaking, Weighed, Partial or NotAcknowledged (or Unspecified when not recorded). Did you mean \"NotAcknowledged\"?" },
+        { "misspelt grade", "\"Goood\" is not a grade: the values are Outstanding, Good, RequiresImprovement or Inadequate (or Unspecified when not recorded). Did you mean \"Good\"?" },
         { "effect", "\"effect\" must be one of" },
         { "limit", "must be a grade" },
         { "kind", "must be \"hard\"" },
@@ -85,7 +93,9 @@ public sealed class RuleSetLoaderTests
         { "output", "must give a grade's rank" },
         { "duplicate name", "is also used in" },
         { "missing explanation", "\"explanation\" is missing" },
-        { "json", "limits.json is not valid rule JSON near line" },
+        { "json", "limits.json: is not valid rule JSON near line" },
+        { "no label", "ruleset.json: needs a \"label\"" },
+        { "too long", "at most 2,000 are allowed" },
     };
 
     [Theory]
@@ -97,7 +107,91 @@ public sealed class RuleSetLoaderTests
 
         var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
 
-        Assert.Contains(error.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.ToString().Contains(expected, StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, string> OutsideTheFacts => new()
+    {
+        { "audit.GetType().Assembly.Location != null", "GetType(…)" },
+        { "DateTime.Now.Year > 2000", "DateTime.Now" },
+        { "Enumerable.Range(0, 2000000000).Count() > 3", "Enumerable.Range(…)" },
+        { "\"x\".PadLeft(300000000).Length > 1", "PadLeft(…)" },
+        { "audit.LowestAreas.Contains(\"Impact\")", "Contains(…)" },
+        { "audit.ToString() != \"\"", "ToString(…)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutsideTheFacts))]
+    public void Load_ExpressionReachingOutsideTheFacts_IsRefused(string expression, string named)
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = expression);
+
+        var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(("limits.json", "limit.risk-not-acknowledged"), (problem.File, problem.Rule));
+        Assert.Contains(named, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("which a rule may not", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("audit.Areas.Count(a => a.Graded && a.Evidence.Words > 3) >= Math.Max(2, audit.GradedAreaCount / 2)")]
+    [InlineData("audit.Recommendations.Where(r => r.NamesValue).Select(r => r.Text.Words).Sum() > 10 || grading.OverallRank == 4")]
+    [InlineData("audit.Areas[0].Grade == \"Good\" && audit.KeyEvidence.First().Recorded")]
+    public void Load_ExpressionOverTheFacts_IsAccepted(string expression)
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = expression);
+
+        Assert.NotNull(RuleSetLoader.Load(copy.Path));
+    }
+
+    [Fact]
+    public void Load_BaseRulesThatLeaveAnAuditWithoutABaseGrade_AreRefusedNamingTheGap()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("base.json", "base.median", r => r["Enabled"] = false);
+
+        var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(("base.json", "base.proposed"), (problem.File, problem.Rule));
+        Assert.Contains("no base rule fires for an audit where HasProposedGrade is no", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NoBaseRule_IsRefused()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("base.json", "base.median", r => r["Enabled"] = false);
+        copy.EditRule("base.json", "base.proposed", r => r["Enabled"] = false);
+
+        var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+        Assert.Contains("there is no base rule", Assert.Single(error.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_LastBaseRuleAlwaysFires_CoversEveryAudit()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("base.json", "base.median", r => r["Expression"] = "true");
+
+        var result = new AuditGrader(RuleSetLoader.Load(copy.Path), TimeProvider.System).Grade(Audits.CompleteGood() with { ProposedOverallGrade = Grade.Unspecified });
+
+        Assert.Equal(Grade.Good, result.BaseGrade);
+    }
+
+    [Fact]
+    public void Load_BaseRulesReadingMoreThanPlainFacts_MustEndWithOneThatAlwaysFires()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("base.json", "base.median", r => r["Expression"] = "!audit.HasProposedGrade && audit.Areas.Any(a => a.Graded)");
+
+        var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+        Assert.Contains("Make the last base rule's Expression \"true\"", Assert.Single(error.Problems).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +205,7 @@ public sealed class RuleSetLoaderTests
         var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
 
         Assert.Equal(3, error.Problems.Count);
-        Assert.All(error.Problems, p => Assert.StartsWith("limits.json, rule \"", p));
+        Assert.All(error.Problems, p => Assert.Equal("limits.json", p.File));
     }
 
     [Fact]
@@ -122,19 +216,19 @@ public sealed class RuleSetLoaderTests
 
         var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
 
-        Assert.Contains(error.Problems, p => p.Contains("lists findings.json, but there is no such file", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("findings-draft.json is in the rules folder but not listed", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.ToString().Contains("lists findings.json, but there is no such workflow file", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.ToString().StartsWith("findings-draft.json: is in the rules folder but not listed", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Load_ExpressionThatFailsWhenEvaluated_IsRefusedNotReadAsNotFired()
     {
         using var copy = new RuleFolderCopy();
-        copy.EditRule("limits.json", "limit.advocacy", r => r["Expression"] = "audit.Areas[12].Graded");
+        copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = "audit.Areas[12].Graded");
 
         var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
 
-        Assert.Contains(error.Problems, p => p.StartsWith("limits.json, rule \"limit.advocacy\": it fails when evaluated", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.ToString().StartsWith("limits.json, rule \"limit.risk-not-acknowledged\": it fails when evaluated", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -149,18 +243,37 @@ public sealed class RuleSetLoaderTests
         Assert.Equal("finding.recommendation-value", error.RuleId);
     }
 
+    [Fact]
+    public void Files_FromACaller_RefuseUnsafeNamesAndOversizedFiles()
+    {
+        var error = Assert.Throws<RuleSetException>(() => RuleSetFiles.From([("../etc/passwd.json", [1]), ("ok.json", new byte[RuleSetFiles.MaxFileBytes + 1])]));
+
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains("is not a file name the rules folder can hold", error.Problems[0].Message, StringComparison.Ordinal);
+        Assert.Contains("a rule file may be at most", error.Problems[1].Message, StringComparison.Ordinal);
+    }
+
     private static void Break(RuleFolderCopy copy, string mistake)
     {
         switch (mistake)
         {
-            case "expression":
-                copy.EditRule("limits.json", "limit.advocacy", r => r["Expression"] = "audit.Advocay == \"RequiredNotProvided\"");
+            case "unknown fact":
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = "audit.Rsk == \"NotAcknowledged\"");
+                break;
+            case "unknown fact of an area":
+                copy.EditRule("limits.json", "limit.significant-concern", r => r["Expression"] = "audit.Areas.Any(a => a.SignificantConcen)");
+                break;
+            case "misspelt value":
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = "audit.Risk == \"NotAcknowledgd\"");
+                break;
+            case "misspelt grade":
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = "audit.Areas.Any(a => a.Grade == \"Goood\")");
                 break;
             case "effect":
-                copy.EditRule("limits.json", "limit.advocacy", r => r["Properties"]!["effect"] = "cap");
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Properties"]!["effect"] = "cap");
                 break;
             case "limit":
-                copy.EditRule("limits.json", "limit.advocacy", r => r["Properties"]!["limit"] = "Poor");
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Properties"]!["limit"] = "Poor");
                 break;
             case "kind":
                 copy.EditRule("limits.json", "limit.care-act-partial", r => r["Properties"]!["kind"] = "firm");
@@ -172,16 +285,22 @@ public sealed class RuleSetLoaderTests
                 copy.EditRule("findings.json", "finding.no-summary", r => r["Properties"]!["severty"] = "ERROR");
                 break;
             case "output":
-                copy.EditRule("base.json", "base.median", r => r["Actions"]!["OnSuccess"]!["Context"]!["Expression"] = "audit.MedianGrade.ToString()");
+                copy.EditRule("base.json", "base.median", r => r["Actions"]!["OnSuccess"]!["Context"]!["Expression"] = "audit.MedianRank > 1");
                 break;
             case "duplicate name":
-                copy.EditRule("findings.json", "finding.no-summary", r => r["RuleName"] = "limit.advocacy");
+                copy.EditRule("findings.json", "finding.no-summary", r => r["RuleName"] = "limit.risk-not-acknowledged");
                 break;
             case "missing explanation":
-                copy.EditRule("findings.json", "finding.no-learning", r => r["Properties"]!.AsObject().Remove("explanation"));
+                copy.EditRule("findings.json", "finding.no-recommendations", r => r["Properties"]!.AsObject().Remove("explanation"));
                 break;
             case "json":
                 copy.Write("limits.json", "{ \"WorkflowName\": \"limits\", \"Rules\": [ { \"RuleName\": \"x\" ");
+                break;
+            case "no label":
+                copy.Edit("ruleset.json", m => m.AsObject().Remove("label"));
+                break;
+            case "too long":
+                copy.EditRule("limits.json", "limit.risk-not-acknowledged", r => r["Expression"] = string.Join(" || ", Enumerable.Repeat("audit.Risk == \"NotAcknowledged\"", 80)));
                 break;
         }
     }

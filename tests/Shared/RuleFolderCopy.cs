@@ -1,15 +1,20 @@
 using System.Text.Json.Nodes;
 namespace CroydonAudit.Testing;
 
-/// <summary>A scratch copy of the real rules folder, for editing as a rule author would. Linked into each test project.</summary>
+/// <summary>
+/// A scratch copy of a rules folder (by default the tests' fixture rules), worked cases included, for
+/// editing as a rule author would. Linked into each test project.
+/// </summary>
 public sealed class RuleFolderCopy : IDisposable
 {
-    public RuleFolderCopy()
+    public RuleFolderCopy(string? source = null)
     {
+        source ??= RepositoryRoot.FixtureRules;
         Path = Directory.CreateTempSubdirectory("croydon-rules-").FullName;
-        foreach (var file in Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json"))
+        Directory.CreateDirectory(System.IO.Path.Combine(Path, "tests"));
+        foreach (var file in Directory.EnumerateFiles(source, "*.json").Concat(Directory.EnumerateFiles(System.IO.Path.Combine(source, "tests"), "*.json")))
         {
-            File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
+            File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetRelativePath(source, file)));
         }
     }
 
@@ -17,22 +22,22 @@ public sealed class RuleFolderCopy : IDisposable
 
     public void Write(string file, string text) => File.WriteAllText(System.IO.Path.Combine(Path, file), text);
 
-    /// <summary>Edits one rule of a workflow file, by name.</summary>
-    public void EditRule(string file, string ruleName, Action<JsonObject> edit)
+    public void Delete(string file) => File.Delete(System.IO.Path.Combine(Path, file));
+
+    /// <summary>Edits a JSON file of the copy: a workflow, the manifest or a worked case.</summary>
+    public void Edit(string file, Action<JsonNode> edit)
     {
         var path = System.IO.Path.Combine(Path, file);
-        var workflow = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(workflow["Rules"]!.AsArray().Single(r => (string?)r!["RuleName"] == ruleName)!.AsObject());
-        File.WriteAllText(path, workflow.ToJsonString());
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
-    public void AddRule(string file, string json)
-    {
-        var path = System.IO.Path.Combine(Path, file);
-        var workflow = JsonNode.Parse(File.ReadAllText(path))!;
-        workflow["Rules"]!.AsArray().Add(JsonNode.Parse(json));
-        File.WriteAllText(path, workflow.ToJsonString());
-    }
+    /// <summary>Edits one rule of a workflow file, by name.</summary>
+    public void EditRule(string file, string ruleName, Action<JsonObject> edit) =>
+        Edit(file, workflow => edit(workflow["Rules"]!.AsArray().Single(r => (string?)r!["RuleName"] == ruleName)!.AsObject()));
+
+    public void AddRule(string file, string json) => Edit(file, workflow => workflow["Rules"]!.AsArray().Add(JsonNode.Parse(json)));
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -1,3 +1,4 @@
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Croydon.Audit.V1;

@@ -1,5 +1,7 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
+using CroydonAudit.Contracts.Validation;
 using CroydonAudit.Api.Validation;
 using CroydonAudit.Grading;
 using CroydonAudit.Store;
@@ -14,7 +16,7 @@ public sealed partial class AuditGradingService(AuditGrader grader, AuditStore s
     /// <inheritdoc />
     public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
-        FieldViolations.ThrowIfInvalid(AuditSubmissionValidator.Validate(request.Audit));
+        InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
         var result = grader.Grade(request.Audit.ToDomain());
         return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
@@ -22,7 +24,7 @@ public sealed partial class AuditGradingService(AuditGrader grader, AuditStore s
     /// <inheritdoc />
     public override async Task<GradeAuditResponse> GradeAudit(GradeAuditRequest request, ServerCallContext context)
     {
-        FieldViolations.ThrowIfInvalid(AuditSubmissionValidator.Validate(request.Audit));
+        InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var graded = grader.Grade(submission);

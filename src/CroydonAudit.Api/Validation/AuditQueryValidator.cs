@@ -1,6 +1,7 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Store;
-using static CroydonAudit.Api.Validation.FieldViolations;
+using static CroydonAudit.Contracts.Validation.FieldViolations;
+using static CroydonAudit.Api.Validation.InvalidArgument;
 using Domain = CroydonAudit.Grading.Domain;
 
 namespace CroydonAudit.Api.Validation;
@@ -28,7 +29,7 @@ public static class AuditQueryValidator
             violations.Add(Violation("revision", "must be 0 (the latest) or a revision number from 1."));
         }
 
-        ThrowIfInvalid(violations);
+        ThrowIfAny(violations);
         return (request.AuditId, request.Revision);
     }
 
@@ -50,7 +51,7 @@ public static class AuditQueryValidator
             violations.Add(Violation("page_token", "is not a token from a previous ListAudits response."));
         }
 
-        ThrowIfInvalid(violations);
+        ThrowIfAny(violations);
         return new AuditListQuery(
             request.Team,
             request.AuditorId,

@@ -1,3 +1,4 @@
+using System.Reflection;
 using CroydonAudit.Grading.Domain;
 
 namespace CroydonAudit.Grading.Rules;
@@ -13,6 +14,12 @@ public sealed record CompiledRule(RuleDefinition Definition, Func<object[], bool
 {
     /// <summary>The rule's id.</summary>
     public string RuleId => Definition.RuleId;
+
+    /// <summary>The facts its condition reads (properties of the fact types), in order of first reading.</summary>
+    public IReadOnlyList<MemberInfo> ConditionReads { get; init; } = [];
+
+    /// <summary>Its condition is the constant <c>true</c>: it fires on every audit.</summary>
+    public bool IsAlwaysTrue { get; init; }
 
     /// <summary>Its trace entry when it does not fire: the same every time, so built once.</summary>
     public RuleTraceEntry NotFired { get; } = new(Definition.Workflow, Definition.RuleId, false, "", "", Definition.GuidanceRef, "");

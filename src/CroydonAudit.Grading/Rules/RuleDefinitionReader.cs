@@ -20,52 +20,52 @@ internal static class RuleDefinitionReader
     };
 
     /// <summary>The rule's definition, or null after adding its problems.</summary>
-    public static RuleDefinition? Read(string fileName, string workflow, Rule rule, List<string> problems)
+    public static RuleDefinition? Read(ProblemSite site, string workflow, Rule rule)
     {
-        var where = $"{fileName}, rule \"{rule.RuleName}\"";
-        var count = problems.Count;
+        var count = site.Problems.Count;
         if (string.IsNullOrWhiteSpace(rule.Expression))
         {
-            problems.Add($"{where}: the rule needs an \"Expression\", the condition under which it fires.");
+            site.Add("the rule needs an \"Expression\", the condition under which it fires.", "Expression");
         }
 
-        RefuseUnusedFeatures(where, rule, problems);
+        RefuseUnusedFeatures(site, rule);
         var properties = rule.Properties ?? [];
         var effectText = Text(properties, "effect");
         if (!TryParseName(effectText, out RuleEffect effect))
         {
-            problems.Add($"{where}: \"Properties\".\"effect\" must be one of \"base\", \"limit\", \"override\" or \"finding\"{Was(effectText)}.");
+            site.Add($"\"Properties\".\"effect\" must be one of \"base\", \"limit\", \"override\" or \"finding\"{Was(effectText)}.", "effect");
             return null;
         }
 
         foreach (var key in properties.Keys.Where(k => !AllowedProperties[effect].Contains(k, StringComparer.OrdinalIgnoreCase)))
         {
-            problems.Add($"{where}: \"Properties\" has \"{key}\", which a {effectText} rule does not use. It may use: {string.Join(", ", AllowedProperties[effect])}.");
+            var nearest = NearestWord.Find(key, AllowedProperties[effect].Where(p => !properties.ContainsKey(p)));
+            site.Add($"\"Properties\" has \"{key}\", which a {effectText} rule does not use{(nearest is null ? "" : $"; did you mean \"{nearest}\"?")} It may use: {string.Join(", ", AllowedProperties[effect])}.", key);
         }
 
         var hasOutput = OutputExpression(rule) is not null;
         var guidance = Text(properties, "guidance");
         if (string.IsNullOrWhiteSpace(guidance))
         {
-            problems.Add($"{where}: \"Properties\".\"guidance\" must say where in the guidance the rule comes from.");
+            site.Add($"\"Properties\".\"guidance\" must say where in the guidance the rule comes from.", "guidance");
         }
 
-        var explanation = ReadTemplate(where, properties, "explanation", problems);
+        var explanation = ReadTemplate(site, properties, "explanation");
         var (kind, limit, relaxBy, severity, message) = (LimitKind.None, Grade.Unspecified, 0, Severity.Unspecified, Template.Empty);
         switch (effect)
         {
             case RuleEffect.Base when !hasOutput:
-                problems.Add($"{where}: a base rule needs an \"Actions\".\"OnSuccess\" \"{OutputAction}\" whose expression gives the base grade's rank (1 Outstanding to 4 Inadequate), e.g. \"audit.MedianRank\".");
+                site.Add($"a base rule needs an \"Actions\".\"OnSuccess\" \"{OutputAction}\" whose expression gives the base grade's rank (1 Outstanding to 4 Inadequate), e.g. \"audit.MedianRank\".");
                 break;
             case RuleEffect.Limit:
-                (kind, limit) = ReadLimit(where, properties, hasOutput, problems);
+                (kind, limit) = ReadLimit(site, properties, hasOutput);
                 break;
             case RuleEffect.Override:
                 relaxBy = properties.TryGetValue("relaxBy", out var relax) && relax is JsonElement { ValueKind: JsonValueKind.Number } number
                     && number.TryGetInt32(out var grades) ? grades : -1;
                 if (relaxBy is < 1 or > 3)
                 {
-                    problems.Add($"{where}: \"Properties\".\"relaxBy\" must be how many grades the override relaxes each soft limit by: 1, 2 or 3.");
+                    site.Add($"\"Properties\".\"relaxBy\" must be how many grades the override relaxes each soft limit by: 1, 2 or 3.", "relaxBy");
                 }
 
                 break;
@@ -73,14 +73,14 @@ internal static class RuleDefinitionReader
                 var severityText = Text(properties, "severity");
                 if (!TryParseName(severityText, out severity) || severity == Severity.Unspecified)
                 {
-                    problems.Add($"{where}: \"Properties\".\"severity\" must be \"ERROR\", \"WARNING\" or \"INFO\"{Was(severityText)}.");
+                    site.Add($"\"Properties\".\"severity\" must be \"ERROR\", \"WARNING\" or \"INFO\"{Was(severityText)}.", "severity");
                 }
 
-                message = ReadTemplate(where, properties, "message", problems);
+                message = ReadTemplate(site, properties, "message");
                 break;
         }
 
-        return problems.Count > count
+        return site.Problems.Count > count
             ? null
             : new RuleDefinition(workflow, rule.RuleName, effect, kind, limit, relaxBy, severity, message, explanation, guidance!);
     }
@@ -102,27 +102,27 @@ internal static class RuleDefinitionReader
         };
     }
 
-    private static (LimitKind, Grade) ReadLimit(string where, Dictionary<string, object> properties, bool hasOutput, List<string> problems)
+    private static (LimitKind, Grade) ReadLimit(ProblemSite site, Dictionary<string, object> properties, bool hasOutput)
     {
         var kindText = Text(properties, "kind");
         if (!TryParseName(kindText, out LimitKind kind) || kind == LimitKind.None)
         {
-            problems.Add($"{where}: \"Properties\".\"kind\" must be \"hard\" (never relaxed) or \"soft\" (relaxed by an override){Was(kindText)}.");
+            site.Add($"\"Properties\".\"kind\" must be \"hard\" (never relaxed) or \"soft\" (relaxed by an override){Was(kindText)}.", "kind");
         }
 
         var limitText = Text(properties, "limit");
         var limit = Grade.Unspecified;
         if (limitText is not null && hasOutput)
         {
-            problems.Add($"{where}: give the limit either as \"Properties\".\"limit\" or as an output expression, not both.");
+            site.Add($"give the limit either as \"Properties\".\"limit\" or as an output expression, not both.", "limit");
         }
         else if (limitText is not null && !Words.TryParseGrade(limitText, out limit))
         {
-            problems.Add($"{where}: \"Properties\".\"limit\" must be a grade: \"Outstanding\", \"Good\", \"Requires improvement\" or \"Inadequate\"{Was(limitText)}.");
+            site.Add($"\"Properties\".\"limit\" must be a grade: \"Outstanding\", \"Good\", \"Requires improvement\" or \"Inadequate\"{Was(limitText)}.", "limit");
         }
         else if (limitText is null && !hasOutput)
         {
-            problems.Add($"{where}: a limit rule needs \"Properties\".\"limit\", the best grade the audit may have when the rule fires (or an output expression giving its rank).");
+            site.Add($"a limit rule needs \"Properties\".\"limit\", the best grade the audit may have when the rule fires (or an output expression giving its rank).", "limit");
         }
 
         return (kind, limit);
@@ -130,47 +130,47 @@ internal static class RuleDefinitionReader
 
     // Grading evaluates each rule's own condition and output in file order; RulesEngine's other
     // features would be silently ignored, so a rule that uses them is refused.
-    private static void RefuseUnusedFeatures(string where, Rule rule, List<string> problems)
+    private static void RefuseUnusedFeatures(ProblemSite site, Rule rule)
     {
         if (rule.Actions?.OnSuccess is { } action && (action.Name != OutputAction || OutputExpression(rule) is null))
         {
-            problems.Add($"{where}: its \"Actions\".\"OnSuccess\" must be an \"{OutputAction}\" with a \"Context\".\"Expression\".");
+            site.Add($"its \"Actions\".\"OnSuccess\" must be an \"{OutputAction}\" with a \"Context\".\"Expression\".");
         }
 
         if (rule.Actions?.OnFailure is not null)
         {
-            problems.Add($"{where}: \"Actions\".\"OnFailure\" is not used by grading; remove it.");
+            site.Add($"\"Actions\".\"OnFailure\" is not used by grading; remove it.");
         }
 
         if (rule.Rules?.Any() == true || !string.IsNullOrEmpty(rule.Operator))
         {
-            problems.Add($"{where}: nested \"Rules\" and \"Operator\" are not used by grading; write one condition in \"Expression\" instead.");
+            site.Add($"nested \"Rules\" and \"Operator\" are not used by grading; write one condition in \"Expression\" instead.");
         }
 
         if (rule.LocalParams?.Any() == true || rule.WorkflowsToInject?.Any() == true)
         {
-            problems.Add($"{where}: \"LocalParams\" and \"WorkflowsToInject\" are not used by grading; write the condition in full in \"Expression\".");
+            site.Add($"\"LocalParams\" and \"WorkflowsToInject\" are not used by grading; write the condition in full in \"Expression\".");
         }
 
         if (rule.RuleExpressionType != RuleExpressionType.LambdaExpression)
         {
-            problems.Add($"{where}: \"RuleExpressionType\" must be \"LambdaExpression\" (or left out).");
+            site.Add($"\"RuleExpressionType\" must be \"LambdaExpression\" (or left out).");
         }
     }
 
-    private static Template ReadTemplate(string where, Dictionary<string, object> properties, string key, List<string> problems)
+    private static Template ReadTemplate(ProblemSite site, Dictionary<string, object> properties, string key)
     {
         var text = Text(properties, key);
         if (string.IsNullOrWhiteSpace(text))
         {
-            problems.Add($"{where}: \"Properties\".\"{key}\" is missing: write what the rule means, in plain English.");
+            site.Add($"\"Properties\".\"{key}\" is missing: write what the rule means, in plain English.", key);
             return Template.Empty;
         }
 
         var template = Template.Parse(text, out var unknown);
         foreach (var name in unknown)
         {
-            problems.Add($"{where}: the {key} mentions {{{name}}}, which is not a value the service knows. Check its spelling against the list in rules/README.md.");
+            site.Add($"the {key} mentions {{{name}}}, which is not a value the service knows. Check its spelling against the list in rules/README.md.", key);
         }
 
         return template;

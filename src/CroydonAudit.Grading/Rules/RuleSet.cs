@@ -7,7 +7,9 @@ namespace CroydonAudit.Grading.Rules;
 /// compiled rules; a changed rule set is a new instance with a new <see cref="Version"/>.
 /// </summary>
 /// <param name="Version">Content hash of the rule files: the same files always give the same version.</param>
+/// <param name="Label">A short name for this version, from <c>ruleset.json</c>.</param>
 /// <param name="Description">What the rule set is, from <c>ruleset.json</c>.</param>
 /// <param name="BlandText">When a free text counts as bland.</param>
 /// <param name="Rules">Every enabled rule, in evaluation order (the trace's order).</param>
-public sealed record RuleSet(string Version, string Description, BlandTextPolicy BlandText, IReadOnlyList<CompiledRule> Rules);
+/// <param name="Files">The files that decide grades and make the version: <c>ruleset.json</c> and the workflow files.</param>
+public sealed record RuleSet(string Version, string Label, string Description, BlandTextPolicy BlandText, IReadOnlyList<CompiledRule> Rules, RuleSetFiles Files);

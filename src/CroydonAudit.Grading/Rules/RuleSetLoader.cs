@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Text;
 using RulesEngine.Models;
 
 namespace CroydonAudit.Grading.Rules;
 
 /// <summary>
-/// Reads a rules folder (<c>ruleset.json</c> and the workflow files it lists), checks every rule,
-/// compiles it once, and returns a ready <see cref="RuleSet"/>. Every problem found is reported
-/// together in one <see cref="RuleSetException"/>, in words a rule author can act on.
+/// Reads a rule set (<c>ruleset.json</c> and the workflow files it lists), checks every rule, compiles
+/// it once, checks that every audit gets a base grade, evaluates every rule on sample audits, and
+/// returns a ready <see cref="RuleSet"/>. Every problem found is reported together, in words a rule
+/// author can act on.
 /// </summary>
 public static class RuleSetLoader
 {
@@ -20,112 +20,138 @@ public static class RuleSetLoader
     /// <summary>The names rule expressions use for their two inputs.</summary>
     public const string AuditInput = "audit", GradingInput = "grading";
 
+    /// <summary>The most rules a rule set may have.</summary>
+    public const int MaxRules = 500;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        MaxDepth = 32,
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private static readonly JsonSerializerOptions StrictJson = new(Json) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
     /// <summary>Loads, checks and compiles the rule set in <paramref name="directory"/>.</summary>
     /// <exception cref="RuleSetException">The rule files cannot be used; the message says why.</exception>
-    public static RuleSet Load(string directory)
+    public static RuleSet Load(string directory) => Load(RuleSetFiles.FromDirectory(directory));
+
+    /// <summary>Loads, checks and compiles a rule set from its files.</summary>
+    /// <exception cref="RuleSetException">The rule files cannot be used; the message says why.</exception>
+    public static RuleSet Load(RuleSetFiles files)
     {
-        var problems = new List<string>();
-        if (!Directory.Exists(directory))
+        var problems = new List<RuleSetProblem>();
+        return TryLoad(files, problems) ?? throw new RuleSetException(problems);
+    }
+
+    /// <summary>Loads, checks and compiles a rule set; null after adding every problem found to <paramref name="problems"/>.</summary>
+    public static RuleSet? TryLoad(RuleSetFiles files, List<RuleSetProblem> problems)
+    {
+        var count = problems.Count;
+        var manifestSite = new ProblemSite(problems, ManifestFile);
+        if (files[ManifestFile] is not { } manifestBytes)
         {
-            throw new RuleSetException([$"The rules folder {directory} does not exist."]);
+            manifestSite.Add("is missing: the rules folder needs a ruleset.json that lists the workflow files in the order they run.");
+            return null;
         }
 
-        var manifestPath = Path.Combine(directory, ManifestFile);
-        if (!File.Exists(manifestPath))
-        {
-            throw new RuleSetException([$"The rules folder {directory} has no {ManifestFile}, which lists the workflow files in the order they run."]);
-        }
-
-        var manifestBytes = File.ReadAllBytes(manifestPath);
-        var manifest = Deserialize<RuleSetManifest>(ManifestFile, manifestBytes, StrictJson, problems);
+        var manifest = Deserialize<RuleSetManifest>(manifestSite, manifestBytes, Json);
         if (manifest is null)
         {
-            throw new RuleSetException(problems);
+            return null;
         }
 
-        var blandText = ReadBlandText(manifest, problems);
-        var files = ReadWorkflowFiles(directory, manifest, problems);
+        if (string.IsNullOrWhiteSpace(manifest.Label))
+        {
+            manifestSite.Add("needs a \"label\": a short name for this version of the rules, e.g. \"Default rules, November 2026\".", "label");
+        }
+
+        var blandText = ReadBlandText(manifestSite, manifest);
+        var workflows = ReadWorkflowFiles(manifestSite, files, manifest);
         var compiler = new RuleExpressionCompiler();
         var rules = new List<CompiledRule>();
+        var sites = new Dictionary<CompiledRule, ProblemSite>();
         var ruleIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (fileName, _, workflow) in files)
+        foreach (var (fileName, workflow) in workflows)
         {
+            var fileSite = new ProblemSite(problems, fileName);
             foreach (var rule in workflow.Rules.Where(r => r.Enabled))
             {
+                var site = fileSite.ForRule(rule.RuleName);
                 if (string.IsNullOrWhiteSpace(rule.RuleName))
                 {
-                    problems.Add($"{fileName}: a rule has no \"RuleName\".");
+                    fileSite.Add("a rule has no \"RuleName\"; give every rule a name of its own.", "RuleName");
                 }
                 else if (!ruleIds.TryAdd(rule.RuleName, fileName))
                 {
-                    problems.Add($"{fileName}: the rule name \"{rule.RuleName}\" is also used in {ruleIds[rule.RuleName]}. Every rule needs its own name.");
+                    site.Add($"the rule name \"{rule.RuleName}\" is also used in {ruleIds[rule.RuleName]}. Every rule needs its own name.", "RuleName");
                 }
-                else if (RuleDefinitionReader.Read(fileName, workflow.WorkflowName, rule, problems) is { } definition
-                    && compiler.Compile($"{fileName}, rule \"{rule.RuleName}\"", definition, rule, problems) is { } compiled)
+                else if (ruleIds.Count > MaxRules)
+                {
+                    fileSite.Add($"the rule set has more than {MaxRules} rules; split the policy or remove rules that are no longer used.");
+                    return null;
+                }
+                else if (RuleDefinitionReader.Read(site, workflow.WorkflowName, rule) is { } definition
+                    && compiler.Compile(site, definition, rule) is { } compiled)
                 {
                     rules.Add(compiled);
+                    sites[compiled] = site;
                 }
             }
         }
 
-        if (problems.Count > 0)
+        if (problems.Count == count)
         {
-            throw new RuleSetException(problems);
+            BaseCoverage.Check(rules, blandText, r => sites[r], manifestSite);
         }
 
-        var ruleSet = new RuleSet(Hash(manifestBytes, files), manifest.Description ?? "", blandText, rules);
-        Warm(ruleSet, files);
-        return ruleSet;
+        if (problems.Count > count)
+        {
+            return null;
+        }
+
+        var gradingFiles = files.Only([ManifestFile, .. workflows.Select(w => w.FileName)]);
+        var ruleSet = new RuleSet(Hash(manifestBytes, workflows.Select(w => (w.FileName, files[w.FileName]!))), manifest.Label!.Trim(), manifest.Description ?? "", blandText, rules, gradingFiles);
+        return Warm(ruleSet, r => sites[r]) ? ruleSet : null;
     }
 
-    private static BlandTextPolicy ReadBlandText(RuleSetManifest manifest, List<string> problems)
+    private static BlandTextPolicy ReadBlandText(ProblemSite site, RuleSetManifest manifest)
     {
         var minimumWords = manifest.BlandText?.MinimumWords ?? 0;
         if (manifest.BlandText?.MinimumWords is null or < 0)
         {
-            problems.Add($"{ManifestFile}: \"blandText\" needs \"minimumWords\", a whole number of 0 or more: a text with fewer words is bland.");
+            site.Add("\"blandText\" needs \"minimumWords\", a whole number of 0 or more: a text with fewer words is bland.", "minimumWords");
         }
 
         var phrases = manifest.BlandText?.Phrases ?? [];
         if (phrases.Any(string.IsNullOrWhiteSpace))
         {
-            problems.Add($"{ManifestFile}: \"blandText\".\"phrases\" has an empty phrase; remove it.");
+            site.Add("\"blandText\".\"phrases\" has an empty phrase; remove it.", "phrases");
         }
 
         return new BlandTextPolicy(phrases.Where(p => !string.IsNullOrWhiteSpace(p)), minimumWords);
     }
 
-    private static List<(string FileName, byte[] Bytes, Workflow Workflow)> ReadWorkflowFiles(string directory, RuleSetManifest manifest, List<string> problems)
+    private static List<(string FileName, Workflow Workflow)> ReadWorkflowFiles(ProblemSite manifestSite, RuleSetFiles files, RuleSetManifest manifest)
     {
-        var files = new List<(string, byte[], Workflow)>();
+        var workflows = new List<(string, Workflow)>();
         if (manifest.Workflows is not { Count: > 0 } listed)
         {
-            problems.Add($"{ManifestFile}: \"workflows\" must list the workflow files in the order they run, e.g. [\"base.json\", \"limits.json\", \"findings.json\"].");
-            return files;
+            manifestSite.Add("\"workflows\" must list the workflow files in the order they run, e.g. [\"base.json\", \"limits.json\", \"findings.json\"].", "workflows");
+            return workflows;
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var fileName in listed)
+        foreach (var fileName in listed.Distinct(StringComparer.Ordinal))
         {
-            var path = Path.Combine(directory, fileName);
-            if (!File.Exists(path))
+            var site = new ProblemSite(manifestSite.Problems, fileName);
+            if (fileName == ManifestFile || RuleSetFiles.IsWorkedCase(fileName) || files[fileName] is not { } bytes)
             {
-                problems.Add($"{ManifestFile} lists {fileName}, but there is no such file in the rules folder.");
+                manifestSite.Add($"lists {fileName}, but there is no such workflow file in the rules folder.", "workflows");
                 continue;
             }
 
-            var bytes = File.ReadAllBytes(path);
-            var workflow = Deserialize<Workflow>(fileName, bytes, Json, problems);
+            var workflow = Deserialize<Workflow>(site, bytes, Json);
             if (workflow is null)
             {
                 continue;
@@ -133,56 +159,52 @@ public static class RuleSetLoader
 
             if (string.IsNullOrWhiteSpace(workflow.WorkflowName))
             {
-                problems.Add($"{fileName}: the workflow needs a \"WorkflowName\".");
+                site.Add("the workflow needs a \"WorkflowName\".", "WorkflowName");
             }
             else if (!names.Add(workflow.WorkflowName))
             {
-                problems.Add($"{fileName}: the workflow name \"{workflow.WorkflowName}\" is used by another file. Every workflow needs its own name.");
+                site.Add($"the workflow name \"{workflow.WorkflowName}\" is used by another file. Every workflow needs its own name.", "WorkflowName");
             }
             else if (workflow.Rules is null || !workflow.Rules.Any())
             {
-                problems.Add($"{fileName}: the workflow has no \"Rules\".");
+                site.Add("the workflow has no \"Rules\".", "Rules");
             }
             else
             {
-                files.Add((fileName, bytes, workflow));
+                workflows.Add((fileName, workflow));
             }
         }
 
-        var unlisted = Directory.EnumerateFiles(directory, "*.json")
-            .Select(Path.GetFileName)
-            .Where(name => name != ManifestFile && !listed.Contains(name!))
-            .Order(StringComparer.Ordinal);
+        var unlisted = files.Files.Keys.Where(name => name != ManifestFile && !RuleSetFiles.IsWorkedCase(name) && !listed.Contains(name));
         foreach (var name in unlisted)
         {
-            problems.Add($"{name} is in the rules folder but not listed in {ManifestFile} \"workflows\". Add it there, or move it out of the folder.");
+            new ProblemSite(manifestSite.Problems, name).Add($"is in the rules folder but not listed in {ManifestFile} \"workflows\". Add it there, or move it out of the folder.");
         }
 
-        return files;
+        return workflows;
     }
 
-    /// <summary>
-    /// Evaluates every rule on two sample audits now — a complete one, and a sparse one on which most
-    /// findings fire and run their output expressions — so an expression that fails when run is reported at load.
-    /// </summary>
-    private static void Warm(RuleSet ruleSet, IEnumerable<(string FileName, byte[] Bytes, Workflow Workflow)> files)
+    /// <summary>Evaluates every rule on the sample audits now, so an expression that fails when run is reported at load.</summary>
+    private static bool Warm(RuleSet ruleSet, Func<CompiledRule, ProblemSite> siteOf)
     {
-        var fileOf = files.ToDictionary(f => f.Workflow.WorkflowName, f => f.FileName);
         var grader = new AuditGrader(ruleSet, TimeProvider.System);
         try
         {
-            foreach (var audit in SampleAudits.Value)
+            foreach (var audit in SampleAudits.All)
             {
                 grader.Grade(audit);
             }
+
+            return true;
         }
-        catch (RuleEvaluationException e)
+        catch (RuleEvaluationException e) when (ruleSet.Rules.FirstOrDefault(r => r.RuleId == e.RuleId) is { } rule)
         {
-            throw new RuleSetException([$"{fileOf[e.Workflow]}, rule \"{e.RuleId}\": it fails when evaluated on a sample audit: {e.Problem}"]);
+            siteOf(rule).Add($"it fails when evaluated on a sample audit: {e.Problem}");
+            return false;
         }
     }
 
-    private static T? Deserialize<T>(string fileName, byte[] bytes, JsonSerializerOptions options, List<string> problems)
+    private static T? Deserialize<T>(ProblemSite site, byte[] bytes, JsonSerializerOptions options)
         where T : class
     {
         try
@@ -190,7 +212,7 @@ public static class RuleSetLoader
             var value = JsonSerializer.Deserialize<T>(bytes, options);
             if (value is null)
             {
-                problems.Add($"{fileName} is empty.");
+                site.Add("is empty.");
             }
 
             return value;
@@ -198,16 +220,16 @@ public static class RuleSetLoader
         catch (JsonException e)
         {
             var at = e.LineNumber is { } line ? $" near line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            problems.Add($"{fileName} is not valid rule JSON{at}: {e.Message.Split(" Path:")[0]}");
+            site.Add($"is not valid rule JSON{at}: {e.Message.Split(" Path:")[0]}");
             return null;
         }
     }
 
-    private static string Hash(byte[] manifest, IEnumerable<(string FileName, byte[] Bytes, Workflow Workflow)> files)
+    private static string Hash(byte[] manifest, IEnumerable<(string FileName, byte[] Bytes)> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(manifest);
-        foreach (var (fileName, bytes, _) in files)
+        foreach (var (fileName, bytes) in files)
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes("\0" + fileName + "\0"));
             hash.AppendData(bytes);
@@ -215,16 +237,4 @@ public static class RuleSetLoader
 
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
-
-    private static readonly Lazy<AuditSubmission[]> SampleAudits = new(() =>
-    [
-        new AuditSubmission(
-            "sample-complete", "sample", "sample", "", null,
-            [.. Enum.GetValues<PracticeArea>()[1..].Select(a => new AreaAssessment(a, Grade.Good, false, "Evidence drawn from the case file records.", "", false, ""))],
-            Grade.Good, "", KeyEvidence.None, Safeguarding.None, "", "", "", [new Recommendation("", CroydonValue.OneTeam)], []),
-        new AuditSubmission(
-            "sample-sparse", "sample", "sample", "", null,
-            [new AreaAssessment(PracticeArea.Assessment, Grade.Inadequate, false, "", "ok", true, ""), new AreaAssessment(PracticeArea.Impact, Grade.Unspecified, true, "", "", false, "")],
-            Grade.Outstanding, "", KeyEvidence.None, new Safeguarding(true, "", ProcedureFollowed.Unspecified), "fine", "", "", [new Recommendation("done", CroydonValue.Unspecified)], []),
-    ]);
 }

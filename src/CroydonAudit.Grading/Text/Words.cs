@@ -57,6 +57,13 @@ public static class Words
         _ => value.ToString() ?? "",
     };
 
+    /// <summary>A recorded value's names as a rule writes them: "Compliant, Partial or NonCompliant (or Unspecified when not recorded)".</summary>
+    public static string ValuesOf(Type enumType)
+    {
+        var names = Enum.GetNames(enumType).Where(n => n != "Unspecified").ToList();
+        return $"{string.Join(", ", names.SkipLast(1))} or {names[^1]} (or Unspecified when not recorded)";
+    }
+
     /// <summary>"A", "A and B", "A, B and C".</summary>
     public static string List(IReadOnlyList<string> items) => items.Count switch
     {

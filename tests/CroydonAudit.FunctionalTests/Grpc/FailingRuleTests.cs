@@ -20,7 +20,7 @@ public sealed class FailingRuleTests : IDisposable
     [Fact]
     public async Task PreviewGrade_RuleFailsForThisAudit_IsInternalNamingTheRule()
     {
-        var audit = WorkedCase.Load("no-recommendations").Audit;
+        var audit = FixtureCases.Load("no-recommendations").Audit;
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.PreviewGradeAsync(new() { Audit = audit }));
 
@@ -31,7 +31,7 @@ public sealed class FailingRuleTests : IDisposable
     [Fact]
     public async Task PreviewGrade_RuleWorksForThisAudit_Grades()
     {
-        var result = (await _host.Client.PreviewGradeAsync(new() { Audit = WorkedCase.Load("complete-good").Audit })).Result;
+        var result = (await _host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit })).Result;
 
         Assert.Equal(Croydon.Audit.V1.Grade.Good, result.OverallGrade);
     }

@@ -17,7 +17,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
 
         Assert.Equal(1, graded.Revision);
         Assert.Equal(graded, stored.Result);
-        Assert.Equal(35, stored.Result.Trace.Count);
+        Assert.Equal(15, stored.Result.Trace.Count);
         Assert.Equal(stored.ReceivedAt, stored.Submission.AuditedAt);
         Assert.Equal(audit, stored.Submission.Clone().Also(s => s.AuditedAt = null));
     }
@@ -25,16 +25,16 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
     [Fact]
     public async Task GradeAudit_StoresEachRulesOutcomeOnce_AndGetAuditRebuildsEveryEntryInOrder()
     {
-        // Five rules fire for this audit (base, limits, the override); the other thirty did not fire and said nothing.
-        var audit = WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "outcomes");
+        // Six of the fixture's fifteen rules fire for this audit (base, limits, the override, a finding); the others did not fire and said nothing.
+        var audit = FixtureCases.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "outcomes");
 
         var graded = (await host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = audit.AuditId })).Audit.Result;
 
-        Assert.Equal(5, graded.Trace.Count(t => t.Fired));
+        Assert.Equal(6, graded.Trace.Count(t => t.Fired));
         Assert.Equal(graded.Trace.Count(t => t.Fired), host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'outcomes'"));
         Assert.Equal(graded.Trace, stored.Trace);
-        Assert.Equal(35, stored.Trace.Count);
+        Assert.Equal(15, stored.Trace.Count);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, logged.Level);
         Assert.Equal(1, logged.Values["Revision"]);
         Assert.Equal(result.RuleSetVersion, logged.Values["RuleSetVersion"]);
-        Assert.Equal("base.proposed limit.risk-partial limit.outstanding-evidence", logged.Values["FiredRules"]);
+        Assert.Equal("base.proposed limit.outstanding-evidence", logged.Values["FiredRules"]);
         Assert.All(
             [audit.SummaryOfFindings, audit.Strengths, audit.Learning, audit.Areas[0].Evidence, audit.CaseReference, result.Summary],
             text => Assert.DoesNotContain(host.Logs.Events, e => e.Message.Contains(text, StringComparison.Ordinal)));
@@ -132,5 +132,5 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.Equal(0, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'invalid'"));
     }
 
-    private static AuditSubmission Audit(string id) => WorkedCase.Load("complete-good").Audit.Also(a => a.AuditId = id);
+    private static AuditSubmission Audit(string id) => FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = id);
 }

@@ -70,7 +70,7 @@ public sealed class ListAuditsTests(GradingServiceHost host) : IClassFixture<Gra
     [Fact]
     public async Task ListAudits_RevisedAudit_IsListedOnceAtItsLatestRevision()
     {
-        var audit = WorkedCase.Load("complete-good").Audit.Also(a => { a.AuditId = "listed-revised"; a.Team = "Revision Team"; });
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "listed-revised"; a.Team = "Revision Team"; });
         await host.Client.GradeAuditAsync(new() { Audit = audit });
         audit.Learning = "Check the carer's own needs at every review, not only at the start.";
         await host.Client.GradeAuditAsync(new() { Audit = audit });
@@ -107,13 +107,13 @@ public sealed class ListAuditsTests(GradingServiceHost host) : IClassFixture<Gra
 
     private async Task GradeOne(string id, string team, string auditor, CareActCompliance careAct)
     {
-        var audit = WorkedCase.Load("complete-good").Audit.Also(a => { a.AuditId = id; a.Team = team; a.AuditorId = auditor; a.KeyEvidence.CareAct = careAct; });
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = id; a.Team = team; a.AuditorId = auditor; a.KeyEvidence.CareAct = careAct; });
         await host.Client.GradeAuditAsync(new() { Audit = audit });
     }
 
     private async Task<List<string>> GradeMany(int count, string team, string prefix)
     {
-        var template = WorkedCase.Load("complete-good").Audit;
+        var template = FixtureCases.Load("complete-good").Audit;
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D4}").ToList();
         foreach (var chunk in ids.Chunk(16))
         {

@@ -15,11 +15,11 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
         var result = await Preview("complete-good");
 
         var ruleIds = result.Trace.Select(t => t.RuleId).ToList();
-        Assert.Equal(35, ruleIds.Count);
+        Assert.Equal(15, ruleIds.Count);
         Assert.Equal(["base.proposed", "base.median", "cap.lowest-plus-one"], ruleIds.Take(3));
-        Assert.Equal("cap.override", ruleIds[20]);
-        Assert.Equal("finding.area-not-graded", ruleIds[21]);
-        Assert.Equal("finding.proposed-far-from-areas", ruleIds[^1]);
+        Assert.Equal("cap.override", ruleIds[7]);
+        Assert.Equal("finding.area-not-graded", ruleIds[8]);
+        Assert.Equal("finding.override-needs-moderation", ruleIds[^1]);
         Assert.Equal(["base", "limits", "findings"], result.Trace.Select(t => t.Workflow).Distinct());
         Assert.All(result.Trace, t => Assert.False(string.IsNullOrWhiteSpace(t.GuidanceRef)));
         Assert.All(result.Trace.Where(t => !t.Fired), t => Assert.Equal("", t.Explanation));
@@ -34,7 +34,7 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
         Assert.True(cap.Fired);
         Assert.Equal("limited the overall grade to Requires improvement", cap.Effect);
         Assert.Equal(
-            "The lowest area grade is Inadequate (Assessment), so the overall grade can be at most Requires improvement (guidance: Overall Grade, 3rd point).",
+            "The lowest area is Inadequate (Assessment), so at most Requires improvement (see Fixture limit, output rank).",
             cap.Explanation);
         Assert.Equal(Grade.RequiresImprovement, result.OverallGrade);
         Assert.Equal(Grade.Good, result.BaseGrade);
@@ -46,7 +46,7 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
     [Fact]
     public async Task PreviewGrade_Explanations_NeverShowEnumNamesOrPlaceholders()
     {
-        foreach (var name in WorkedCase.Names)
+        foreach (var name in FixtureCases.Names)
         {
             var result = await Preview(name);
             var texts = result.Trace.SelectMany(t => new[] { t.Explanation, t.Effect })
@@ -96,7 +96,7 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
 
         var result = await Preview("complete-good");
 
-        Assert.Equal("worked-complete-good", result.AuditId);
+        Assert.Equal("fixture-complete-good", result.AuditId);
         Assert.Equal(0, result.Revision);
         Assert.Matches("^[0-9a-f]{16}$", result.RuleSetVersion);
         Assert.InRange(result.GradedAt.ToDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(1));
@@ -127,7 +127,7 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
     }
 
     private async Task<GradingResult> Preview(string workedCase) =>
-        (await host.Client.PreviewGradeAsync(new() { Audit = WorkedCase.Load(workedCase).Audit })).Result;
+        (await host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load(workedCase).Audit })).Result;
 
     [GeneratedRegex(@"[{}]|\b[A-Z]+_[A-Z_]+\b|RequiresImprovement|PracticeArea|NotReferenced")]
     private static partial Regex EnumOrPlaceholder();

@@ -103,5 +103,5 @@ public sealed class ValidationTests(GradingServiceHost host) : IClassFixture<Gra
         return [.. badRequest.FieldViolations.Select(v => v.Field)];
     }
 
-    private static AuditSubmission ValidAudit() => WorkedCase.Load("complete-good").Audit;
+    private static AuditSubmission ValidAudit() => FixtureCases.Load("complete-good").Audit;
 }

@@ -1,49 +1,61 @@
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Grading;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.RuleSets.WorkedCases;
 using CroydonAudit.Testing;
 
 namespace CroydonAudit.FunctionalTests.Grpc;
 
-/// <summary>Every worked case in rules/tests, graded through PreviewGrade over real gRPC.</summary>
+/// <summary>
+/// The service grades a worked case exactly as <c>rules check</c> does — same validation, mapping and
+/// rules — so the check speaks for the service. The fixture's cases, one by one; the shipped rules'
+/// cases through a host of their own (what they expect is theirs to say, not this test's).
+/// </summary>
 public sealed class WorkedCaseTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
 {
-    public static TheoryData<string> Cases => [.. WorkedCase.Names];
+    private static readonly AuditGrader Fixture = new(RuleSetLoader.Load(RepositoryRoot.FixtureRules), TimeProvider.System);
+
+    public static TheoryData<string> Cases => [.. FixtureCases.Names];
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task PreviewGrade_WorkedCase_GradesAsExpected(string name)
+    public async Task PreviewGrade_FixtureWorkedCase_GradesAsTheCheckDoes(string name)
     {
-        var expected = WorkedCase.Load(name);
+        var workedCase = FixtureCases.Load(name);
 
-        var result = (await host.Client.PreviewGradeAsync(new() { Audit = expected.Audit })).Result;
+        var served = (await host.Client.PreviewGradeAsync(new() { Audit = workedCase.Audit })).Result;
 
-        Assert.Equal(expected.OverallGrade, result.OverallGrade);
-        Assert.Equal(expected.Status, result.Status);
-        Assert.Equal(expected.Fired, result.Trace.Where(t => t.Fired).Select(t => t.RuleId));
-        Assert.Equal(expected.Findings, result.Findings.Select(f => f.RuleId));
-        if (expected.BaseGrade is { } baseGrade)
+        Assert.True(WorkedCaseResult.Run(workedCase, Fixture).Passed);
+        Assert.Equal(Fixture.Grade(workedCase.Audit.ToDomain()).ToContract().Also(r => r.GradedAt = served.GradedAt), served);
+    }
+}
+
+/// <summary>Every worked case Croydon ships, graded by the service with the shipped rules, as the check grades it.</summary>
+public sealed class ShippedWorkedCaseTests(ShippedWorkedCaseTests.ShippedRulesHost host) : IClassFixture<ShippedWorkedCaseTests.ShippedRulesHost>
+{
+    [Fact]
+    public async Task PreviewGrade_EveryShippedWorkedCase_GradesAsTheCheckDoes()
+    {
+        var shipped = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.Rules), TimeProvider.System);
+        var different = new List<string>();
+
+        foreach (var name in FixtureCases.NamesIn(RepositoryRoot.Rules))
         {
-            Assert.Equal(baseGrade, result.BaseGrade);
+            var workedCase = FixtureCases.LoadFrom(RepositoryRoot.Rules, name);
+            var served = (await host.Client.PreviewGradeAsync(new() { Audit = workedCase.Audit })).Result;
+            if (!shipped.Grade(workedCase.Audit.ToDomain()).ToContract().Also(r => r.GradedAt = served.GradedAt).Equals(served))
+            {
+                different.Add(name);
+            }
         }
 
-        if (expected.CapApplied is { } capApplied)
-        {
-            Assert.Equal(capApplied, result.CapApplied);
-        }
-
-        if (expected.ModerationRequired is { } moderation)
-        {
-            Assert.Equal(moderation, result.ModerationRequired);
-        }
+        Assert.Empty(different);
+        Assert.NotEmpty(FixtureCases.NamesIn(RepositoryRoot.Rules));
     }
 
-    [Fact]
-    public void WorkedCases_CoverEveryDefaultRule()
+    public sealed class ShippedRulesHost : GradingServiceHost
     {
-        var fired = WorkedCase.Names.SelectMany(n => WorkedCase.Load(n).Fired).ToHashSet();
-        var rules = Directory.EnumerateFiles(RepositoryRoot.Rules, "*.json")
-            .SelectMany(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
-                && root.TryGetProperty("Rules", out var list) ? list.EnumerateArray().Select(r => r.GetProperty("RuleName").GetString()!) : []);
-
-        Assert.All(rules, rule => Assert.Contains(rule, fired));
+        protected override string RulesPath => RepositoryRoot.Rules;
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The real service on Kestrel at a free loopback port, with the repository's rules and a fresh
+/// The real service on Kestrel at a free loopback port, with the tests' fixture rules and a fresh
 /// PostgreSQL database, and an HTTP/2 gRPC channel to it: tests go through the same wire a case
 /// recording system uses.
 /// </summary>
@@ -50,7 +50,7 @@ public class GradingServiceHost : WebApplicationFactory<Program>
     public GrpcChannel Channel => _channel.Value;
 
     /// <summary>The rules folder the service grades by; a test may give it edited rules.</summary>
-    protected virtual string RulesPath => RepositoryRoot.Rules;
+    protected virtual string RulesPath => RepositoryRoot.FixtureRules;
 
     /// <summary>The store's connection string; a test may route it through a proxy.</summary>
     protected virtual string StoreConnectionString => Database.ConnectionString;

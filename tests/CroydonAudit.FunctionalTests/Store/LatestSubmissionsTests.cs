@@ -10,7 +10,7 @@ public sealed class LatestSubmissionsTests(GradingServiceHost host) : IClassFixt
     [Fact]
     public async Task StreamLatestSubmissions_AfterRevisions_YieldsEachAuditsLatestSubmissionOnce()
     {
-        var template = WorkedCase.Load("complete-good").Audit;
+        var template = FixtureCases.Load("complete-good").Audit;
         foreach (var id in new[] { "stream-b", "stream-a", "stream-c" })
         {
             await host.Client.GradeAuditAsync(new() { Audit = template.Clone().Also(a => a.AuditId = id) });

@@ -14,7 +14,7 @@ public sealed class RestartTests
     public async Task GetAudit_AfterServiceAndDatabaseRestart_ReturnsTheResultAndTraceAsFirstReturned()
     {
         using var database = new TestDatabase();
-        var audit = WorkedCase.Load("override-relaxes-soft-limit").Audit;
+        var audit = FixtureCases.Load("override-relaxes-soft-limit").Audit;
         Croydon.Audit.V1.GradingResult graded;
         Croydon.Audit.V1.AuditRecord read;
         using (var first = new GradingServiceHost(database))

@@ -113,12 +113,12 @@ public sealed class StoreOutageTests : IDisposable
     }
 
     // Each audit here is the complete-good case under another id: one trace row per rule that fired for it.
-    private static readonly int OutcomesPerAudit = WorkedCase.Load("complete-good").Fired.Count;
+    private static readonly int OutcomesPerAudit = FixtureCases.Load("complete-good").Expect.Fired.Count;
 
     private long TraceRows(string auditId) =>
         _database.Count($"SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = '{auditId}'");
 
-    private static AuditSubmission Audit(string id) => WorkedCase.Load("complete-good").Audit.Also(a => a.AuditId = id);
+    private static AuditSubmission Audit(string id) => FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = id);
 
     // After an outage the circuit breaker may still be open for a moment: a caller retries UNAVAILABLE.
     private static async Task<T> Eventually<T>(Func<Task<T>> call)

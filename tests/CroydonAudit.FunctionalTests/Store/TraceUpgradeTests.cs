@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Rules;
@@ -24,10 +24,10 @@ public sealed class TraceUpgradeTests
     public async Task Upgrade_FromEveryTraceRow_KeepsOnlyOutcomes_AndGetAuditReturnsTheSameTrace()
     {
         using var database = new TestDatabase();
-        var submission = WorkedCase.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain();
-        var graded = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.Rules), TimeProvider.System).Grade(submission) with { Revision = 1 };
+        var submission = FixtureCases.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain();
+        var graded = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.FixtureRules), TimeProvider.System).Grade(submission) with { Revision = 1 };
         await StoreAsVersion1Did(database, submission, graded);
-        Assert.Equal(35, database.Count("SELECT count(*) FROM rule_trace"));
+        Assert.Equal(graded.Trace.Count, database.Count("SELECT count(*) FROM rule_trace"));
 
         using var host = new GradingServiceHost(database);
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = "stored-under-v1" })).Audit.Result;

@@ -1,32 +1,13 @@
 using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
-using Grpc.Core;
 using FieldViolation = Google.Rpc.BadRequest.Types.FieldViolation;
 
-namespace CroydonAudit.Api.Validation;
+namespace CroydonAudit.Contracts.Validation;
 
-/// <summary>Field violations and the INVALID_ARGUMENT they become: one <c>google.rpc.BadRequest</c> listing them all.</summary>
+/// <summary>Building blocks of request validation: one violated field and what is wrong with it.</summary>
 public static class FieldViolations
 {
     /// <summary>One violated field and what is wrong with it.</summary>
     public static FieldViolation Violation(string field, string description) => new() { Field = field, Description = description };
-
-    /// <summary>Throws INVALID_ARGUMENT listing every violation, if there are any.</summary>
-    public static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count == 0)
-        {
-            return;
-        }
-
-        var summary = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
-        throw new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = $"The request has {violations.Count} invalid field{(violations.Count == 1 ? "" : "s")}: {summary}",
-            Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
-        }.ToRpcException();
-    }
 
     /// <summary>An enum value proto3 let through that the contract does not define.</summary>
     public static void CheckEnum<TEnum>(List<FieldViolation> violations, string field, TEnum value)

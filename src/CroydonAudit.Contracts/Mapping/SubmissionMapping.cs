@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Domain = CroydonAudit.Grading.Domain;
 using V1 = Croydon.Audit.V1;
 
-namespace CroydonAudit.Api.Mapping;
+namespace CroydonAudit.Contracts.Mapping;
 
 /// <summary>
 /// Contract ↔ domain for what the auditor submitted. The domain's enums share the contract's numbers,

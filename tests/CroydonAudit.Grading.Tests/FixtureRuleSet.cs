@@ -4,10 +4,10 @@ using CroydonAudit.Testing;
 
 namespace CroydonAudit.Grading.Tests;
 
-/// <summary>The default rule set, loaded once for the test run, and a grader over it.</summary>
-public static class DefaultRuleSet
+/// <summary>The tests' fixture rule set (tests/fixtures/rules), loaded once for the test run, and a grader over it.</summary>
+public static class FixtureRuleSet
 {
-    private static readonly Lazy<RuleSet> Loaded = new(() => RuleSetLoader.Load(RepositoryRoot.Rules));
+    private static readonly Lazy<RuleSet> Loaded = new(() => RuleSetLoader.Load(RepositoryRoot.FixtureRules));
 
     public static RuleSet RuleSet => Loaded.Value;
 

@@ -3,7 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Domain = CroydonAudit.Grading.Domain;
 using V1 = Croydon.Audit.V1;
 
-namespace CroydonAudit.Api.Mapping;
+namespace CroydonAudit.Contracts.Mapping;
 
 /// <summary>The grading library's result as the contract's.</summary>
 public static class ResultMapping

@@ -1,9 +1,9 @@
 using System.Buffers;
 using Croydon.Audit.V1;
-using static CroydonAudit.Api.Validation.FieldViolations;
+using static CroydonAudit.Contracts.Validation.FieldViolations;
 using FieldViolation = Google.Rpc.BadRequest.Types.FieldViolation;
 
-namespace CroydonAudit.Api.Validation;
+namespace CroydonAudit.Contracts.Validation;
 
 /// <summary>
 /// Checks an audit before any rule sees it, collecting every violation (not just the first) with its

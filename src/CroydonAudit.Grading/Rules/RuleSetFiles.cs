@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+
+namespace CroydonAudit.Grading.Rules;
+
+/// <summary>
+/// A rule set's files as one snapshot: paths relative to the rules folder ('/'-separated) and their
+/// bytes. The workflow files and <c>ruleset.json</c> sit at the top; worked cases in <c>tests/</c>.
+/// Bounded: a rule set is a few dozen small files, and a candidate may come from a caller.
+/// </summary>
+public sealed partial class RuleSetFiles
+{
+    /// <summary>The most files a rule set may have, worked cases included.</summary>
+    public const int MaxFiles = 500;
+
+    /// <summary>The largest file.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>The most bytes in all.</summary>
+    public const int MaxTotalBytes = 16 * 1024 * 1024;
+
+    /// <summary>The folder of worked cases.</summary>
+    public const string WorkedCaseFolder = "tests/";
+
+    private readonly SortedDictionary<string, byte[]> _files;
+
+    private RuleSetFiles(SortedDictionary<string, byte[]> files) => _files = files;
+
+    /// <summary>Every file, by path, in ordinal order.</summary>
+    public IReadOnlyDictionary<string, byte[]> Files => _files;
+
+    /// <summary>The worked cases' paths, in order.</summary>
+    public IEnumerable<string> WorkedCases => _files.Keys.Where(IsWorkedCase);
+
+    /// <summary>A file's bytes, or null.</summary>
+    public byte[]? this[string path] => _files.GetValueOrDefault(path);
+
+    /// <summary>
+    /// Reads a rules folder: the JSON files at its top and in <c>tests/</c>. Anything else (the README,
+    /// the JSON Schemas in <c>schema/</c>) is not part of the rule set.
+    /// </summary>
+    /// <exception cref="RuleSetException">The folder is missing or too large.</exception>
+    public static RuleSetFiles FromDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new RuleSetException(directory, "the rules folder does not exist.");
+        }
+
+        var top = Directory.EnumerateFiles(directory, "*.json").Select(p => (Path: p, Name: Path.GetFileName(p)));
+        var tests = Path.Combine(directory, "tests");
+        var cases = Directory.Exists(tests)
+            ? Directory.EnumerateFiles(tests, "*.json").Select(p => (Path: p, Name: WorkedCaseFolder + Path.GetFileName(p)))
+            : [];
+        var found = top.Concat(cases).ToList();
+        CheckCount(found.Count);
+        return From(found.Select(f => (f.Name, ReadBounded(f.Path, f.Name))));
+    }
+
+    /// <summary>A snapshot from files sent by a caller; names and sizes are checked.</summary>
+    /// <exception cref="RuleSetException">A name is not a plain relative path, is repeated, or the files are too large.</exception>
+    public static RuleSetFiles From(IEnumerable<(string Path, byte[] Content)> files)
+    {
+        var problems = new List<RuleSetProblem>();
+        var snapshot = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var (path, content) in files)
+        {
+            var shown = path.Length > 80 ? path[..80] + "…" : path;
+            if (!SafePath().IsMatch(path))
+            {
+                problems.Add(new(shown, null, null, "is not a file name the rules folder can hold: use letters, digits, '.', '-' and '_', ending in .json, at the top or in tests/."));
+            }
+            else if (content.Length > MaxFileBytes)
+            {
+                problems.Add(new(path, null, null, $"is {content.Length:N0} bytes; a rule file may be at most {MaxFileBytes:N0}."));
+            }
+            else if (!snapshot.TryAdd(path, content))
+            {
+                problems.Add(new(path, null, null, "is given twice."));
+            }
+
+            total += content.Length;
+            if (snapshot.Count + problems.Count > MaxFiles || problems.Count >= 20)
+            {
+                break;
+            }
+        }
+
+        CheckCount(snapshot.Count);
+        if (total > MaxTotalBytes)
+        {
+            problems.Add(new(RuleSetLoader.ManifestFile, null, null, $"the rule set's files come to {total:N0} bytes; at most {MaxTotalBytes:N0} are accepted."));
+        }
+
+        return problems.Count > 0 ? throw new RuleSetException(problems) : new RuleSetFiles(snapshot);
+    }
+
+    /// <summary>Only the files that decide grades: the manifest and the workflow files it lists.</summary>
+    public RuleSetFiles Only(IEnumerable<string> paths) =>
+        new(new SortedDictionary<string, byte[]>(paths.Where(_files.ContainsKey).ToDictionary(p => p, p => _files[p]), StringComparer.Ordinal));
+
+    /// <summary>Whether a path is a worked case.</summary>
+    public static bool IsWorkedCase(string path) => path.StartsWith(WorkedCaseFolder, StringComparison.Ordinal);
+
+    private static void CheckCount(int count)
+    {
+        if (count > MaxFiles)
+        {
+            throw new RuleSetException(RuleSetLoader.ManifestFile, $"the rules folder has more than {MaxFiles} files; a rule set may have at most {MaxFiles}, worked cases included.");
+        }
+    }
+
+    private static byte[] ReadBounded(string path, string name)
+    {
+        var length = new FileInfo(path).Length;
+        return length > MaxFileBytes
+            ? throw new RuleSetException(name, $"is {length:N0} bytes; a rule file may be at most {MaxFileBytes:N0}.")
+            : File.ReadAllBytes(path);
+    }
+
+    [GeneratedRegex(@"^(tests/)?[A-Za-z0-9_][A-Za-z0-9._-]{0,99}\.json$")]
+    private static partial Regex SafePath();
+}

@@ -1,0 +1,77 @@
+using CroydonAudit.Grading;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.RuleSets.WorkedCases;
+
+namespace CroydonAudit.RuleSets.Checking;
+
+/// <summary>
+/// The one check every rule set passes before it grades anything — run by <c>./run.sh rules check</c>,
+/// by the service on start-up and on every change it is asked to activate: the files against their
+/// JSON Schemas, every rule read and compiled (only the facts may be used), every audit given a base
+/// grade, the worked cases graded and compared, and the coverage.
+/// </summary>
+public static class RuleSetCheck
+{
+    /// <summary>Checks the rule set in a folder.</summary>
+    public static CheckedRuleSet Run(string directory)
+    {
+        RuleSetFiles files;
+        try
+        {
+            files = RuleSetFiles.FromDirectory(directory);
+        }
+        catch (RuleSetException e)
+        {
+            return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, e.Problems, [], null));
+        }
+
+        return Run(files);
+    }
+
+    /// <summary>Checks a rule set's files.</summary>
+    public static CheckedRuleSet Run(RuleSetFiles files)
+    {
+        var schemaProblems = new List<RuleSetProblem>();
+        RuleSetSchemas.Check(files, schemaProblems);
+        var loadProblems = new List<RuleSetProblem>();
+        var ruleSet = RuleSetLoader.TryLoad(files, loadProblems);
+
+        // Each problem once: where the loader and the schema speak of the same property, the loader's words are
+        // kept, unless the schema found the property misspelt ("did you mean …?"), which says more.
+        var problems = loadProblems.Where(l => !schemaProblems.Any(s => Misspelt(l, s)))
+            .Concat(schemaProblems.Where(s => s.Property is null || !loadProblems.Any(l => SameProperty(l, s))))
+            .ToList();
+
+        var cases = new List<WorkedCase>();
+        foreach (var path in files.WorkedCases)
+        {
+            if (schemaProblems.All(p => p.File != path) && WorkedCase.TryParse(path, files[path]!, problems) is { } workedCase)
+            {
+                cases.Add(workedCase);
+            }
+        }
+
+        if (ruleSet is null)
+        {
+            return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, problems, [], null));
+        }
+
+        var grader = new AuditGrader(ruleSet, TimeProvider.System);
+        var results = cases.Select(c => WorkedCaseResult.Run(c, grader)).ToList();
+        var report = new RuleSetCheckReport(ruleSet.Version, ruleSet.Label, ruleSet.Rules.Count, problems, results, RuleSetCoverage.Of(ruleSet, results));
+        return new CheckedRuleSet(ruleSet, report);
+    }
+
+    private static bool Misspelt(RuleSetProblem loader, RuleSetProblem schema) =>
+        loader.File == schema.File && loader.Rule == schema.Rule && loader.Property is not null
+        && schema.Message.Contains($"did you mean \"{loader.Property}\"", StringComparison.OrdinalIgnoreCase);
+
+    private static bool SameProperty(RuleSetProblem loader, RuleSetProblem schema) =>
+        loader.File == schema.File && loader.Rule == schema.Rule
+        && string.Equals(loader.Property, schema.Property, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A rule set as checked: the report, and the rule set itself when its rules load (even if cases fail, for an impact preview).</summary>
+/// <param name="RuleSet">The loaded rule set, or null when its rules cannot be loaded.</param>
+/// <param name="Report">What the check found.</param>
+public sealed record CheckedRuleSet(RuleSet? RuleSet, RuleSetCheckReport Report);

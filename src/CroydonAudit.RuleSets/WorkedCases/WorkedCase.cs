@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.Grading.Text;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using V1 = Croydon.Audit.V1;
+
+namespace CroydonAudit.RuleSets.WorkedCases;
+
+/// <summary>
+/// One file of a rule set's <c>tests/</c>: an audit in the contract's JSON form and what grading must
+/// decide for it. The principal social worker adds one with every rule change.
+/// </summary>
+/// <param name="File">Its path in the rule set, e.g. <c>tests/complete-good.json</c>.</param>
+/// <param name="Description">What it shows.</param>
+/// <param name="Audit">The audit as a case recording system would send it.</param>
+/// <param name="Expect">What grading must decide.</param>
+public sealed record WorkedCase(string File, string Description, V1.AuditSubmission Audit, WorkedCaseExpectation Expect)
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
+
+    /// <summary>Its name: the file name without folder or extension.</summary>
+    public string Name => Path.GetFileNameWithoutExtension(File);
+
+    /// <summary>Reads a worked case; null after adding its problems.</summary>
+    public static WorkedCase? TryParse(string file, byte[] bytes, List<RuleSetProblem> problems)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            var root = document.RootElement;
+            var expect = root.GetProperty("expect");
+            var limits = expect.TryGetProperty("limits", out var pinned)
+                ? pinned.EnumerateObject().ToDictionary(
+                    p => p.Name,
+                    p => new LimitPin(
+                        Words.TryParseGrade(p.Value.GetProperty("limit").GetString(), out var grade) ? grade : throw new FormatException($"\"{p.Value.GetProperty("limit").GetString()}\" is not a grade."),
+                        Enum.Parse<LimitKind>(p.Value.GetProperty("kind").GetString()!, ignoreCase: true)),
+                    StringComparer.Ordinal)
+                : [];
+            return new WorkedCase(
+                file,
+                root.GetProperty("description").GetString() ?? "",
+                Parser.Parse<V1.AuditSubmission>(root.GetProperty("audit").GetRawText()),
+                new WorkedCaseExpectation(
+                    ContractEnum<Grade>(expect.GetProperty("overall_grade")),
+                    ContractEnum<AuditStatus>(expect.GetProperty("status")),
+                    [.. expect.GetProperty("fired").EnumerateArray().Select(e => e.GetString()!)],
+                    [.. expect.GetProperty("findings").EnumerateArray().Select(e => e.GetString()!)],
+                    limits,
+                    expect.TryGetProperty("base_grade", out var baseGrade) ? ContractEnum<Grade>(baseGrade) : null,
+                    expect.TryGetProperty("cap_applied", out var cap) ? cap.GetBoolean() : null,
+                    expect.TryGetProperty("moderation_required", out var moderation) ? moderation.GetBoolean() : null));
+        }
+        catch (Exception e) when (e is JsonException or InvalidProtocolBufferException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            problems.Add(new RuleSetProblem(file, null, null, $"is not a worked case the service can read: {e.Message.TrimEnd('.')}. A worked case has a \"description\", an \"audit\" and an \"expect\"; see rules/README.md."));
+            return null;
+        }
+    }
+
+    /// <summary>A contract enum value by its name ("GRADE_GOOD") as the domain's enum, which shares its numbers.</summary>
+    private static TEnum ContractEnum<TEnum>(JsonElement element)
+        where TEnum : struct, Enum
+    {
+        var descriptor = V1.AuditReflection.Descriptor.EnumTypes.Single(e => e.Name == typeof(TEnum).Name);
+        var value = descriptor.FindValueByName(element.GetString() ?? "")
+            ?? throw new FormatException($"\"{element.GetString()}\" is not one of {string.Join(", ", descriptor.Values.Select(v => v.Name))}");
+        return (TEnum)Enum.ToObject(typeof(TEnum), value.Number);
+    }
+}
+
+/// <summary>What grading must decide for a worked case.</summary>
+/// <param name="OverallGrade">The overall grade.</param>
+/// <param name="Status">Complete or incomplete.</param>
+/// <param name="Fired">Every rule that fires, in trace order.</param>
+/// <param name="Findings">The rule of each finding, in order.</param>
+/// <param name="Limits">Limits it pins: the grade each limits the audit to (before any override), and its kind.</param>
+/// <param name="BaseGrade">The base grade, when stated.</param>
+/// <param name="CapApplied">Whether rules held the grade below the base, when stated.</param>
+/// <param name="ModerationRequired">Whether the audit needs moderation, when stated.</param>
+public sealed record WorkedCaseExpectation(
+    Grade OverallGrade,
+    AuditStatus Status,
+    IReadOnlyList<string> Fired,
+    IReadOnlyList<string> Findings,
+    IReadOnlyDictionary<string, LimitPin> Limits,
+    Grade? BaseGrade,
+    bool? CapApplied,
+    bool? ModerationRequired);
+
+/// <summary>A limit as a worked case pins it.</summary>
+/// <param name="Limit">The grade it limits the audit to, before any override.</param>
+/// <param name="Kind">Hard or soft.</param>
+public sealed record LimitPin(Grade Limit, LimitKind Kind)
+{
+    /// <summary>"a hard limit of Good".</summary>
+    public override string ToString() => $"a {Kind.ToString().ToLowerInvariant()} limit of {Words.Of(Limit)}";
+}
