@@ -19,8 +19,11 @@ export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
 case "${1:-}" in
   rules)
     [ "${2:-}" = check ] || database >&2
-    # Build output goes to standard error: standard output is the command's own.
-    dotnet build "$root/src/CroydonAudit.Cli" --configuration Release -nologo -v quiet -clp:NoSummary >&2
+    # Standard output is the command's own: the build says something only when it fails, on standard error.
+    if ! built="$(dotnet build "$root/src/CroydonAudit.Cli" --configuration Release -nologo -v quiet 2>&1)"; then
+      echo "$built" >&2
+      exit 2
+    fi
     exec dotnet "$root/src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll" "$@"
     ;;
 esac

@@ -55,11 +55,11 @@ public class RegradeBenchmarks
     {
         var graded = 0;
         await Parallel.ForEachAsync(
-            _store.StreamLatestSubmissionsAsync(CancellationToken.None),
+            _store.StreamLatestAsync(AuditFilter.All, CancellationToken.None),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            (audit, _) =>
+            (latest, _) =>
             {
-                _grader.Grade(audit);
+                _grader.Grade(latest.Submission);
                 Interlocked.Increment(ref graded);
                 return ValueTask.CompletedTask;
             });

@@ -1,6 +1,6 @@
 namespace CroydonAudit.Api;
 
-/// <summary>Configuration section "Grading".</summary>
+/// <summary>Configuration section "Grading": where the rules are, and how the service follows changes to them.</summary>
 public sealed class GradingOptions
 {
     /// <summary>The configuration section.</summary>
@@ -8,4 +8,16 @@ public sealed class GradingOptions
 
     /// <summary>The rules folder; a relative path is taken from the content root.</summary>
     public string RulesPath { get; set; } = "rules";
+
+    /// <summary>Watch the rules folder and activate an edit that passes every check (and record one that does not).</summary>
+    public bool WatchRulesFolder { get; set; } = true;
+
+    /// <summary>How long the folder must stay unchanged before an edit is read: editors save in several steps.</summary>
+    public TimeSpan RulesSettleTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a replica asks the database for the active rule set, in case a notification was missed.</summary>
+    public TimeSpan ActiveRuleSetPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long start-up waits for the database to learn the active rule set before it grades by the folder alone.</summary>
+    public TimeSpan StartupStoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -4,8 +4,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGradingService();
 
 var app = builder.Build();
+if (!await app.LoadRulesAsync())
+{
+    return 1;
+}
+
 app.MapGradingService();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point; public so functional tests can host it.</summary>
 public partial class Program;

@@ -22,7 +22,7 @@ public sealed class AuditStore : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreSchema _schema;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly StoreCalls _calls;
     private readonly GroupCommitQueue _groupCommit;
 
     // Rule set versions whose rules are known to be in rule_set_rule: inserted once per process and version.
@@ -33,7 +33,7 @@ public sealed class AuditStore : IAsyncDisposable
     {
         _dataSource = dataSource;
         _schema = schema;
-        _pipeline = pipeline;
+        _calls = new StoreCalls(schema, pipeline);
         _groupCommit = new GroupCommitQueue(SaveBatchAsync, options.Writers, options.MaxBatchSize);
     }
 
@@ -72,7 +72,7 @@ public sealed class AuditStore : IAsyncDisposable
         SELECT nextval('audit_revision_id_seq') FROM generate_series(1, $1)
         """;
 
-    private const string InsertRuleSet = """
+    internal const string InsertRuleSet = """
         INSERT INTO rule_set_rule (rule_set_version, position, workflow, rule_id, guidance_ref)
         SELECT $1, position - 1, workflow, rule_id, guidance_ref
         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r (workflow, rule_id, guidance_ref, position)
@@ -81,9 +81,9 @@ public sealed class AuditStore : IAsyncDisposable
 
     private const string InsertRevisions = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
-            overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result)
+            overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
-            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[])
+            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[])
         """;
 
     private const string CopyTrace = """
@@ -94,7 +94,7 @@ public sealed class AuditStore : IAsyncDisposable
     // with what the rule did for this revision. A rule without a trace row did not fire and said nothing
     // (see V2__trace_outcomes_only.sql). Revision 0 is the latest.
     private const string SelectRevisionAndTrace = """
-        SELECT revision AS Revision, submission AS Submission, result AS Result, received_at AS ReceivedAt
+        SELECT revision AS Revision, submission AS Submission, result AS Result, received_at AS ReceivedAt, reason AS Reason
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest));
         SELECT r.workflow AS Workflow, r.rule_id AS RuleId, coalesce(t.fired, false) AS Fired, coalesce(t.effect, '') AS Effect,
                coalesce(t.explanation, '') AS Explanation, r.guidance_ref AS GuidanceRef, coalesce(t.error, '') AS Error
@@ -107,14 +107,37 @@ public sealed class AuditStore : IAsyncDisposable
 
     private const string SelectRevisionAndTraceAlone = $"BEGIN READ ONLY; {PlanOnce}; {ByIndex};\n{SelectRevisionAndTrace}\nCOMMIT;";
 
-    private const string SelectLatestSubmissions = """
-        SELECT submission FROM audit_revision WHERE is_latest ORDER BY audit_id
+    private const string MatchesFilter = """
+        (@team::text IS NULL OR r.team = @team)
+          AND (@auditorId::text IS NULL OR r.auditor_id = @auditorId)
+          AND (@from::timestamptz IS NULL OR r.graded_at >= @from)
+          AND (@to::timestamptz IS NULL OR r.graded_at < @to)
+        """;
+
+    // The rules that fired, named through the revision's rule set version: trace rows name their rule by position.
+    private const string SelectLatest = $"""
+        SELECT r.audit_id AS AuditId, r.submission AS Submission, r.overall_grade AS OverallGrade, r.status AS Status,
+               r.rule_set_version AS RuleSetVersion,
+               ARRAY(SELECT s.rule_id FROM rule_trace AS t
+                     JOIN rule_set_rule AS s ON s.rule_set_version = r.rule_set_version AND s.position = t.position
+                     WHERE t.revision_id = r.id AND t.fired ORDER BY t.position) AS Fired
+        FROM audit_revision AS r
+        WHERE r.is_latest AND {MatchesFilter}
+        ORDER BY r.audit_id
+        """;
+
+    private const string SelectGradedByOtherVersions = $"""
+        SELECT r.audit_id FROM audit_revision AS r
+        WHERE r.is_latest AND r.rule_set_version <> @version AND {MatchesFilter}
+        ORDER BY r.graded_at, r.audit_id LIMIT @limit;
+        SELECT count(*) FROM audit_revision AS r
+        WHERE r.is_latest AND r.rule_set_version <> @version AND {MatchesFilter};
         """;
 
     private const string SelectPage = """
         SELECT audit_id AS AuditId, revision AS Revision, case_reference AS CaseReference, auditor_id AS AuditorId,
                team AS Team, overall_grade AS OverallGrade, status AS Status, moderation_required AS ModerationRequired,
-               rule_set_version AS RuleSetVersion, graded_at AS GradedAt
+               rule_set_version AS RuleSetVersion, graded_at AS GradedAt, reason AS Reason
         FROM audit_revision
         WHERE is_latest
           AND (@team::text IS NULL OR team = @team)
@@ -134,9 +157,13 @@ public sealed class AuditStore : IAsyncDisposable
     /// </summary>
     /// <remarks>Concurrent saves are group-committed: they wait for a moment's company and share one transaction.</remarks>
     public Task<SavedRevision> SaveAsync(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
-        _groupCommit.SaveAsync(new PendingRevision(submission, result, receivedAt), cancellationToken);
+        SaveAsync(new PendingRevision(submission, result, receivedAt), cancellationToken);
 
-    /// <summary>Stores several graded audits in one transaction, in order; see <see cref="SaveAsync"/>.</summary>
+    /// <summary>Stores a graded audit, new content or a re-grade; see <see cref="SaveAsync(AuditSubmission, GradingResult, DateTimeOffset, CancellationToken)"/>.</summary>
+    public Task<SavedRevision> SaveAsync(PendingRevision revision, CancellationToken cancellationToken) =>
+        _groupCommit.SaveAsync(revision, cancellationToken);
+
+    /// <summary>Stores several graded audits in one transaction, in order; see <see cref="SaveAsync(PendingRevision, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<SavedRevision>> SaveBatchAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken) =>
         Run(batch, static (store, batch, ct) => store.WriteAsync(batch, ct), cancellationToken);
 
@@ -170,37 +197,49 @@ public sealed class AuditStore : IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>
-    /// The latest submission of every stored audit, streamed in audit id order: what re-grading after
-    /// a rule change reads. A stream cannot be retried part-way, so a failure ends it with its error.
+    /// The latest revision of every stored audit that matches the filter — its submission, stored grade and
+    /// status, and the rules that fired — streamed in audit id order: what an impact preview compares. A
+    /// stream cannot be retried part-way, so a failure ends it with its error.
     /// </summary>
-    public async IAsyncEnumerable<AuditSubmission> StreamLatestSubmissionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LatestRevision> StreamLatestAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await foreach (var json in connection.QueryUnbufferedAsync<string>(SelectLatestSubmissions).WithCancellation(cancellationToken))
+        var rows = connection.QueryUnbufferedAsync<LatestRow>(SelectLatest, Parameters(filter));
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            yield return JsonSerializer.Deserialize(json, StoreJson.Default.AuditSubmission)!;
+            yield return new LatestRevision(
+                row.AuditId, JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!,
+                (Grade)row.OverallGrade, (AuditStatus)row.Status, row.RuleSetVersion, row.Fired);
         }
     }
 
-    private async Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Audits matching the filter whose latest revision was graded by a rule set other than
+    /// <paramref name="version"/>: up to <paramref name="limit"/> ids, oldest graded first, and how many there are.
+    /// </summary>
+    public Task<(IReadOnlyList<string> AuditIds, int Total)> ListGradedByOtherVersionsAsync(AuditFilter filter, string version, int limit, CancellationToken cancellationToken) =>
+        Run((Filter: filter, Version: version, Limit: limit), static async (store, query, ct) =>
+        {
+            await using var connection = await store._dataSource.OpenConnectionAsync(ct);
+            var parameters = new DynamicParameters(Parameters(query.Filter));
+            parameters.Add("version", query.Version);
+            parameters.Add("limit", query.Limit);
+            await using var reads = await connection.QueryMultipleAsync(new CommandDefinition(SelectGradedByOtherVersions, parameters, cancellationToken: ct));
+            var ids = (await reads.ReadAsync<string>()).AsList();
+            return ((IReadOnlyList<string>)ids, (int)await reads.ReadSingleAsync<long>());
+        }, cancellationToken);
+
+    private static object Parameters(AuditFilter filter) => new
     {
-        try
-        {
-            return await _pipeline.ExecuteAsync(
-                static async (call, ct) =>
-                {
-                    await call.Store._schema.EnsureAsync(ct);
-                    return await call.Work(call.Store, call.State, ct);
-                },
-                (Store: this, State: state, Work: work),
-                cancellationToken);
-        }
-        catch (Exception e) when (StoreResilience.MeansUnavailable(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new AuditStoreUnavailableException(e);
-        }
-    }
+        team = string.IsNullOrEmpty(filter.Team) ? null : filter.Team,
+        auditorId = string.IsNullOrEmpty(filter.AuditorId) ? null : filter.AuditorId,
+        from = filter.GradedFrom,
+        to = filter.GradedTo,
+    };
+
+    private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+        _calls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
 
     private async Task<IReadOnlyList<SavedRevision>> WriteAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken)
     {
@@ -346,7 +385,8 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Result.GradedAt),
             // The documents are UTF-8 JSON already: sent as text, not as the bytea a byte[] would otherwise be.
             Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text));
+            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Column(r => (short)r.Pending.Reason));
     }
 
     private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
@@ -400,7 +440,7 @@ public sealed class AuditStore : IAsyncDisposable
         var trace = await reads.ReadAsync<RuleTraceEntry>();
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
-        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
+        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason);
     }
 
     /// <summary>Finishes the queued saves, then stops.</summary>
@@ -408,14 +448,30 @@ public sealed class AuditStore : IAsyncDisposable
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
 
-    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt);
+    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt, short Reason);
+
+    // Settable properties, not a constructor: Dapper binds a PostgreSQL array only through a property.
+    private sealed class LatestRow
+    {
+        public string AuditId { get; init; } = "";
+
+        public string Submission { get; init; } = "";
+
+        public short OverallGrade { get; init; }
+
+        public short Status { get; init; }
+
+        public string RuleSetVersion { get; init; } = "";
+
+        public string[] Fired { get; init; } = [];
+    }
 
     private sealed record SummaryRow(
         string AuditId, int Revision, string CaseReference, string AuditorId, string Team,
-        short OverallGrade, short Status, bool ModerationRequired, string RuleSetVersion, DateTime GradedAt)
+        short OverallGrade, short Status, bool ModerationRequired, string RuleSetVersion, DateTime GradedAt, short Reason)
     {
         public AuditSummary ToSummary() => new(
             AuditId, Revision, CaseReference, AuditorId, Team, (Grade)OverallGrade, (AuditStatus)Status,
-            ModerationRequired, RuleSetVersion, new DateTimeOffset(GradedAt, TimeSpan.Zero));
+            ModerationRequired, RuleSetVersion, new DateTimeOffset(GradedAt, TimeSpan.Zero), (RevisionReason)Reason);
     }
 }

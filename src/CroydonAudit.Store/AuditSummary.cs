@@ -12,6 +12,7 @@ namespace CroydonAudit.Store;
 /// <param name="Status">Complete or incomplete.</param>
 /// <param name="ModerationRequired">An override needs moderation.</param>
 /// <param name="RuleSetVersion">The rule set that graded it.</param>
+/// <param name="Reason">Why the revision was stored.</param>
 /// <param name="GradedAt">When it was graded.</param>
 public sealed record AuditSummary(
     string AuditId,
@@ -23,4 +24,5 @@ public sealed record AuditSummary(
     AuditStatus Status,
     bool ModerationRequired,
     string RuleSetVersion,
-    DateTimeOffset GradedAt);
+    DateTimeOffset GradedAt,
+    RevisionReason Reason);

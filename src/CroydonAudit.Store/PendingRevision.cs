@@ -9,26 +9,31 @@ namespace CroydonAudit.Store;
 /// <param name="Submission">The submission as sent.</param>
 /// <param name="Result">Its grading result (revision 0 until stored).</param>
 /// <param name="ReceivedAt">When it was received.</param>
+/// <param name="Reason">Why it is stored: new content, or a re-grade under a changed rule set.</param>
 /// <remarks>
 /// The stored forms are made here, by the caller, before the audit joins a group commit: the batch's
 /// transaction then only streams bytes, and is held open for less time.
 /// </remarks>
-public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt)
+public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent)
 {
-    private readonly (byte[] Json, byte[] Hash) _submission = Stored(Submission);
+    private readonly (byte[] Json, byte[] Hash) _submission = Stored(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
 
     /// <summary>The submission as stored.</summary>
     internal byte[] SubmissionJson => _submission.Json;
 
-    /// <summary>SHA-256 of <see cref="SubmissionJson"/>: GradeAudit is idempotent on audit id and this.</summary>
+    /// <summary>
+    /// SHA-256 of <see cref="SubmissionJson"/>: GradeAudit is idempotent on audit id and this. A re-grade hashes
+    /// the rule set's version in as well: the same submission re-graded by a new rule set is a new revision, and
+    /// re-graded twice by the same one is not.
+    /// </summary>
     internal byte[] ContentHash => _submission.Hash;
 
     /// <summary>The result as stored: without its trace (stored as rows) and its revision (a column).</summary>
     internal byte[] ResultJson { get; } = JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
 
-    private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission)
+    private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission, string? regradedBy)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission);
-        return (json, SHA256.HashData(json));
+        return (json, regradedBy is null ? SHA256.HashData(json) : SHA256.HashData([.. json, .. "\0rule set "u8, .. System.Text.Encoding.UTF8.GetBytes(regradedBy)]));
     }
 }

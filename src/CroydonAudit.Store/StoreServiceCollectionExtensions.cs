@@ -1,4 +1,5 @@
 using CroydonAudit.Store.Resilience;
+using CroydonAudit.Store.RuleSets;
 using CroydonAudit.Store.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,10 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<StoreSchema>(),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName),
             sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
+        services.AddSingleton(sp => new RuleSetStore(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StoreSchema>(),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
         services.AddHostedService<StoreSchemaStartup>();
         return services;
     }

@@ -6,4 +6,5 @@ namespace CroydonAudit.Store;
 /// <param name="Submission">The submission as it was sent.</param>
 /// <param name="Result">The grading result, trace and all.</param>
 /// <param name="ReceivedAt">When this revision was received.</param>
-public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt);
+/// <param name="Reason">Why it was stored.</param>
+public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason);

@@ -1,7 +1,8 @@
 using CroydonAudit.Api.Infrastructure;
+using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Services;
-using CroydonAudit.Grading;
-using CroydonAudit.Grading.Rules;
+using CroydonAudit.RuleSets.Activation;
+using CroydonAudit.RuleSets.Regrading;
 using CroydonAudit.Store;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -36,14 +37,13 @@ public static class GradingServiceExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services =>
-        {
-            var options = services.GetRequiredService<IOptions<GradingOptions>>().Value;
-            var root = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return RuleSetLoader.Load(Path.GetFullPath(options.RulesPath, root));
-        });
-        builder.Services.AddSingleton<AuditGrader>();
         builder.Services.AddAuditStore();
+        builder.Services.AddSingleton<ActiveRuleSet>();
+        builder.Services.AddSingleton<RuleSetActivator>();
+        builder.Services.AddSingleton<RuleSetCoordinator>();
+        builder.Services.AddSingleton<AuditRegrader>();
+        builder.Services.AddHostedService<ActiveRuleSetFollower>();
+        builder.Services.AddHostedService<RulesFolderWatcher>();
 
         builder.Services.AddGrpc(options =>
         {
@@ -64,25 +64,29 @@ public static class GradingServiceExtensions
         return builder;
     }
 
-    /// <summary>Maps the grading service, health and reflection, and loads the rule set before serving.</summary>
-    public static WebApplication MapGradingService(this WebApplication app)
+    /// <summary>
+    /// Loads the rule set to grade by before the service serves (see <see cref="RuleSetCoordinator"/> for which
+    /// source wins). False when no rule set can be used: the report has been written, and the service must not start.
+    /// </summary>
+    public static async Task<bool> LoadRulesAsync(this WebApplication app)
     {
-        // Resolve the configuration-dependent singletons now: a bad rule file or a missing connection string stops start-up, with its message.
+        // A missing connection string stops start-up here, with its message.
         app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
-        try
+        if (await app.Services.GetRequiredService<RuleSetCoordinator>().StartAsync(app.Lifetime.ApplicationStopping))
         {
-            var rules = app.Services.GetRequiredService<RuleSet>();
-            app.Logger.LogInformation("Loaded rule set {RuleSetVersion} with {RuleCount} rules", rules.Version, rules.Rules.Count);
-        }
-        catch (RuleSetException e)
-        {
-            app.Logger.LogCritical("{Problems}", e.Message);
-            // Log lines are written in the background: stopping the host writes out the ones still queued.
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
+            return true;
         }
 
+        // Log lines are written in the background: disposing the host writes out the ones still queued.
+        await app.DisposeAsync();
+        return false;
+    }
+
+    /// <summary>Maps the grading service, health and reflection.</summary>
+    public static WebApplication MapGradingService(this WebApplication app)
+    {
         app.MapGrpcService<AuditGradingService>();
+        app.MapGrpcService<RuleSetLifecycleService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

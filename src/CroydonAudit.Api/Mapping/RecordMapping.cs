@@ -14,6 +14,7 @@ public static class RecordMapping
         Submission = (stored.Submission with { AuditedAt = stored.Submission.AuditedAt ?? stored.ReceivedAt }).ToContract(),
         Result = stored.Result.ToContract(),
         ReceivedAt = Timestamp.FromDateTimeOffset(stored.ReceivedAt),
+        Reason = (V1.RevisionReason)stored.Reason,
     };
 
     /// <summary>One line of a listing.</summary>
@@ -29,5 +30,6 @@ public static class RecordMapping
         ModerationRequired = summary.ModerationRequired,
         RuleSetVersion = summary.RuleSetVersion,
         GradedAt = Timestamp.FromDateTimeOffset(summary.GradedAt),
+        Reason = (V1.RevisionReason)summary.Reason,
     };
 }

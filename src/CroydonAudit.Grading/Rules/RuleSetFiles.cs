@@ -23,6 +23,8 @@ public sealed partial class RuleSetFiles
 
     private readonly SortedDictionary<string, byte[]> _files;
 
+    private string? _fingerprint;
+
     private RuleSetFiles(SortedDictionary<string, byte[]> files) => _files = files;
 
     /// <summary>Every file, by path, in ordinal order.</summary>
@@ -30,6 +32,9 @@ public sealed partial class RuleSetFiles
 
     /// <summary>The worked cases' paths, in order.</summary>
     public IEnumerable<string> WorkedCases => _files.Keys.Where(IsWorkedCase);
+
+    /// <summary>A hash of every file's path and bytes: two snapshots with the same fingerprint hold the same files.</summary>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint();
 
     /// <summary>A file's bytes, or null.</summary>
     public byte[]? this[string path] => _files.GetValueOrDefault(path);
@@ -101,6 +106,18 @@ public sealed partial class RuleSetFiles
 
     /// <summary>Whether a path is a worked case.</summary>
     public static bool IsWorkedCase(string path) => path.StartsWith(WorkedCaseFolder, StringComparison.Ordinal);
+
+    private string ComputeFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (path, content) in _files)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"\0{path}\0{content.Length}\0"));
+            hash.AppendData(content);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     private static void CheckCount(int count)
     {

@@ -45,6 +45,8 @@ public class GradingServiceHost : WebApplicationFactory<Program>
 
     public GradingService.GradingServiceClient Client => new(Channel);
 
+    public RuleSetService.RuleSetServiceClient RuleSets => new(Channel);
+
     public Health.HealthClient Health => new(Channel);
 
     public GrpcChannel Channel => _channel.Value;
@@ -66,6 +68,8 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         builder.UseSetting("Store:AttemptTimeout", "00:00:02");
         builder.UseSetting("Store:TotalTimeout", "00:00:06");
         builder.UseSetting("Store:BreakDuration", "00:00:01");
+        builder.UseSetting("Grading:RulesSettleTime", "00:00:00.200");
+        builder.UseSetting("Grading:StartupStoreTimeout", "00:00:10");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 

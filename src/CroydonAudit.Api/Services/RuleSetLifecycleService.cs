@@ -1,0 +1,154 @@
+using Croydon.Audit.V1;
+using CroydonAudit.Api.Mapping;
+using CroydonAudit.Api.Rules;
+using CroydonAudit.Api.Validation;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.RuleSets.Checking;
+using CroydonAudit.RuleSets.Diffing;
+using CroydonAudit.RuleSets.Impact;
+using CroydonAudit.Store;
+using CroydonAudit.Store.RuleSets;
+using Grpc.Core;
+
+namespace CroydonAudit.Api.Services;
+
+/// <summary>The contract's RuleSetService: check, compare, preview and activate rule sets, and their history.</summary>
+public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits)
+    : RuleSetService.RuleSetServiceBase
+{
+    private const int DefaultPageSize = 20;
+
+    /// <inheritdoc />
+    public override async Task<GetActiveRuleSetResponse> GetActiveRuleSet(GetActiveRuleSetRequest request, ServerCallContext context)
+    {
+        var active = await ruleSets.GetActiveAsync(context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, "No rule set has been activated yet."));
+        var stored = await ruleSets.GetAsync(active.Version, context.CancellationToken);
+        return new GetActiveRuleSetResponse { RuleSet = stored!.ToContract(active.Version) };
+    }
+
+    /// <inheritdoc />
+    public override async Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
+    {
+        var after = RuleSetRequests.Validate(request);
+        var (page, next) = await ruleSets.ListAsync(request.PageSize == 0 ? DefaultPageSize : request.PageSize, after, context.CancellationToken);
+        var active = (await ruleSets.GetActiveAsync(context.CancellationToken))?.Version;
+        return new ListRuleSetsResponse
+        {
+            RuleSets = { page.Select(r => r.ToContract(active)) },
+            NextPageToken = next is { } position ? RuleSetRequests.PageToken(position) : "",
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<GetRuleSetResponse> GetRuleSet(GetRuleSetRequest request, ServerCallContext context)
+    {
+        RuleSetRequests.ValidateVersion("version", request.Version);
+        var stored = await ruleSets.GetAsync(request.Version, context.CancellationToken);
+        var files = await ruleSets.GetFilesAsync(request.Version, context.CancellationToken);
+        if (stored is null || files is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"There is no stored rule set {request.Version}."));
+        }
+
+        var active = (await ruleSets.GetActiveAsync(context.CancellationToken))?.Version;
+        return new GetRuleSetResponse { RuleSet = stored.ToContract(active), Files = { files.ToContract() } };
+    }
+
+    /// <inheritdoc />
+    public override async Task<GetRuleSetStatusResponse> GetRuleSetStatus(GetRuleSetStatusRequest request, ServerCallContext context)
+    {
+        var status = new GetRuleSetStatusResponse { ServingVersion = rules.Grader.RuleSet.Version };
+        try
+        {
+            if (await ruleSets.GetActiveAsync(context.CancellationToken) is { } active)
+            {
+                status.Active = active.ToContract();
+            }
+
+            var refusal = await ruleSets.GetLastRefusalAsync(context.CancellationToken) ?? coordinator.LastRefusalHere;
+            status.LastRefusal = refusal?.ToContract();
+        }
+        catch (AuditStoreUnavailableException)
+        {
+            // Without the database, this replica still says what it grades by and what it last refused.
+            status.LastRefusal = coordinator.LastRefusalHere?.ToContract();
+        }
+
+        return status;
+    }
+
+    /// <inheritdoc />
+    public override Task<CheckRuleSetResponse> CheckRuleSet(CheckRuleSetRequest request, ServerCallContext context)
+    {
+        var report = RuleSetCheck.Run(Snapshot(request.Files)).Report;
+        return Task.FromResult(new CheckRuleSetResponse { Report = report.ToContract("the rules sent") });
+    }
+
+    /// <inheritdoc />
+    public override async Task<ActivateRuleSetResponse> ActivateRuleSet(ActivateRuleSetRequest request, ServerCallContext context)
+    {
+        var result = await coordinator.ActivateAsync(Snapshot(request.Files), $"a caller of ActivateRuleSet at {context.Peer}", context.CancellationToken);
+        if (result.Outcome is null)
+        {
+            InvalidArgument.Throw("files", result.Candidate.Report.Reasons);
+        }
+
+        return new ActivateRuleSetResponse
+        {
+            Active = result.Outcome.Active.ToContract(),
+            Changed = result.Outcome.Changed,
+            Report = result.Candidate.Report.ToContract("the rules sent"),
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<PreviewRuleSetImpactResponse> PreviewRuleSetImpact(PreviewRuleSetImpactRequest request, ServerCallContext context)
+    {
+        var filter = RuleSetRequests.Validate(request);
+        var candidate = RuleSetCheck.Run(Snapshot(request.Files));
+        if (candidate.RuleSet is null)
+        {
+            InvalidArgument.Throw("files", candidate.Report.Problems.Select(p => p.ToString()));
+        }
+
+        try
+        {
+            var impact = await ImpactPreview.RunAsync(candidate, audits.StreamLatestAsync(filter, context.CancellationToken),
+                request.MaxChangedAuditIds == 0 ? 100 : request.MaxChangedAuditIds, context.CancellationToken);
+            return new PreviewRuleSetImpactResponse { Report = impact.ToContract(filter) };
+        }
+        catch (Exception e) when (Store.Resilience.StoreResilience.IsTransient(e) && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new AuditStoreUnavailableException(e);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<DiffRuleSetsResponse> DiffRuleSets(DiffRuleSetsRequest request, ServerCallContext context)
+    {
+        RuleSetRequests.Validate(request);
+        var from = await Side("from", request.FromVersion, request.FromFiles, context.CancellationToken);
+        var to = await Side("to", request.ToVersion, request.ToFiles, context.CancellationToken);
+        var changes = RuleSetDiff.Compare(from.Files, to.Files);
+        return new DiffRuleSetsResponse { Changes = { changes.ToContract() }, Text = RuleSetDiff.ToText(changes, from.Name, to.Name) };
+    }
+
+    private async Task<(RuleSetFiles Files, string Name)> Side(string side, string version, IEnumerable<RuleFile> files, CancellationToken cancellationToken) =>
+        version.Length > 0
+            ? (await ruleSets.GetFilesAsync(version, cancellationToken) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no stored rule set {version}.")), $"version {version}")
+            : (Snapshot(files, $"{side}_files"), $"the {side} files");
+
+    private static RuleSetFiles Snapshot(IEnumerable<RuleFile> files, string field = "files")
+    {
+        try
+        {
+            return files.ToSnapshot();
+        }
+        catch (RuleSetException e)
+        {
+            InvalidArgument.Throw(field, e.Problems.Select(p => p.ToString()));
+            throw;
+        }
+    }
+}

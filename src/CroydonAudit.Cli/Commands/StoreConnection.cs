@@ -1,0 +1,43 @@
+using CroydonAudit.Store;
+using CroydonAudit.Store.RuleSets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CroydonAudit.Cli.Commands;
+
+/// <summary>
+/// The audit store as the service wires it (ConnectionStrings__Audit and the Store section from the
+/// environment), for the commands that need the database. Warnings go to standard error; standard output
+/// is the command's own.
+/// </summary>
+internal sealed class StoreConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private StoreConnection(IHost host) => _host = host;
+
+    public RuleSetStore RuleSets => _host.Services.GetRequiredService<RuleSetStore>();
+
+    public AuditStore Audits => _host.Services.GetRequiredService<AuditStore>();
+
+    public static StoreConnection Open()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders()
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAuditStore();
+        return new StoreConnection(builder.Build());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host.Services.GetService<AuditStore>() is { } audits)
+        {
+            await audits.DisposeAsync();
+        }
+
+        _host.Dispose();
+    }
+}

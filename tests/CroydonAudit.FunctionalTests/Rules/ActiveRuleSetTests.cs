@@ -1,0 +1,138 @@
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Testing;
+using Grpc.Core;
+using Npgsql;
+
+namespace CroydonAudit.FunctionalTests.Rules;
+
+/// <summary>
+/// The database decides which rule set grades: every replica follows its active rule set within 2 s; a
+/// replica starting with an older folder never undoes a newer activation; a folder never active before is
+/// activated at start-up; a broken folder grades by the active set, and with no good set anywhere the service
+/// does not start.
+/// </summary>
+public sealed class ActiveRuleSetTests : IDisposable
+{
+    private static readonly TimeSpan Follows = TimeSpan.FromSeconds(2);
+    private readonly TestDatabase _database = new();
+    private readonly List<IDisposable> _disposables = [];
+
+    [Fact]
+    public async Task TwoReplicas_OneActivates_BothGradeByItWithinTwoSeconds()
+    {
+        var (first, second) = (Host(RepositoryRoot.FixtureRules), Host(RepositoryRoot.FixtureRules));
+        var changed = Folder(RuleMistakes.MakeCareActPartialInadequate);
+        Assert.Equal(await first.ServingVersionAsync(), await second.ServingVersionAsync());
+
+        var activated = await first.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(changed) } });
+
+        Assert.True(await Eventually.HoldsAsync(async () => await second.ServingVersionAsync() == activated.Active.Version, Follows));
+        var graded = (await second.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit })).Result;
+        Assert.Equal((activated.Active.Version, Grade.Inadequate), (graded.RuleSetVersion, graded.OverallGrade));
+    }
+
+    [Fact]
+    public async Task Restart_WithAnOlderFolder_NeverUndoesANewerActivation()
+    {
+        var first = Host(RepositoryRoot.FixtureRules);
+        var newer = await first.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(Folder(RuleMistakes.MakeCareActPartialInadequate)) } });
+
+        // A replica starting with the folder that was active before the newer activation.
+        var restarted = Host(RepositoryRoot.FixtureRules);
+
+        Assert.Equal(newer.Active.Version, await restarted.ServingVersionAsync());
+        Assert.Equal(newer.Active, (await restarted.RuleSets.GetRuleSetStatusAsync(new())).Active);
+        Assert.Contains(restarted.Logs.Events, e => e.Message.Contains("which was active before and has since been replaced", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_WithAFolderNeverActiveBefore_ActivatesItAndEveryReplicaFollows()
+    {
+        var first = Host(RepositoryRoot.FixtureRules);
+        var changed = Folder(RuleMistakes.MakeCareActPartialInadequate);
+
+        var second = Host(changed);
+
+        var version = RuleFiles.VersionOf(changed);
+        Assert.Equal(version, await second.ServingVersionAsync());
+        Assert.Equal(RuleSetSource.RulesFolder, (await second.RuleSets.GetRuleSetStatusAsync(new())).Active.Source);
+        Assert.True(await Eventually.HoldsAsync(async () => await first.ServingVersionAsync() == version, Follows));
+    }
+
+    [Fact]
+    public async Task Start_WithABrokenFolder_GradesByTheActiveRuleSetAndSaysSo()
+    {
+        var good = await Host(RepositoryRoot.FixtureRules).ServingVersionAsync();
+        var broken = Folder(c => RuleMistakes.Make(c, "typo'd fact"));
+
+        var host = Host(broken);
+
+        Assert.Equal(good, await host.ServingVersionAsync());
+        Assert.Contains("audit has no fact \"Rsk\"", string.Join('\n', (await host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal.Reasons), StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Events, e => e.Message.Contains("cannot be used, so they were not activated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_WithABrokenFolderAndNoGoodRuleSetAnywhere_DoesNotStart()
+    {
+        var broken = Folder(c => RuleMistakes.Make(c, "typo'd fact"));
+        var host = new RulesHost(broken, _database);
+        _disposables.Add(host);
+
+        Assert.ThrowsAny<Exception>(() => host.Client.PreviewGrade(new() { Audit = FixtureCases.Load("complete-good").Audit }));
+        Assert.Contains(host.Logs.Events, e => e.Message.Contains("The service cannot start", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_WithTheDatabaseDown_PreviewsByTheFolderAndActivatesItWhenTheDatabaseReturns()
+    {
+        var server = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
+        using var proxy = new TcpProxy(server.Host!, server.Port);
+        proxy.TakeDown();
+        var host = new ProxiedRulesHost(_database, proxy.Port);
+        _disposables.Add(host);
+
+        var preview = (await host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit })).Result;
+        var whileDown = await Assert.ThrowsAsync<RpcException>(async () => await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit }));
+        proxy.Restore();
+
+        Assert.Equal(RuleFiles.VersionOf(RepositoryRoot.FixtureRules), preview.RuleSetVersion);
+        Assert.Equal(StatusCode.Unavailable, whileDown.StatusCode);
+        Assert.True(await Eventually.HoldsAsync(async () => (await host.RuleSets.GetRuleSetStatusAsync(new())).Active?.Version == preview.RuleSetVersion, TimeSpan.FromSeconds(15)));
+        var stored = (await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit })).Result;
+        Assert.Equal(preview.RuleSetVersion, stored.RuleSetVersion);
+    }
+
+    public void Dispose()
+    {
+        foreach (var disposable in Enumerable.Reverse(_disposables))
+        {
+            disposable.Dispose();
+        }
+
+        _database.Dispose();
+    }
+
+    private RulesHost Host(string rules)
+    {
+        var host = new RulesHost(rules, _database);
+        _disposables.Add(host);
+        _ = host.Channel;
+        return host;
+    }
+
+    private string Folder(Action<RuleFolderCopy> change)
+    {
+        var copy = new RuleFolderCopy();
+        _disposables.Add(copy);
+        change(copy);
+        return copy.Path;
+    }
+
+    private sealed class ProxiedRulesHost(TestDatabase database, int port) : GradingServiceHost(database)
+    {
+        protected override string StoreConnectionString =>
+            new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Host = "127.0.0.1", Port = port, Timeout = 2 }.ConnectionString;
+    }
+}
