@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# CroydonAudit gRPC service. Build from the repository root: docker build -t croydon-audit .
+# CroydonAudit gRPC service, with its command line (rules check|impact|diff|activate) beside it.
+# Build from the repository root: docker build -t croydon-audit .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only code changes.
@@ -7,18 +8,26 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/CroydonAudit.Grading/CroydonAudit.Grading.csproj src/CroydonAudit.Grading/
 COPY src/CroydonAudit.Contracts/CroydonAudit.Contracts.csproj src/CroydonAudit.Contracts/
 COPY src/CroydonAudit.Store/CroydonAudit.Store.csproj src/CroydonAudit.Store/
+COPY src/CroydonAudit.RuleSets/CroydonAudit.RuleSets.csproj src/CroydonAudit.RuleSets/
 COPY src/CroydonAudit.Api/CroydonAudit.Api.csproj src/CroydonAudit.Api/
-RUN dotnet restore src/CroydonAudit.Api/CroydonAudit.Api.csproj
+COPY src/CroydonAudit.Cli/CroydonAudit.Cli.csproj src/CroydonAudit.Cli/
+RUN dotnet restore src/CroydonAudit.Api/CroydonAudit.Api.csproj \
+ && dotnet restore src/CroydonAudit.Cli/CroydonAudit.Cli.csproj
 COPY protos/ protos/
+# The rule-file JSON Schemas in rules/schema/ are built into the rules check.
+COPY rules/ rules/
 COPY src/ src/
-RUN dotnet publish src/CroydonAudit.Api/CroydonAudit.Api.csproj --configuration Release --no-restore --output /app
+RUN dotnet publish src/CroydonAudit.Api/CroydonAudit.Api.csproj --configuration Release --no-restore --output /app \
+ && dotnet publish src/CroydonAudit.Cli/CroydonAudit.Cli.csproj --configuration Release --no-restore --output /app/cli
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# The rules with their worked cases: the service checks them (cases included) before it grades by them.
 COPY rules/ ./rules/
 # Listen on every interface inside the container; HTTP/2 cleartext comes from appsettings.json.
 # The database connection comes from the environment (ConnectionStrings__Audit), never the image.
+# The command line, in a running container: dotnet /app/cli/croydon-audit.dll rules check /app/rules
 ENV ASPNETCORE_URLS=http://0.0.0.0:5000 \
     Grading__RulesPath=/app/rules
 EXPOSE 5000

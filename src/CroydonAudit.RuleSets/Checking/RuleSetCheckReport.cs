@@ -99,6 +99,6 @@ public sealed record RuleSetCheckReport(
         text.AppendLine(coverage.LimitsNotPinned.Count == 0
             ? "  Every limit's grade and kind are pinned by a worked case."
             : $"  No worked case pins the grade and kind of: {string.Join(", ", coverage.LimitsNotPinned)}. In a passing case where the limit fires, add it to \"expect\" \"limits\", "
-              + "e.g. \"limits\": { \"" + coverage.LimitsNotPinned[0] + "\": { \"limit\": \"Good\", \"kind\": \"soft\" } }.");
+              + "e.g. \"limits\": { \"" + coverage.LimitsNotPinned[0] + "\": { \"limit\": \"<the grade it limits to>\", \"kind\": \"<hard or soft>\" } }.");
     }
 }
