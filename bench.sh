@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Measures the service and the engine, side by side, in one run, and prints each target met or missed.
 #
-#   ./bench.sh            load scenarios (health, preview, grade, get), then the BenchmarkDotNet suite
+#   ./bench.sh            load scenarios (health, preview, grade, get), a 10,000-request fuzz, then the BenchmarkDotNet suite
 #   ./bench.sh --load     load scenarios only
 #   ./bench.sh --engine   BenchmarkDotNet suite only
 #
 # Like ./run.sh it sets up its own PostgreSQL under .data/ (a fresh database, croydon_bench) unless
 # ConnectionStrings__Audit is set. Results land in benchmarks/results/ (git-ignored).
-# Knobs: BENCH_CONCURRENCY (64), BENCH_DURATION (20 s), BENCH_WARMUP (30 s: the JIT is still re-compiling hot paths for the first 20–30 s under load), BENCH_JOB (short; "default" for BenchmarkDotNet's full job).
+# Knobs: BENCH_FUZZ (10000), BENCH_CONCURRENCY (64), BENCH_DURATION (20 s), BENCH_WARMUP (30 s: the JIT is still re-compiling hot paths for the first 20–30 s under load), BENCH_JOB (short; "default" for BenchmarkDotNet's full job).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -23,18 +23,32 @@ if [ -z "${ConnectionStrings__Audit:-}" ]; then
   export ConnectionStrings__Audit="$(scripts/postgres.sh url croydon_bench)"
 fi
 
-if [ "$mode" != "--engine" ]; then
-  out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
-  url="http://127.0.0.1:${BENCH_PORT:-5100}"
-  ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/service.log" 2>&1 &
+url="http://127.0.0.1:${BENCH_PORT:-5100}"
+# Starts the built service in the background, logging to $1; $service is its pid.
+start_service() {
+  local out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
+  ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$1" 2>&1 &
   service=$!
   trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
+}
+stop_service() { kill "$service"; wait "$service" 2>/dev/null || true; trap - EXIT; }
+
+if [ "$mode" != "--engine" ]; then
+  start_service "$results/service.log"
   echo "== load: $url, ${BENCH_CONCURRENCY:-64} callers, ${BENCH_WARMUP:-30} s warm-up and ${BENCH_DURATION:-20} s per scenario"
   dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll \
     --target "$url" --concurrency "${BENCH_CONCURRENCY:-64}" --warmup "${BENCH_WARMUP:-30}" --duration "${BENCH_DURATION:-20}" \
     --service-pid "$service" --json "$results/load.json" | tee "$results/load.txt"
-  kill "$service"; wait "$service" 2>/dev/null || true
-  trap - EXIT
+  stop_service
+fi
+
+if [ "$mode" != "--engine" ]; then
+  # A fresh service for the fuzz, so its peak memory is the fuzz's own.
+  start_service "$results/fuzz-service.log"
+  echo "== fuzz: ${BENCH_FUZZ:-10000} seeded bad requests, 64 at once"
+  dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll \
+    --target "$url" --concurrency 64 --fuzz "${BENCH_FUZZ:-10000}" --service-pid "$service" | tee "$results/fuzz.txt" || true
+  stop_service
 fi
 
 if [ "$mode" != "--load" ]; then

@@ -11,7 +11,8 @@ public sealed record LoadOptions(
     TimeSpan WarmUp,
     TimeSpan Duration,
     string? JsonPath,
-    int? ServicePid)
+    int? ServicePid,
+    int Fuzz)
 {
     public const string Usage = """
         CroydonAudit.LoadTest [options]
@@ -23,6 +24,8 @@ public sealed record LoadOptions(
           --duration SECONDS    measured time per scenario (default 15)
           --json PATH           also write the results as JSON
           --service-pid PID     report the service's peak resident memory (Linux /proc)
+          --fuzz N              instead of the scenarios: N seeded bad requests, --concurrency at once; reports
+                                the statuses and, with --service-pid, the service's peak memory
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -48,7 +51,8 @@ public sealed record LoadOptions(
             TimeSpan.FromSeconds(Int("warmup", 5)),
             TimeSpan.FromSeconds(Int("duration", 15)),
             values.Remove("json", out var json) ? json : null,
-            values.Remove("service-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+            values.Remove("service-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            Int("fuzz", 0));
         return values.Count == 0 ? options : throw new ArgumentException($"Unknown option --{values.Keys.First()}.\n{Usage}");
     }
 }

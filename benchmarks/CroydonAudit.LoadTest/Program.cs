@@ -13,6 +13,24 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (options.Fuzz > 0)
+{
+    using var probe = GrpcChannel.ForAddress(options.Target);
+    if (!await ServiceReady.WaitAsync(probe, TimeSpan.FromSeconds(90)))
+    {
+        Console.Error.WriteLine($"The service at {options.Target} did not report SERVING within 90 seconds.");
+        return 1;
+    }
+
+    var lines = await FuzzRun.RunAsync(options);
+    foreach (var line in options.ServicePid is { } fuzzed && ServiceMemory.PeakResidentBytes(fuzzed) is { } fuzzPeak ? lines.Append(FuzzRun.Memory(fuzzPeak)) : lines)
+    {
+        Console.WriteLine(line);
+    }
+
+    return lines.Any(l => l.StartsWith("MISSED", StringComparison.Ordinal)) ? 1 : 0;
+}
+
 var channels = Enumerable.Range(0, options.Connections)
     .Select(_ => GrpcChannel.ForAddress(options.Target, new GrpcChannelOptions
     {

@@ -18,6 +18,9 @@ public sealed class GradingOptions
     /// <summary>How often a replica asks the database for the active rule set, in case a notification was missed.</summary>
     public TimeSpan ActiveRuleSetPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How much work grading one audit may do, in steps (one per list element a rule looks at); a rule that needs more fails, naming it.</summary>
+    public long EvaluationBudgetSteps { get; set; } = Grading.Rules.EvaluationBudget.DefaultSteps;
+
     /// <summary>How long start-up waits for the database to learn the active rule set before it grades by the folder alone.</summary>
     public TimeSpan StartupStoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -11,31 +11,31 @@ namespace CroydonAudit.Grading;
 /// the grade, findings, trace and summary. Nothing here knows a particular rule: what each rule does
 /// comes from its JSON properties.
 /// </summary>
-public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock)
+public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evaluationBudget = EvaluationBudget.DefaultSteps)
 {
     /// <summary>The rule set this grader grades by.</summary>
     public RuleSet RuleSet => ruleSet;
 
     /// <summary>Grades one audit (revision 0: the caller stores it, if at all).</summary>
-    /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit.</exception>
-    public GradingResult Grade(AuditSubmission audit) => Grade(audit, out _);
+    /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit, or needed more than the evaluation budget.</exception>
+    /// <exception cref="OperationCanceledException">The caller gave up (its deadline passed) while its audit was being graded.</exception>
+    public GradingResult Grade(AuditSubmission audit, CancellationToken cancellationToken = default) => Grade(audit, out _, cancellationToken);
 
     /// <summary>Grades one audit, and gives how each rule came out (in evaluation order) — what worked cases and impact previews compare.</summary>
-    /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit.</exception>
-    public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes)
+    /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit, or needed more than the evaluation budget.</exception>
+    /// <exception cref="OperationCanceledException">The caller gave up while its audit was being graded.</exception>
+    public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes, CancellationToken cancellationToken = default)
     {
         var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
         var rules = ruleSet.Rules;
         var outcomes = new RuleOutcome[rules.Count];
         var progress = GradingProgress.Start;
-        object[] inputs = [facts, progress];
-        for (var i = 0; i < rules.Count; i++)
+        using (EvaluationBudget.Begin(evaluationBudget, cancellationToken))
         {
-            outcomes[i] = RuleOutcome.Evaluate(rules[i], inputs);
-            var next = OverallGradeCap.Apply(progress, outcomes[i]);
-            if (!ReferenceEquals(next, progress))
+            for (var i = 0; i < rules.Count; i++)
             {
-                inputs[1] = progress = next;
+                outcomes[i] = RuleOutcome.Evaluate(rules[i], facts, progress);
+                progress = OverallGradeCap.Apply(progress, outcomes[i]);
             }
         }
 

@@ -11,19 +11,20 @@ namespace CroydonAudit.Grading;
 /// <param name="Subjects">For a fired finding rule with an output expression: one finding per subject; null for one finding about the whole audit.</param>
 public readonly record struct RuleOutcome(RuleDefinition Rule, bool Fired, int Rank, IReadOnlyList<IFindingSubject>? Subjects)
 {
-    /// <summary>Evaluates a compiled rule on the inputs <c>[audit, grading]</c>.</summary>
-    /// <exception cref="RuleEvaluationException">Its condition or output cannot be evaluated for these inputs: never read as "did not fire".</exception>
-    public static RuleOutcome Evaluate(CompiledRule compiled, object[] inputs)
+    /// <summary>Evaluates a compiled rule on the inputs <c>(audit, grading)</c>, within the audit's evaluation budget.</summary>
+    /// <exception cref="RuleEvaluationException">Its condition or output cannot be evaluated for these inputs, or needs more than the budget: never read as "did not fire".</exception>
+    /// <exception cref="OperationCanceledException">The caller gave up (its deadline passed).</exception>
+    public static RuleOutcome Evaluate(CompiledRule compiled, AuditFacts audit, GradingProgress grading)
     {
         var rule = compiled.Definition;
         try
         {
-            if (!compiled.Condition(inputs))
+            if (!compiled.Condition(audit, grading))
             {
                 return new RuleOutcome(rule, false, 0, null);
             }
 
-            var output = compiled.Output?.Invoke(inputs);
+            var output = compiled.Output?.Invoke(audit, grading);
             return rule.Effect switch
             {
                 RuleEffect.Base or RuleEffect.Limit => new RuleOutcome(rule, true, ReadRank(rule, output), null),
@@ -31,7 +32,7 @@ public readonly record struct RuleOutcome(RuleDefinition Rule, bool Fired, int R
                 _ => new RuleOutcome(rule, true, 0, null),
             };
         }
-        catch (Exception e) when (e is not RuleEvaluationException)
+        catch (Exception e) when (e is not RuleEvaluationException and not OperationCanceledException)
         {
             throw new RuleEvaluationException(rule.Workflow, rule.RuleId, e.Message);
         }

@@ -5,8 +5,8 @@ using Npgsql;
 namespace CroydonAudit.Store;
 
 /// <summary>
-/// Unhealthy while the store cannot be queried or its schema brought up to date; healthy again as
-/// soon as it can, without a restart.
+/// Unhealthy while the store cannot be queried, its schema brought up to date, or written to (a read-only
+/// database, as after a failover to a standby); healthy again as soon as it can, without a restart.
 /// </summary>
 public sealed class AuditStoreHealthCheck(NpgsqlDataSource dataSource, StoreSchema schema) : IHealthCheck
 {
@@ -20,9 +20,11 @@ public sealed class AuditStoreHealthCheck(NpgsqlDataSource dataSource, StoreSche
         try
         {
             await schema.EnsureAsync(timeout.Token);
-            await using var command = dataSource.CreateCommand("SELECT count(*) FROM (SELECT 1 FROM audit_revision LIMIT 1) AS probe");
-            await command.ExecuteScalarAsync(timeout.Token);
-            return HealthCheckResult.Healthy("The audit store answers.");
+            await using var command = dataSource.CreateCommand(
+                "SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery() FROM (SELECT 1 FROM audit_revision LIMIT 1) AS probe RIGHT JOIN (SELECT 1) AS one ON true");
+            return await command.ExecuteScalarAsync(timeout.Token) is true
+                ? HealthCheckResult.Unhealthy("The audit store accepts no writes: the database is read-only (a standby, or set read-only).")
+                : HealthCheckResult.Healthy("The audit store answers and accepts writes.");
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or EvolveDb.EvolveException)
         {

@@ -25,14 +25,16 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
     /// <summary>Queues a save; completes when its batch is committed, or fails with the batch's error.</summary>
     public Task<SavedRevision> SaveAsync(PendingRevision revision, CancellationToken cancellationToken)
     {
-        var pending = new Pending(revision, new TaskCompletionSource<SavedRevision>(TaskCreationOptions.RunContinuationsAsynchronously));
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(revision, new TaskCompletionSource<SavedRevision>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             // Shutting down: nothing was stored, and another replica (or this one, restarted) can take the retry.
             throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AuditStore), "The audit store is shutting down."));
         }
 
-        // A caller that gives up stops waiting; its write may still commit, which a retry then finds (saves are idempotent).
+        // A caller that gives up stops waiting; once its batch is being written, its write may still commit, which a
+        // retry then finds (saves are idempotent).
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -50,6 +52,13 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
             {
+                // A caller that gave up while waiting (its deadline passed) is not written for: it has its answer.
+                if (pending.CallerGone.IsCancellationRequested)
+                {
+                    pending.Completion.TrySetCanceled(pending.CallerGone);
+                    continue;
+                }
+
                 batch.Add(pending);
             }
 
@@ -87,5 +96,5 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(PendingRevision Revision, TaskCompletionSource<SavedRevision> Completion);
+    private sealed record Pending(PendingRevision Revision, TaskCompletionSource<SavedRevision> Completion, CancellationToken CallerGone);
 }

@@ -12,6 +12,8 @@ public sealed class BlandTextPolicyTests
     [InlineData("well-done", 2)]
     [InlineData("The adult's GP (Dr. 2) was called", 8)]
     [InlineData("Évaluation réalisée à domicile", 4)]
+    [InlineData("Her daughter 𞤀𞤥𞤭𞤲𞤢𞤼𞤢 was consulted.", 5)]
+    [InlineData("𠀀𠀁 and 𪜀", 3)]
     public void CountWords_CountsRunsOfLettersOrDigits(string text, int words) =>
         Assert.Equal(words, TextMeasure.CountWords(text));
 
@@ -32,6 +34,17 @@ public sealed class BlandTextPolicyTests
 
         Assert.True(policy.Measure("Nothing to add, at all.").IsBland);
         Assert.False(policy.Measure("Nothing to add here.").IsBland);
+    }
+
+    [Fact]
+    public void Measure_NameInASupplementaryPlaneScript_CountsAsAWordAndIsNotBland()
+    {
+        var policy = new BlandTextPolicy(["fine"], minimumWords: 5);
+
+        var measure = policy.Measure("Her daughter 𞤀𞤥𞤭𞤲𞤢𞤼𞤢 was consulted.");
+
+        Assert.Equal((5, false), (measure.Words, measure.IsBland));
+        Assert.Equal(["Her", "daughter", "𞤀𞤥𞤭𞤲𞤢𞤼𞤢", "was", "consulted"], TextMeasure.SplitWords("Her daughter 𞤀𞤥𞤭𞤲𞤢𞤼𞤢 was consulted."));
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 using CroydonAudit.Api.Infrastructure;
+using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Services;
 using CroydonAudit.RuleSets.Activation;
 using CroydonAudit.RuleSets.Regrading;
 using CroydonAudit.Store;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ZLogger;
@@ -15,6 +18,12 @@ public static class GradingServiceExtensions
 {
     /// <summary>Where the service listens unless ASPNETCORE_URLS or --urls says otherwise.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>The largest request or response of GradingService, health and reflection.</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest request or response of RuleSetService: a rule set's files and their envelope.</summary>
+    public const int MaxRuleSetMessageBytes = Grading.Rules.RuleSetFiles.MaxTotalBytes + (1024 * 1024);
 
     /// <summary>Adds everything the grading service needs.</summary>
     public static WebApplicationBuilder AddGradingService(this WebApplicationBuilder builder)
@@ -39,21 +48,40 @@ public static class GradingServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAuditStore();
         builder.Services.AddSingleton<ActiveRuleSet>();
-        builder.Services.AddSingleton<RuleSetActivator>();
+        builder.Services.AddSingleton(services => new RuleSetActivator(
+            services.GetRequiredService<CroydonAudit.Store.RuleSets.RuleSetStore>(),
+            services.GetRequiredService<IOptions<GradingOptions>>().Value.EvaluationBudgetSteps));
         builder.Services.AddSingleton<RuleSetCoordinator>();
         builder.Services.AddSingleton<AuditRegrader>();
         builder.Services.AddHostedService<ActiveRuleSetFollower>();
         builder.Services.AddHostedService<RulesFolderWatcher>();
 
+        // Explicit message limits: an audit (at most 132 texts of 20,000 characters) fits in 4 MiB, and a larger
+        // request is RESOURCE_EXHAUSTED before it is read. A rule set's files are larger: up to 16 MiB in all.
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.MaxReceiveMessageSize = MaxMessageBytes;
+            options.MaxSendMessageSize = MaxMessageBytes;
+        }).AddServiceOptions<RuleSetLifecycleService>(options =>
+        {
+            options.MaxReceiveMessageSize = MaxRuleSetMessageBytes;
+            options.MaxSendMessageSize = MaxRuleSetMessageBytes;
         });
         builder.Services.AddGrpcReflection();
         // Check answers from the status published every second, so a probe costs next to nothing and
         // the service's ceiling is measured by it; NOT_SERVING follows an outage within about a second.
-        builder.Services.AddGrpcHealthChecks(options => options.UseHealthChecksCache = true)
+        // The whole server ("") and each of the contract's services by name answer from every check: each needs
+        // both a rule set and the store (GradeAudit, history, activation).
+        builder.Services.AddGrpcHealthChecks(options =>
+            {
+                options.UseHealthChecksCache = true;
+                foreach (var service in new[] { "", Croydon.Audit.V1.GradingService.Descriptor.FullName, Croydon.Audit.V1.RuleSetService.Descriptor.FullName })
+                {
+                    options.Services.Map(service, _ => true);
+                }
+            })
             .AddCheck<RuleSetHealthCheck>("rules")
             .AddCheck<AuditStoreHealthCheck>("store");
         builder.Services.Configure<HealthCheckPublisherOptions>(options =>
@@ -61,6 +89,12 @@ public static class GradingServiceExtensions
             options.Delay = TimeSpan.Zero;
             options.Period = TimeSpan.FromSeconds(1);
         });
+
+        // Every service's requests are read through the request guard: its binder replaces grpc-dotnet's own
+        // (last, as adding gRPC, health and reflection each add the default binder if it is missing).
+        builder.Services.AddSingleton<RequestGuard>();
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
         return builder;
     }
 
@@ -85,6 +119,7 @@ public static class GradingServiceExtensions
     /// <summary>Maps the grading service, health and reflection.</summary>
     public static WebApplication MapGradingService(this WebApplication app)
     {
+        app.UseMiddleware<CallOutcomeMiddleware>();
         app.MapGrpcService<AuditGradingService>();
         app.MapGrpcService<RuleSetLifecycleService>();
         app.MapGrpcHealthChecksService();

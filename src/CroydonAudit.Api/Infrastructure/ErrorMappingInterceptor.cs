@@ -28,7 +28,12 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         catch (AuditStoreUnavailableException e)
         {
             logger.LogWarning(e.InnerException, "The audit store was unavailable during {Method}", context.Method);
-            throw new RpcException(new Status(StatusCode.Unavailable, "The audit store is unavailable; nothing was stored. Retry later: GradeAudit is idempotent."));
+            throw new RpcException(new Status(StatusCode.Unavailable, UnavailableMessage(context.Method)));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The caller's deadline passed or the caller went away: nothing more is done for it.
+            throw new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "The call ended before it could complete; nothing was stored."));
         }
         catch (Exception e) when (e is not RpcException and not OperationCanceledException)
         {
@@ -37,4 +42,13 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             throw new RpcException(new Status(StatusCode.Internal, "The service could not complete the call; the error has been logged."));
         }
     }
+
+    // Each method's message speaks of that method: whether anything could have been stored, and whether a retry is safe.
+    private static string UnavailableMessage(string method) => method[(method.LastIndexOf('/') + 1)..] switch
+    {
+        "GradeAudit" => "The audit store is unavailable; nothing was stored. Retry later: GradeAudit is idempotent on audit_id and content.",
+        "RegradeAudit" or "RegradeAudits" => "The audit store is unavailable; nothing more was stored. Retry later: re-grading an audit twice stores one revision.",
+        "ActivateRuleSet" => "The database is unavailable; the rule set was not activated. Retry later.",
+        var name => $"The audit store is unavailable, so {name} could not be answered. Retry later.",
+    };
 }

@@ -1,5 +1,6 @@
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Rules;
+using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Rules;
 
@@ -7,7 +8,7 @@ namespace CroydonAudit.Api.Rules;
 /// The rule set this replica grades by, swapped whole when another is activated. A call takes the grader
 /// once and grades with it throughout, so one grading never mixes two versions.
 /// </summary>
-public sealed class ActiveRuleSet(TimeProvider clock)
+public sealed class ActiveRuleSet(TimeProvider clock, IOptions<GradingOptions> options)
 {
     private volatile AuditGrader? _grader;
 
@@ -18,5 +19,5 @@ public sealed class ActiveRuleSet(TimeProvider clock)
     public bool IsLoaded => _grader is not null;
 
     /// <summary>Grades by <paramref name="ruleSet"/> from now on (it has been checked and warmed).</summary>
-    internal void Use(RuleSet ruleSet) => _grader = new AuditGrader(ruleSet, clock);
+    internal void Use(RuleSet ruleSet) => _grader = new AuditGrader(ruleSet, clock, options.Value.EvaluationBudgetSteps);
 }

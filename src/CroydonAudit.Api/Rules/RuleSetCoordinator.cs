@@ -55,7 +55,7 @@ public sealed partial class RuleSetCoordinator(
     {
         var files = TryRead(FolderPath, out var unreadable);
         FolderFingerprintAtStart = files?.Fingerprint;
-        var folder = files is null ? new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, unreadable, [], null)) : RuleSetCheck.Run(files);
+        var folder = files is null ? new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, unreadable, [], null)) : RuleSetCheck.Run(files, options.Value.EvaluationBudgetSteps);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.StartupStoreTimeout);
         await _gate.WaitAsync(cancellationToken);
@@ -161,7 +161,7 @@ public sealed partial class RuleSetCoordinator(
 
             return result;
         }
-        catch (AuditStoreUnavailableException) when (source == RuleSetSource.RulesFolder && RuleSetCheck.Run(files) is { Report.Passed: true, RuleSet: { } edited })
+        catch (AuditStoreUnavailableException) when (source == RuleSetSource.RulesFolder && RuleSetCheck.Run(files, options.Value.EvaluationBudgetSteps) is { Report.Passed: true, RuleSet: { } edited })
         {
             // Activation needs the database: the edit waits, and is activated as soon as it can be.
             (_pendingFolder, _agreesWithStore) = ((edited, true), false);

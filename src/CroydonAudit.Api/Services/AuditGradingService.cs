@@ -18,7 +18,7 @@ public sealed partial class AuditGradingService(ActiveRuleSet rules, RuleSetCoor
     public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
-        var result = rules.Grader.Grade(request.Audit.ToDomain());
+        var result = rules.Grader.Grade(request.Audit.ToDomain(), context.CancellationToken);
         return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
 
@@ -29,7 +29,10 @@ public sealed partial class AuditGradingService(ActiveRuleSet rules, RuleSetCoor
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var graded = grader.Grade(submission);
+        var graded = grader.Grade(submission, context.CancellationToken);
+
+        // A call whose deadline passed while it was graded is not queued for writing: its caller has gone.
+        context.CancellationToken.ThrowIfCancellationRequested();
         var (result, created) = await store.SaveAsync(submission, graded, receivedAt, context.CancellationToken);
         LogGraded(result.AuditId, result.Revision, created, result.RuleSetVersion, result.OverallGrade,
             string.Join(' ', result.Trace.Where(t => t.Fired).Select(t => t.RuleId)));

@@ -9,11 +9,12 @@ using CroydonAudit.RuleSets.Impact;
 using CroydonAudit.Store;
 using CroydonAudit.Store.RuleSets;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Services;
 
 /// <summary>The contract's RuleSetService: check, compare, preview and activate rule sets, and their history.</summary>
-public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits)
+public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits, IOptions<GradingOptions> options)
     : RuleSetService.RuleSetServiceBase
 {
     private const int DefaultPageSize = 20;
@@ -81,7 +82,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     /// <inheritdoc />
     public override Task<CheckRuleSetResponse> CheckRuleSet(CheckRuleSetRequest request, ServerCallContext context)
     {
-        var report = RuleSetCheck.Run(Snapshot(request.Files)).Report;
+        var report = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps).Report;
         return Task.FromResult(new CheckRuleSetResponse { Report = report.ToContract("the rules sent") });
     }
 
@@ -106,7 +107,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     public override async Task<PreviewRuleSetImpactResponse> PreviewRuleSetImpact(PreviewRuleSetImpactRequest request, ServerCallContext context)
     {
         var filter = RuleSetRequests.Validate(request);
-        var candidate = RuleSetCheck.Run(Snapshot(request.Files));
+        var candidate = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps);
         if (candidate.RuleSet is null)
         {
             InvalidArgument.Throw("files", candidate.Report.Problems.Select(p => p.ToString()));

@@ -1,5 +1,6 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Store;
+using CroydonAudit.Contracts.Validation;
 using static CroydonAudit.Contracts.Validation.FieldViolations;
 using static CroydonAudit.Api.Validation.InvalidArgument;
 using Domain = CroydonAudit.Grading.Domain;
@@ -15,14 +16,14 @@ public static class AuditQueryValidator
     /// <summary>The largest page; a larger request is served at this size.</summary>
     public const int MaxPageSize = 500;
 
+    /// <summary>The longest page token this service hands out (an instant and an audit id).</summary>
+    public const int MaxPageTokenLength = 128;
+
     /// <summary>The audit id and revision to read, or INVALID_ARGUMENT.</summary>
     public static (string AuditId, int Revision) Validate(GetAuditRequest request)
     {
         var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
-        if (string.IsNullOrEmpty(request.AuditId))
-        {
-            violations.Add(Violation("audit_id", "is required."));
-        }
+        AuditSubmissionValidator.CheckId(violations, "audit_id", request.AuditId, restrictCharacters: true);
 
         if (request.Revision < 0)
         {
@@ -33,10 +34,23 @@ public static class AuditQueryValidator
         return (request.AuditId, request.Revision);
     }
 
+    private static bool IsAuditId(string id)
+    {
+        var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
+        AuditSubmissionValidator.CheckId(violations, "", id, restrictCharacters: true);
+        return violations.Count == 0;
+    }
+
     /// <summary>The listing query, or INVALID_ARGUMENT.</summary>
     public static AuditListQuery Validate(ListAuditsRequest request)
     {
         var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
+        AuditSubmissionValidator.CheckText(violations, "team", request.Team);
+        if (request.AuditorId.Length > 0)
+        {
+            AuditSubmissionValidator.CheckId(violations, "auditor_id", request.AuditorId, restrictCharacters: false);
+        }
+
         CheckEnum(violations, "overall_grade", request.OverallGrade);
         CheckInstant(violations, "graded_from", request.GradedFrom);
         CheckInstant(violations, "graded_to", request.GradedTo);
@@ -46,7 +60,7 @@ public static class AuditQueryValidator
         }
 
         AuditPageToken? after = null;
-        if (request.PageToken.Length > 0 && !AuditPageToken.TryDecode(request.PageToken, out after))
+        if (request.PageToken.Length > 0 && (request.PageToken.Length > MaxPageTokenLength || !AuditPageToken.TryDecode(request.PageToken, out after) || !IsAuditId(after!.AuditId)))
         {
             violations.Add(Violation("page_token", "is not a token from a previous ListAudits response."));
         }

@@ -20,6 +20,9 @@ public static class AuditSubmissionValidator
     /// <summary>The most recommendations, and the most organisational learning points.</summary>
     public const int MaxListLength = 50;
 
+    /// <summary>The most areas an audit lists: each of the nine at most once.</summary>
+    public const int MaxAreas = 9;
+
     private static readonly SearchValues<char> IdCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
 
@@ -63,15 +66,13 @@ public static class AuditSubmissionValidator
         CheckText(violations, $"{path}.strengths", audit.Strengths);
         CheckText(violations, $"{path}.learning", audit.Learning);
         CheckText(violations, $"{path}.summary_of_findings", audit.SummaryOfFindings);
-        CheckCount(violations, $"{path}.recommendations", audit.Recommendations.Count);
-        for (var i = 0; i < audit.Recommendations.Count; i++)
+        for (var i = 0; CheckCount(violations, $"{path}.recommendations", audit.Recommendations.Count) && i < audit.Recommendations.Count; i++)
         {
             CheckText(violations, $"{path}.recommendations[{i}].text", audit.Recommendations[i].Text);
             CheckEnum(violations, $"{path}.recommendations[{i}].value", audit.Recommendations[i].Value);
         }
 
-        CheckCount(violations, $"{path}.organisational_learning_points", audit.OrganisationalLearningPoints.Count);
-        for (var i = 0; i < audit.OrganisationalLearningPoints.Count; i++)
+        for (var i = 0; CheckCount(violations, $"{path}.organisational_learning_points", audit.OrganisationalLearningPoints.Count) && i < audit.OrganisationalLearningPoints.Count; i++)
         {
             CheckText(violations, $"{path}.organisational_learning_points[{i}]", audit.OrganisationalLearningPoints[i]);
         }
@@ -81,6 +82,13 @@ public static class AuditSubmissionValidator
 
     private static void CheckAreas(List<FieldViolation> violations, string path, AuditSubmission audit)
     {
+        // Counted first: a list over its limit is refused as a whole, not examined entry by entry.
+        if (audit.Areas.Count > MaxAreas)
+        {
+            violations.Add(Violation($"{path}.areas", $"may list at most {MaxAreas} areas (each of the nine at most once), not {audit.Areas.Count}."));
+            return;
+        }
+
         var seen = new Dictionary<PracticeArea, int>();
         var graded = 0;
         for (var i = 0; i < audit.Areas.Count; i++)
@@ -124,7 +132,8 @@ public static class AuditSubmissionValidator
         }
     }
 
-    private static void CheckId(List<FieldViolation> violations, string field, string value, bool restrictCharacters)
+    /// <summary>An id: required, at most 64 characters, no NUL; with <paramref name="restrictCharacters"/>, only letters, digits and . _ : -.</summary>
+    public static void CheckId(List<FieldViolation> violations, string field, string value, bool restrictCharacters)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -144,7 +153,8 @@ public static class AuditSubmissionValidator
         }
     }
 
-    private static void CheckText(List<FieldViolation> violations, string field, string value)
+    /// <summary>A free text: at most 20,000 characters, no NUL.</summary>
+    public static void CheckText(List<FieldViolation> violations, string field, string value)
     {
         if (value.Length > MaxTextLength)
         {
@@ -165,12 +175,20 @@ public static class AuditSubmissionValidator
         }
     }
 
-    private static void CheckCount(List<FieldViolation> violations, string field, int count)
+    // False (after one violation) when the list is over its limit: its entries are then not examined.
+    private static bool CheckCount(List<FieldViolation> violations, string field, int count)
     {
         if (count > MaxListLength)
         {
-            violations.Add(Violation(field, $"may have at most {MaxListLength} entries, not {count}."));
+            if (!violations.Exists(v => v.Field == field))
+            {
+                violations.Add(Violation(field, $"may have at most {MaxListLength} entries, not {count}."));
+            }
+
+            return false;
         }
+
+        return true;
     }
 
 }

@@ -53,8 +53,7 @@ internal static class BaseCoverage
                 ((PropertyInfo)facts[i]).SetValue(audit, combination[i]);
             }
 
-            object[] inputs = [audit, GradingProgress.Start];
-            if (!bases.Any(rule => Fires(rule, inputs)))
+            if (!bases.Any(rule => Fires(rule, audit)))
             {
                 var example = Words.List([.. facts.Select((f, i) => $"{f.Name} is {Words.Describe(combination[i])}")]);
                 siteOf(last).Add(
@@ -65,11 +64,14 @@ internal static class BaseCoverage
         }
     }
 
-    private static bool Fires(CompiledRule rule, object[] inputs)
+    private static bool Fires(CompiledRule rule, AuditFacts audit)
     {
         try
         {
-            return rule.Condition(inputs);
+            using (EvaluationBudget.Begin(EvaluationBudget.DefaultSteps, CancellationToken.None))
+            {
+                return rule.Condition(audit, GradingProgress.Start);
+            }
         }
         catch (Exception)
         {

@@ -1,16 +1,17 @@
 using System.Reflection;
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Grading.Facts;
 
 namespace CroydonAudit.Grading.Rules;
 
 /// <summary>
 /// A rule ready to evaluate: its policy, and its condition and output expression compiled once by
-/// RulesEngine's expression parser into delegates over the inputs <c>[audit, grading]</c>.
+/// RulesEngine's expression parser into delegates over the inputs <c>(audit, grading)</c>.
 /// </summary>
 /// <param name="Definition">The rule's policy from its JSON properties.</param>
 /// <param name="Condition">Whether the rule fires.</param>
 /// <param name="Output">Its output expression, if it has one: a rank, or the subjects of its findings.</param>
-public sealed record CompiledRule(RuleDefinition Definition, Func<object[], bool> Condition, Func<object[], object>? Output)
+public sealed record CompiledRule(RuleDefinition Definition, Func<AuditFacts, GradingProgress, bool> Condition, Func<AuditFacts, GradingProgress, object>? Output)
 {
     /// <summary>The rule's id.</summary>
     public string RuleId => Definition.RuleId;

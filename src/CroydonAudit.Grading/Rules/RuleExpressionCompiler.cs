@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using FastExpressionCompiler;
 using CroydonAudit.Grading.Facts;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
@@ -6,10 +7,11 @@ using RulesEngine.Models;
 namespace CroydonAudit.Grading.Rules;
 
 /// <summary>
-/// Compiles rule expressions once per rule set with RulesEngine's own expression parser (its lambda
-/// dialect, its settings, FastExpressionCompiler), into delegates over the inputs <c>[audit, grading]</c>.
-/// An expression may reach only the facts (<see cref="FactsOnly"/>). A mistake is reported with the rule
-/// it is in, in words; the delegates never swallow an exception.
+/// Compiles rule expressions once per rule set: parsed by RulesEngine's own expression parser (its lambda
+/// dialect and settings), checked to reach only the facts (<see cref="FactsOnly"/>), metered against the
+/// audit's <see cref="EvaluationBudget"/>, and compiled with FastExpressionCompiler as RulesEngine does,
+/// into delegates over the inputs <c>(audit, grading)</c>. A mistake is reported with the rule it is in, in
+/// words; the delegates never swallow an exception.
 /// </summary>
 internal sealed class RuleExpressionCompiler
 {
@@ -18,9 +20,6 @@ internal sealed class RuleExpressionCompiler
 
     private static readonly ParameterExpression[] Inputs =
         [Expression.Parameter(typeof(AuditFacts), RuleSetLoader.AuditInput), Expression.Parameter(typeof(GradingProgress), RuleSetLoader.GradingInput)];
-
-    private static readonly RuleParameter[] InputTypes =
-        [RuleParameter.Create(RuleSetLoader.AuditInput, typeof(AuditFacts)), RuleParameter.Create(RuleSetLoader.GradingInput, typeof(GradingProgress))];
 
     // Typed inputs only: nothing but the audit's facts and what grading decided is visible to a rule.
     private readonly RuleExpressionParser _parser = new(new ReSettings { AutoRegisterInputType = false, IgnoreException = false });
@@ -51,7 +50,7 @@ internal sealed class RuleExpressionCompiler
 
         return site.Problems.Count > count
             ? null
-            : new CompiledRule(definition, _parser.Compile<bool>(rule.Expression, InputTypes), outputText is null ? null : _parser.Compile<object>(outputText, InputTypes))
+            : new CompiledRule(definition, Compile<bool>(condition!), output is null ? null : Compile<object>(output))
             {
                 ConditionReads = FactsOnly.Reads(condition!),
                 IsAlwaysTrue = condition is LambdaExpression { Body: ConstantExpression { Value: true } } or ConstantExpression { Value: true },
@@ -90,4 +89,13 @@ internal sealed class RuleExpressionCompiler
     }
 
     private static Type ReturnType(Expression parsed) => parsed is LambdaExpression lambda ? lambda.ReturnType : parsed.Type;
+
+    // Compiled as RulesEngine compiles (FastExpressionCompiler), typed over the two inputs, with every lambda
+    // inside metered against the audit's evaluation budget.
+    private static Func<AuditFacts, GradingProgress, T> Compile<T>(Expression parsed)
+    {
+        var body = EvaluationBudget.Metered(parsed is LambdaExpression lambda ? lambda.Body : parsed);
+        var typed = Expression.Lambda<Func<AuditFacts, GradingProgress, T>>(body.Type == typeof(T) ? body : Expression.Convert(body, typeof(T)), Inputs);
+        return typed.CompileFast(ifFastFailedReturnNull: true) ?? typed.Compile();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace CroydonAudit.Grading.Text;
 
 /// <summary>Plain facts about a free text.</summary>
@@ -6,14 +8,17 @@ namespace CroydonAudit.Grading.Text;
 /// <param name="IsBland">It says nothing specific (see <see cref="BlandTextPolicy"/>).</param>
 public readonly record struct TextMeasure(bool IsEmpty, int Words, bool IsBland)
 {
-    /// <summary>Counts maximal runs of letters or digits.</summary>
+    /// <summary>
+    /// Counts maximal runs of letters or digits, by Unicode scalar value: a letter outside the Basic
+    /// Multilingual Plane (Adlam, supplementary CJK) is one letter, not two halves of nothing.
+    /// </summary>
     public static int CountWords(ReadOnlySpan<char> text)
     {
         var count = 0;
         var inWord = false;
-        foreach (var c in text)
+        foreach (var rune in text.EnumerateRunes())
         {
-            var isWordChar = char.IsLetterOrDigit(c);
+            var isWordChar = Rune.IsLetterOrDigit(rune);
             if (isWordChar && !inWord)
             {
                 count++;
@@ -29,18 +34,26 @@ public readonly record struct TextMeasure(bool IsEmpty, int Words, bool IsBland)
     public static IEnumerable<string> SplitWords(string text)
     {
         var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        var position = 0;
+        foreach (var rune in text.EnumerateRunes())
         {
-            var isWordChar = i < text.Length && char.IsLetterOrDigit(text[i]);
+            var isWordChar = Rune.IsLetterOrDigit(rune);
             if (isWordChar && start < 0)
             {
-                start = i;
+                start = position;
             }
             else if (!isWordChar && start >= 0)
             {
-                yield return text[start..i];
+                yield return text[start..position];
                 start = -1;
             }
+
+            position += rune.Utf16SequenceLength;
+        }
+
+        if (start >= 0)
+        {
+            yield return text[start..];
         }
     }
 }

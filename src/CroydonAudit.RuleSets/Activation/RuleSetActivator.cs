@@ -10,13 +10,13 @@ namespace CroydonAudit.RuleSets.Activation;
 /// included; a refused one changes nothing, and the refusal is recorded with its reasons. The service (its
 /// rules folder and ActivateRuleSet) and <c>./run.sh rules activate</c> all activate through this.
 /// </summary>
-public sealed class RuleSetActivator(RuleSetStore store)
+public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget = EvaluationBudget.DefaultSteps)
 {
     /// <summary>Checks the candidate and activates it, or records why it was refused.</summary>
     /// <exception cref="AuditStoreUnavailableException">The database could not be reached to activate a candidate that passed.</exception>
     public async Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, RuleSetSource source, CancellationToken cancellationToken)
     {
-        var candidate = RuleSetCheck.Run(files);
+        var candidate = RuleSetCheck.Run(files, evaluationBudget);
         if (!candidate.Report.Passed)
         {
             var refusal = Refusal(candidate.Report, activatedBy, source);

@@ -13,7 +13,7 @@ namespace CroydonAudit.RuleSets.Checking;
 public static class RuleSetCheck
 {
     /// <summary>Checks the rule set in a folder.</summary>
-    public static CheckedRuleSet Run(string directory)
+    public static CheckedRuleSet Run(string directory, long evaluationBudget = EvaluationBudget.DefaultSteps)
     {
         RuleSetFiles files;
         try
@@ -25,11 +25,11 @@ public static class RuleSetCheck
             return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, e.Problems, [], null));
         }
 
-        return Run(files);
+        return Run(files, evaluationBudget);
     }
 
-    /// <summary>Checks a rule set's files.</summary>
-    public static CheckedRuleSet Run(RuleSetFiles files)
+    /// <summary>Checks a rule set's files; worked cases are graded within <paramref name="evaluationBudget"/>, the grading service's.</summary>
+    public static CheckedRuleSet Run(RuleSetFiles files, long evaluationBudget = EvaluationBudget.DefaultSteps)
     {
         var schemaProblems = new List<RuleSetProblem>();
         RuleSetSchemas.Check(files, schemaProblems);
@@ -56,7 +56,7 @@ public static class RuleSetCheck
             return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, problems, [], null));
         }
 
-        var grader = new AuditGrader(ruleSet, TimeProvider.System);
+        var grader = new AuditGrader(ruleSet, TimeProvider.System, evaluationBudget);
         var results = cases.Select(c => WorkedCaseResult.Run(c, grader)).ToList();
         var report = new RuleSetCheckReport(ruleSet.Version, ruleSet.Label, ruleSet.Rules.Count, problems, results, RuleSetCoverage.Of(ruleSet, results));
         return new CheckedRuleSet(ruleSet, report);

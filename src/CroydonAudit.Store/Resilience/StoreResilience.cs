@@ -41,12 +41,20 @@ public static class StoreResilience
             .AddTimeout(options.AttemptTimeout);
     }
 
-    /// <summary>Failures worth another attempt: the database or the network, not the query.</summary>
+    /// <summary>
+    /// Failures worth another attempt, and that mean "unavailable" when they last: the database or the network,
+    /// not the query. By Npgsql's own judgement, and by SQLSTATE class: 08 (the connection), 53 (insufficient
+    /// resources), 57P (shut down, starting up), 58 (a system error), 25006 (a read-only database: what a failover
+    /// to a standby looks like), 55P03 (a lock not available); and serialization failures, deadlocks and a
+    /// unique-key race between replicas, after which a retry re-reads and decides again.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        // Serialization failure, deadlock, and a unique-key race between replicas: the retry re-reads and decides again.
-        PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation } => true,
-        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } => true,
+        PostgresException { IsTransient: true } => true,
+        PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation
+            or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.LockNotAvailable } => true,
+        PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
+            || state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal) => true,
         PostgresException => false,
         NpgsqlException { IsTransient: true } => true,
         NpgsqlException { InnerException: IOException or SocketException or TimeoutException } => true,

@@ -31,12 +31,7 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         Database = database;
         _ownsDatabase = ownsDatabase;
         UseKestrel(0);
-        _channel = new Lazy<GrpcChannel>(() =>
-        {
-            StartServer();
-            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return GrpcChannel.ForAddress(address);
-        });
+        _channel = new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(Address));
     }
 
     public TestDatabase Database { get; }
@@ -50,6 +45,16 @@ public class GradingServiceHost : WebApplicationFactory<Program>
     public Health.HealthClient Health => new(Channel);
 
     public GrpcChannel Channel => _channel.Value;
+
+    /// <summary>The server's address, once started.</summary>
+    public Uri Address
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+    }
 
     /// <summary>The rules folder the service grades by; a test may give it edited rules.</summary>
     protected virtual string RulesPath => RepositoryRoot.FixtureRules;

@@ -32,6 +32,13 @@ public sealed class TestDatabase : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs SQL as the server's administrator (e.g. to make this database read-only), then ends every other session on it, so the service reconnects and sees the change.</summary>
+    public void AlterAndReconnect(string sql)
+    {
+        Execute(sql);
+        Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}' AND pid <> pg_backend_pid()");
+    }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();

@@ -1,0 +1,59 @@
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.Testing;
+
+namespace CroydonAudit.Grading.Tests;
+
+/// <summary>Grading one audit has a budget of work: a rule that needs more fails naming itself, and a caller that gives up stops grading.</summary>
+public sealed class EvaluationBudgetTests
+{
+    private const string Nested = "audit.Recommendations.Count > 10 && audit.Texts.Count(a => audit.Texts.Count(b => audit.Texts.Count(c => c.Words >= 0) > 0) > 0) > 0";
+
+    private static AuditSubmission ManyRecommendations() =>
+        Audits.CompleteGood() with { Recommendations = [.. Enumerable.Repeat(new Recommendation("Share the plan with the family this week.", CroydonValue.OneTeam), 50)] };
+
+    [Fact]
+    public void Grade_RuleNeedingMoreThanTheBudget_FailsNamingTheRule()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] = Nested);
+        var grader = new AuditGrader(RuleSetLoader.Load(copy.Path), TimeProvider.System, evaluationBudget: 100_000);
+
+        var error = Assert.Throws<RuleEvaluationException>(() => grader.Grade(ManyRecommendations()));
+
+        Assert.Equal("limit.care-act-partial", error.RuleId);
+        Assert.Contains("evaluation budget", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Grade_SameRuleWithinABudget_Grades()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] = Nested);
+        var grader = new AuditGrader(RuleSetLoader.Load(copy.Path), TimeProvider.System, evaluationBudget: 1_000_000);
+
+        Assert.Equal(Grade.RequiresImprovement, grader.Grade(ManyRecommendations()).OverallGrade);
+    }
+
+    [Fact]
+    public void Grade_CallerGivesUp_StopsWithCancellation()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] = Nested);
+        var grader = new AuditGrader(RuleSetLoader.Load(copy.Path), TimeProvider.System, evaluationBudget: long.MaxValue);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => grader.Grade(ManyRecommendations(), new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
+    public void Load_RuleOverTheBudgetOnASampleAudit_IsRefused()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] =
+            "audit.Texts.Count(a => audit.Texts.Count(b => audit.Texts.Count(c => audit.Texts.Count(d => audit.Texts.Count(e => true) > 0) > 0) > 0) > 0) > 0");
+
+        var error = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+        Assert.Contains("needed more work than the evaluation budget allows", Assert.Single(error.Problems).Message, StringComparison.Ordinal);
+    }
+}
