@@ -9,6 +9,7 @@ COPY src/CroydonAudit.Grading/CroydonAudit.Grading.csproj src/CroydonAudit.Gradi
 COPY src/CroydonAudit.Contracts/CroydonAudit.Contracts.csproj src/CroydonAudit.Contracts/
 COPY src/CroydonAudit.Store/CroydonAudit.Store.csproj src/CroydonAudit.Store/
 COPY src/CroydonAudit.RuleSets/CroydonAudit.RuleSets.csproj src/CroydonAudit.RuleSets/
+COPY src/CroydonAudit.Identity/CroydonAudit.Identity.csproj src/CroydonAudit.Identity/
 COPY src/CroydonAudit.Api/CroydonAudit.Api.csproj src/CroydonAudit.Api/
 COPY src/CroydonAudit.Cli/CroydonAudit.Cli.csproj src/CroydonAudit.Cli/
 RUN dotnet restore src/CroydonAudit.Api/CroydonAudit.Api.csproj \
@@ -25,7 +26,13 @@ WORKDIR /app
 COPY --from=build /app ./
 # The rules with their worked cases: the service checks them (cases included) before it grades by them.
 COPY rules/ ./rules/
-# Listen on every interface inside the container; HTTP/2 cleartext comes from appsettings.json.
+# Listen on every interface inside the container, in plain HTTP/2 (from appsettings.json): the default is
+# for a service mesh, whose sidecar terminates TLS (and mutual TLS) beside the container. Without a mesh,
+# serve TLS from a mounted certificate instead (README, "TLS"):
+#   Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:5001
+#   Kestrel__Endpoints__Grpc__Certificate__Path=/certs/tls.crt  Kestrel__Endpoints__Grpc__Certificate__KeyPath=/certs/tls.key
+# The image runs as Production: it refuses to start until its identity provider is configured
+# (Auth__Authority, Auth__Audience); local mode's self-signed tokens never run here.
 # The database connection comes from the environment (ConnectionStrings__Audit), never the image.
 # The command line, in a running container: dotnet /app/cli/croydon-audit.dll rules check /app/rules
 ENV ASPNETCORE_URLS=http://0.0.0.0:5000 \

@@ -2,6 +2,10 @@
 # ./run.sh                  starts the service on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it). Ctrl-C stops it.
 # ./run.sh rules check [DIR] | rules diff A B | rules impact DIR | rules activate DIR
 #                           the principal social worker's commands (rules/README.md); exit 0 only on success.
+# ./run.sh token --role ROLE [--role ROLE ...] [--team T] [--name N] [--minutes M]
+#                           prints a bearer token for the service ./run.sh starts, and nothing else.
+# Without Auth__Authority the service runs in local mode (environment "Local"): it accepts only tokens signed
+# by .data/local-signing-key (git-ignored, made on first use), which `token` signs with.
 # Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh) and
 # leaves that running for next time; with it, it uses that database only. `rules check` needs no database.
 set -euo pipefail
@@ -15,10 +19,12 @@ database() {
 }
 
 export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
+export Auth__LocalSigningKeyPath="${Auth__LocalSigningKeyPath:-$root/.data/local-signing-key}"
+[ -n "${Auth__Authority:-}" ] || export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Local}"
 
 case "${1:-}" in
-  rules)
-    [ "${2:-}" = check ] || database >&2
+  rules|token)
+    [ "$1" = token ] || [ "${2:-}" = check ] || database >&2
     # Standard output is the command's own: the build says something only when it fails, on standard error.
     if ! built="$(dotnet build "$root/src/CroydonAudit.Cli" --configuration Release -nologo -v quiet 2>&1)"; then
       echo "$built" >&2

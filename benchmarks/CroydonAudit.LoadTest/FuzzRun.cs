@@ -12,7 +12,7 @@ public static class FuzzRun
 {
     public static async Task<IReadOnlyList<string>> RunAsync(LoadOptions options)
     {
-        using var raw = new RawGrpc(options.Target);
+        using var raw = new RawGrpc(options.Target, options.Token);
         var fuzzer = new RequestFuzzer(SampleAudit.Typical("fuzz-template"), seed: 4_242);
         var statuses = new Dictionary<int, int>();
         var unexpected = 0;

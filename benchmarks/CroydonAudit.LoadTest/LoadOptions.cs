@@ -12,7 +12,8 @@ public sealed record LoadOptions(
     TimeSpan Duration,
     string? JsonPath,
     int? ServicePid,
-    int Fuzz)
+    int Fuzz,
+    string? Token)
 {
     public const string Usage = """
         CroydonAudit.LoadTest [options]
@@ -24,6 +25,7 @@ public sealed record LoadOptions(
           --duration SECONDS    measured time per scenario (default 15)
           --json PATH           also write the results as JSON
           --service-pid PID     report the service's peak resident memory (Linux /proc)
+          --token TOKEN         the bearer token every call carries (./run.sh token --role grader --role auditor)
           --fuzz N              instead of the scenarios: N seeded bad requests, --concurrency at once; reports
                                 the statuses and, with --service-pid, the service's peak memory
         """;
@@ -52,7 +54,8 @@ public sealed record LoadOptions(
             TimeSpan.FromSeconds(Int("duration", 15)),
             values.Remove("json", out var json) ? json : null,
             values.Remove("service-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-            Int("fuzz", 0));
+            Int("fuzz", 0),
+            values.Remove("token", out var token) ? token : null);
         return values.Count == 0 ? options : throw new ArgumentException($"Unknown option --{values.Keys.First()}.\n{Usage}");
     }
 }

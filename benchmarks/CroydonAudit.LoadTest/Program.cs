@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CroydonAudit.LoadTest;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 LoadOptions options;
@@ -35,6 +36,14 @@ var channels = Enumerable.Range(0, options.Connections)
     .Select(_ => GrpcChannel.ForAddress(options.Target, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        Credentials = options.Token is { } token
+            ? ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            }))
+            : null,
+        UnsafeUseInsecureChannelCallCredentials = true,
     }))
     .ToList();
 

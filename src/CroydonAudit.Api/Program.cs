@@ -4,7 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGradingService();
 
 var app = builder.Build();
-if (!await app.LoadRulesAsync())
+if (!await app.ReadyToServeAsync())
 {
     return 1;
 }

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using CroydonAudit.Cli.Commands;
 
-var root = new RootCommand("CroydonAudit from the command line: check, compare, preview and activate grading rules.")
+var root = new RootCommand("CroydonAudit from the command line: check, compare, preview and activate grading rules; make a local token.")
 {
     RulesCommands.Create(),
+    TokenCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -19,18 +19,18 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
     /// <summary>Grades one audit (revision 0: the caller stores it, if at all).</summary>
     /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit, or needed more than the evaluation budget.</exception>
     /// <exception cref="OperationCanceledException">The caller gave up (its deadline passed) while its audit was being graded.</exception>
-    public GradingResult Grade(AuditSubmission audit, CancellationToken cancellationToken = default) => Grade(audit, out _, cancellationToken);
+    public GradingResult Grade(AuditSubmission audit, CancellationToken cancellationToken = default, DateTime? deadline = null) => Grade(audit, out _, cancellationToken, deadline);
 
     /// <summary>Grades one audit, and gives how each rule came out (in evaluation order) — what worked cases and impact previews compare.</summary>
     /// <exception cref="RuleEvaluationException">A rule could not be evaluated for this audit, or needed more than the evaluation budget.</exception>
     /// <exception cref="OperationCanceledException">The caller gave up while its audit was being graded.</exception>
-    public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes, CancellationToken cancellationToken = default)
+    public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes, CancellationToken cancellationToken = default, DateTime? deadline = null)
     {
         var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
         var rules = ruleSet.Rules;
         var outcomes = new RuleOutcome[rules.Count];
         var progress = GradingProgress.Start;
-        using (EvaluationBudget.Begin(evaluationBudget, cancellationToken))
+        using (EvaluationBudget.Begin(evaluationBudget, cancellationToken, deadline))
         {
             for (var i = 0; i < rules.Count; i++)
             {

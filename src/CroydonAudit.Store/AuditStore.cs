@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Access;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
 using CroydonAudit.Store.Serialization;
@@ -42,7 +43,7 @@ public sealed class AuditStore : IAsyncDisposable
     //      the latest revision of each audit that brings new content as no longer latest, learning its
     //      number; find revisions already holding the same content (retries); take ids for new revisions.
     //   2, 3. the trace rows, by binary COPY.
-    //   4. the revisions and any new rule set version, then COMMIT.
+    //   4. the revisions, any new rule set version and the access log's record of each call, then COMMIT.
     // Every lookup in a write or a GetAudit goes by an index, however small the tables were when a statement
     // was first prepared: so their plans are made once per connection (generic), sequential scans ruled
     // out, rather than planned on every execution as the connection's other statements are.
@@ -81,9 +82,11 @@ public sealed class AuditStore : IAsyncDisposable
 
     private const string InsertRevisions = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
-            overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason)
+            overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason,
+            caller_subject, caller_client)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
-            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[])
+            $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[],
+            $18::text[], $19::text[])
         """;
 
     private const string CopyTrace = """
@@ -94,7 +97,8 @@ public sealed class AuditStore : IAsyncDisposable
     // with what the rule did for this revision. A rule without a trace row did not fire and said nothing
     // (see V2__trace_outcomes_only.sql). Revision 0 is the latest.
     private const string SelectRevisionAndTrace = """
-        SELECT revision AS Revision, submission AS Submission, result AS Result, received_at AS ReceivedAt, reason AS Reason
+        SELECT revision AS Revision, submission AS Submission, result AS Result, received_at AS ReceivedAt, reason AS Reason,
+               caller_subject AS CallerSubject, caller_client AS CallerClient
         FROM audit_revision WHERE audit_id = @auditId AND (revision = @revision OR (@revision = 0 AND is_latest));
         SELECT r.workflow AS Workflow, r.rule_id AS RuleId, coalesce(t.fired, false) AS Fired, coalesce(t.effect, '') AS Effect,
                coalesce(t.explanation, '') AS Explanation, r.guidance_ref AS GuidanceRef, coalesce(t.error, '') AS Error
@@ -334,6 +338,11 @@ public sealed class AuditStore : IAsyncDisposable
             writes.BatchCommands.Add(InsertRevisionsStatement(inserts));
         }
 
+        // Each call's access, in the same transaction: a new revision is a write; content stored already is
+        // answered with the revision that holds it, a read.
+        writes.BatchCommands.Add(AccessLog.InsertStatement([.. batch.Select((pending, i) => pending.StoredBy.Did(
+            results[i]!.Created ? "write" : "read", pending.Submission.AuditId, results[i]!.Result.Revision))]));
+
         writes.BatchCommands.Add(new("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
         foreach (var insert in inserts)
@@ -386,7 +395,9 @@ public sealed class AuditStore : IAsyncDisposable
             // The documents are UTF-8 JSON already: sent as text, not as the bytea a byte[] would otherwise be.
             Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
             Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Column(r => (short)r.Pending.Reason));
+            Column(r => (short)r.Pending.Reason),
+            Column(r => r.Pending.StoredBy.Subject),
+            Column(r => r.Pending.StoredBy.Client));
     }
 
     private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
@@ -440,15 +451,18 @@ public sealed class AuditStore : IAsyncDisposable
         var trace = await reads.ReadAsync<RuleTraceEntry>();
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace.AsList() };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
-        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason);
+        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient);
     }
+
+    /// <summary>Brings the schema up to date, if this process has not yet.</summary>
+    public ValueTask EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <summary>Finishes the queued saves, then stops.</summary>
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
 
-    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt, short Reason);
+    private sealed record RevisionRow(int Revision, string Submission, string Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient);
 
     // Settable properties, not a constructor: Dapper binds a PostgreSQL array only through a property.
     private sealed class LatestRow

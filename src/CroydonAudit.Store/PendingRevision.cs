@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Access;
 using CroydonAudit.Store.Serialization;
 
 namespace CroydonAudit.Store;
@@ -17,6 +18,12 @@ namespace CroydonAudit.Store;
 public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent)
 {
     private readonly (byte[] Json, byte[] Hash) _submission = Stored(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
+
+    /// <summary>
+    /// Who stores it, and through what: kept with the revision (subject and client), and in the access log in
+    /// the same transaction, so a write is never stored unrecorded nor recorded unstored.
+    /// </summary>
+    public Accessor StoredBy { get; init; } = Accessor.Unknown;
 
     /// <summary>The submission as stored.</summary>
     internal byte[] SubmissionJson => _submission.Json;

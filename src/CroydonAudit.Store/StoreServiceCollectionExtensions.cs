@@ -1,8 +1,11 @@
+using CroydonAudit.Store.Access;
 using CroydonAudit.Store.Resilience;
+using CroydonAudit.Store.Retention;
 using CroydonAudit.Store.RuleSets;
 using CroydonAudit.Store.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -70,7 +73,17 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+        services.AddSingleton(sp => new AccessLog(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StoreSchema>(),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
         services.AddHostedService<StoreSchemaStartup>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.Years is null or >= 1 && o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention: Years at least 1 (or unset), Interval and BatchSize positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         return services;
     }
 

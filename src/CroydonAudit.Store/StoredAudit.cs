@@ -7,4 +7,6 @@ namespace CroydonAudit.Store;
 /// <param name="Result">The grading result, trace and all.</param>
 /// <param name="ReceivedAt">When this revision was received.</param>
 /// <param name="Reason">Why it was stored.</param>
-public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason);
+/// <param name="CallerSubject">Who stored it: the authenticated caller's subject.</param>
+/// <param name="CallerClient">Through which client application.</param>
+public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason, string CallerSubject, string CallerClient);

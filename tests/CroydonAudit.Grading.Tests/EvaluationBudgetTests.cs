@@ -46,6 +46,17 @@ public sealed class EvaluationBudgetTests
     }
 
     [Fact]
+    public void Grade_DeadlinePasses_StopsSayingSo()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] = Nested);
+        var grader = new AuditGrader(RuleSetLoader.Load(copy.Path), TimeProvider.System, evaluationBudget: long.MaxValue);
+
+        Assert.Throws<GradingDeadlineException>(() => grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: DateTime.UtcNow.AddSeconds(-1)));
+        Assert.Equal(Grade.RequiresImprovement, grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: DateTime.UtcNow.AddMinutes(1)).OverallGrade);
+    }
+
+    [Fact]
     public void Load_RuleOverTheBudgetOnASampleAudit_IsRefused()
     {
         using var copy = new RuleFolderCopy();

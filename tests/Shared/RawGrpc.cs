@@ -8,7 +8,7 @@ namespace CroydonAudit.Testing;
 /// Calls a gRPC method with a body of raw bytes over HTTP/2 — whatever a broken or hostile client might send —
 /// and reads back the status, message and the size of what came back in the trailers. Linked into the tests and the load driver.
 /// </summary>
-public sealed class RawGrpc(Uri server) : IDisposable
+public sealed class RawGrpc(Uri server, string? token = null) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -32,6 +32,11 @@ public sealed class RawGrpc(Uri server) : IDisposable
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("authorization", $"Bearer {token}");
+        }
+
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

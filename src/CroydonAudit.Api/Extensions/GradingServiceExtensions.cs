@@ -1,6 +1,7 @@
 using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Rules;
+using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Services;
 using CroydonAudit.RuleSets.Activation;
 using CroydonAudit.RuleSets.Regrading;
@@ -45,7 +46,9 @@ public static class GradingServiceExtensions
             .BindConfiguration(GradingOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
             .ValidateOnStart();
+        builder.AddCallerSecurity();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AccessRecorder>();
         builder.Services.AddAuditStore();
         builder.Services.AddSingleton<ActiveRuleSet>();
         builder.Services.AddSingleton(services => new RuleSetActivator(
@@ -99,14 +102,15 @@ public static class GradingServiceExtensions
     }
 
     /// <summary>
-    /// Loads the rule set to grade by before the service serves (see <see cref="RuleSetCoordinator"/> for which
-    /// source wins). False when no rule set can be used: the report has been written, and the service must not start.
+    /// Checks the identity configuration (<see cref="SecurityExtensions.IdentityMayRun"/>) and loads the rule set to
+    /// grade by (see <see cref="RuleSetCoordinator"/> for which source wins) before the service serves. False when
+    /// either cannot be: why has been written, and the service must not start.
     /// </summary>
-    public static async Task<bool> LoadRulesAsync(this WebApplication app)
+    public static async Task<bool> ReadyToServeAsync(this WebApplication app)
     {
         // A missing connection string stops start-up here, with its message.
         app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
-        if (await app.Services.GetRequiredService<RuleSetCoordinator>().StartAsync(app.Lifetime.ApplicationStopping))
+        if (app.IdentityMayRun() && await app.Services.GetRequiredService<RuleSetCoordinator>().StartAsync(app.Lifetime.ApplicationStopping))
         {
             return true;
         }
@@ -120,10 +124,19 @@ public static class GradingServiceExtensions
     public static WebApplication MapGradingService(this WebApplication app)
     {
         app.UseMiddleware<CallOutcomeMiddleware>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapGrpcService<AuditGradingService>();
         app.MapGrpcService<RuleSetLifecycleService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcService<AccessLogReviewService>();
+
+        // Probes need no token and are never rate limited; reflection needs one unless Auth:AnonymousReflection.
+        app.MapGrpcHealthChecksService().AllowAnonymous().DisableRateLimiting();
+        var reflection = app.MapGrpcReflectionService();
+        _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousReflection
+            ? reflection.AllowAnonymous()
+            : reflection.RequireAuthorization();
         return app;
     }
 }

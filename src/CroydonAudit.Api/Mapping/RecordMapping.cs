@@ -15,6 +15,8 @@ public static class RecordMapping
         Result = stored.Result.ToContract(),
         ReceivedAt = Timestamp.FromDateTimeOffset(stored.ReceivedAt),
         Reason = (V1.RevisionReason)stored.Reason,
+        CallerSubject = stored.CallerSubject,
+        CallerClientId = stored.CallerClient,
     };
 
     /// <summary>One line of a listing.</summary>

@@ -1,45 +1,56 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
 using CroydonAudit.Api.Rules;
+using CroydonAudit.Api.Security;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Contracts.Validation;
 using CroydonAudit.RuleSets.Regrading;
 using CroydonAudit.Api.Validation;
 using CroydonAudit.Store;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace CroydonAudit.Api.Services;
 
 /// <summary>The contract's GradingService: validate, call the domain and the store, map back.</summary>
-public sealed partial class AuditGradingService(ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, AuditRegrader regrader, TimeProvider clock, ILogger<AuditGradingService> logger)
+public sealed partial class AuditGradingService(
+    ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, AuditRegrader regrader, AccessRecorder access, TimeProvider clock, ILogger<AuditGradingService> logger)
     : GradingService.GradingServiceBase
 {
     /// <inheritdoc />
+    [Authorize(Policy = Policies.Grade)]
     public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
-        var result = rules.Grader.Grade(request.Audit.ToDomain(), context.CancellationToken);
+        var result = rules.Grader.Grade(request.Audit.ToDomain(), context.CancellationToken, context.Deadline);
         return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.Grade)]
     public override async Task<GradeAuditResponse> GradeAudit(GradeAuditRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var graded = grader.Grade(submission, context.CancellationToken);
+        var graded = grader.Grade(submission, context.CancellationToken, context.Deadline);
 
         // A call whose deadline passed while it was graded is not queued for writing: its caller has gone.
-        context.CancellationToken.ThrowIfCancellationRequested();
-        var (result, created) = await store.SaveAsync(submission, graded, receivedAt, context.CancellationToken);
+        if (context.CancellationToken.IsCancellationRequested || DateTime.UtcNow >= context.Deadline)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before its audit could be stored; nothing was stored."));
+        }
+
+        var (result, created) = await store.SaveAsync(
+            new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) }, context.CancellationToken);
         LogGraded(result.AuditId, result.Revision, created, result.RuleSetVersion, result.OverallGrade,
             string.Join(' ', result.Trace.Where(t => t.Fired).Select(t => t.RuleId)));
         return new GradeAuditResponse { Result = result.ToContract() };
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadAudits)]
     public override async Task<GetAuditResponse> GetAudit(GetAuditRequest request, ServerCallContext context)
     {
         var (auditId, revision) = AuditQueryValidator.Validate(request);
@@ -47,13 +58,30 @@ public sealed partial class AuditGradingService(ActiveRuleSet rules, RuleSetCoor
             ?? throw new RpcException(new Status(StatusCode.NotFound, revision == 0
                 ? $"There is no audit {auditId}."
                 : $"Audit {auditId} has no revision {revision}."));
+        if (!Caller.Of(context).MayRead(stored.Submission.Team))
+        {
+            throw await access.DeniedAsync(context, "This audit belongs to another team than the one your access is for.", auditId);
+        }
+
+        await access.RecordAsync(context, "read", auditId, stored.Result.Revision);
         return new GetAuditResponse { Audit = stored.ToContract() };
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadAudits)]
     public override async Task<ListAuditsResponse> ListAudits(ListAuditsRequest request, ServerCallContext context)
     {
-        var page = await store.ListAsync(AuditQueryValidator.Validate(request), context.CancellationToken);
+        var query = AuditQueryValidator.Validate(request);
+        if (Caller.Of(context).Team is { } team)
+        {
+            // A caller limited to a team lists only that team's audits, whether or not it asked for them.
+            query = string.IsNullOrEmpty(query.Team) || query.Team == team
+                ? query with { Team = team }
+                : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={query.Team}");
+        }
+
+        var page = await store.ListAsync(query, context.CancellationToken);
+        await access.RecordAsync(context, "read", query: Describe(query));
         return new ListAuditsResponse
         {
             Audits = { page.Audits.Select(a => a.ToContract()) },
@@ -62,23 +90,35 @@ public sealed partial class AuditGradingService(ActiveRuleSet rules, RuleSetCoor
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ChangeRules)]
     public override async Task<RegradeAuditResponse> RegradeAudit(RegradeAuditRequest request, ServerCallContext context)
     {
         var (auditId, _) = AuditQueryValidator.Validate(new GetAuditRequest { AuditId = request.AuditId });
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var (latest, regraded) = await regrader.RegradeAsync(auditId, grader, context.CancellationToken)
+        var (latest, regraded) = await regrader.RegradeAsync(auditId, grader, AccessRecorder.Of(context), context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no audit {auditId}."));
+        if (!regraded)
+        {
+            // Nothing stored, so the store recorded nothing: the caller was shown the latest revision.
+            await access.RecordAsync(context, "read", auditId, latest.Revision);
+        }
         return new RegradeAuditResponse { Result = latest.ToContract(), Regraded = regraded };
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ChangeRules)]
     public override async Task<RegradeAuditsResponse> RegradeAudits(RegradeAuditsRequest request, ServerCallContext context)
     {
         var filter = RuleSetRequests.Validate(request);
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var (regraded, remaining) = await regrader.RegradeManyAsync(filter, grader, request.MaxAudits == 0 ? AuditRegrader.DefaultBatch : request.MaxAudits, context.CancellationToken);
+        var (regraded, remaining) = await regrader.RegradeManyAsync(
+            filter, grader, request.MaxAudits == 0 ? AuditRegrader.DefaultBatch : request.MaxAudits, AccessRecorder.Of(context), context.CancellationToken);
         return new RegradeAuditsResponse { RuleSetVersion = grader.RuleSet.Version, Regraded = regraded, Remaining = remaining };
     }
+
+    // A listing's filter, as identifiers, for the access log.
+    private static string Describe(CroydonAudit.Store.AuditListQuery query) =>
+        $"team={query.Team} auditor={query.AuditorId} grade={query.OverallGrade} from={query.GradedFrom:O} to={query.GradedTo:O} page_size={query.PageSize}";
 
     // The audit's ids and outcome only: never its free text.
     [LoggerMessage(Level = LogLevel.Information, Message = "Graded audit {AuditId} revision {Revision} (new revision: {Created}) by rule set {RuleSetVersion}: {OverallGrade}; rules fired: {FiredRules}")]

@@ -1,6 +1,7 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
 using CroydonAudit.Api.Rules;
+using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Validation;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.RuleSets.Checking;
@@ -9,17 +10,20 @@ using CroydonAudit.RuleSets.Impact;
 using CroydonAudit.Store;
 using CroydonAudit.Store.RuleSets;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Services;
 
 /// <summary>The contract's RuleSetService: check, compare, preview and activate rule sets, and their history.</summary>
-public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits, IOptions<GradingOptions> options)
+public sealed class RuleSetLifecycleService(
+    ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits, AccessRecorder access, IOptions<GradingOptions> options)
     : RuleSetService.RuleSetServiceBase
 {
     private const int DefaultPageSize = 20;
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadRuleSets)]
     public override async Task<GetActiveRuleSetResponse> GetActiveRuleSet(GetActiveRuleSetRequest request, ServerCallContext context)
     {
         var active = await ruleSets.GetActiveAsync(context.CancellationToken)
@@ -29,6 +33,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadRuleSets)]
     public override async Task<ListRuleSetsResponse> ListRuleSets(ListRuleSetsRequest request, ServerCallContext context)
     {
         var after = RuleSetRequests.Validate(request);
@@ -42,6 +47,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadRuleSets)]
     public override async Task<GetRuleSetResponse> GetRuleSet(GetRuleSetRequest request, ServerCallContext context)
     {
         RuleSetRequests.ValidateVersion("version", request.Version);
@@ -57,6 +63,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadRuleSets)]
     public override async Task<GetRuleSetStatusResponse> GetRuleSetStatus(GetRuleSetStatusRequest request, ServerCallContext context)
     {
         var status = new GetRuleSetStatusResponse { ServingVersion = rules.Grader.RuleSet.Version };
@@ -80,6 +87,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ChangeRules)]
     public override Task<CheckRuleSetResponse> CheckRuleSet(CheckRuleSetRequest request, ServerCallContext context)
     {
         var report = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps).Report;
@@ -87,9 +95,11 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ChangeRules)]
     public override async Task<ActivateRuleSetResponse> ActivateRuleSet(ActivateRuleSetRequest request, ServerCallContext context)
     {
-        var result = await coordinator.ActivateAsync(Snapshot(request.Files), $"a caller of ActivateRuleSet at {context.Peer}", context.CancellationToken);
+        var caller = Caller.Of(context);
+        var result = await coordinator.ActivateAsync(Snapshot(request.Files), caller.Client.Length > 0 ? $"{caller.Subject} ({caller.Client})" : caller.Subject, context.CancellationToken);
         if (result.Outcome is null)
         {
             InvalidArgument.Throw("files", result.Candidate.Report.Reasons);
@@ -104,6 +114,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ChangeRules)]
     public override async Task<PreviewRuleSetImpactResponse> PreviewRuleSetImpact(PreviewRuleSetImpactRequest request, ServerCallContext context)
     {
         var filter = RuleSetRequests.Validate(request);
@@ -115,6 +126,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
 
         try
         {
+            await access.RecordAsync(context, "read", query: $"impact preview of {candidate.RuleSet.Version}: team={filter.Team} auditor={filter.AuditorId} from={filter.GradedFrom:O} to={filter.GradedTo:O}");
             var impact = await ImpactPreview.RunAsync(candidate, audits.StreamLatestAsync(filter, context.CancellationToken),
                 request.MaxChangedAuditIds == 0 ? 100 : request.MaxChangedAuditIds, context.CancellationToken);
             return new PreviewRuleSetImpactResponse { Report = impact.ToContract(filter) };
@@ -126,6 +138,7 @@ public sealed class RuleSetLifecycleService(ActiveRuleSet rules, RuleSetCoordina
     }
 
     /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadRuleSets)]
     public override async Task<DiffRuleSetsResponse> DiffRuleSets(DiffRuleSetsRequest request, ServerCallContext context)
     {
         RuleSetRequests.Validate(request);

@@ -27,6 +27,9 @@ public static class EvaluationBudget
     [ThreadStatic]
     private static CancellationToken _cancellation;
 
+    [ThreadStatic]
+    private static long _deadlineTick;
+
     /// <summary>Counts one step; throws when the budget is spent or the caller has given up. Called from rewritten rule expressions.</summary>
     public static bool Step()
     {
@@ -42,17 +45,23 @@ public static class EvaluationBudget
 
         if (_remaining % CheckEvery == 0)
         {
+            // The deadline is read from the clock as well as the token: a token cancelled by a timer can fire late on a busy machine.
             _cancellation.ThrowIfCancellationRequested();
+            if (Environment.TickCount64 >= _deadlineTick)
+            {
+                throw new GradingDeadlineException();
+            }
         }
 
         return true;
     }
 
-    /// <summary>Grades on this thread within <paramref name="steps"/> until disposed.</summary>
-    public static Scope Begin(long steps, CancellationToken cancellationToken)
+    /// <summary>Grades on this thread within <paramref name="steps"/>, and before <paramref name="deadline"/> (UTC), until disposed.</summary>
+    public static Scope Begin(long steps, CancellationToken cancellationToken, DateTime? deadline = null)
     {
-        var previous = new Scope(_inScope, _remaining, _cancellation);
-        (_inScope, _remaining, _cancellation) = (true, steps, cancellationToken);
+        var previous = new Scope(_inScope, _remaining, _cancellation, _deadlineTick);
+        var left = deadline is { } at && at < DateTime.MaxValue ? (long)Math.Clamp((at - DateTime.UtcNow).TotalMilliseconds, 0, long.MaxValue / 4) : long.MaxValue / 2;
+        (_inScope, _remaining, _cancellation, _deadlineTick) = (true, steps, cancellationToken, Environment.TickCount64 + left);
         return previous;
     }
 
@@ -60,10 +69,10 @@ public static class EvaluationBudget
     internal static Expression Metered(Expression expression) => new Meter().Visit(expression);
 
     /// <summary>Restores the budget that was in force before <see cref="Begin"/>.</summary>
-    public readonly struct Scope(bool inScope, long remaining, CancellationToken cancellation) : IDisposable
+    public readonly struct Scope(bool inScope, long remaining, CancellationToken cancellation, long deadlineTick) : IDisposable
     {
         /// <inheritdoc />
-        public void Dispose() => (_inScope, _remaining, _cancellation) = (inScope, remaining, cancellation);
+        public void Dispose() => (_inScope, _remaining, _cancellation, _deadlineTick) = (inScope, remaining, cancellation, deadlineTick);
     }
 
     private sealed class Meter : ExpressionVisitor

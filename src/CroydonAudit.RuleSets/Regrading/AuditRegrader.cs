@@ -1,6 +1,7 @@
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store;
+using CroydonAudit.Store.Access;
 
 namespace CroydonAudit.RuleSets.Regrading;
 
@@ -18,7 +19,7 @@ public sealed class AuditRegrader(AuditStore store)
     private const int InFlight = 32;
 
     /// <summary>Re-grades one audit; null when there is no such audit.</summary>
-    public async Task<(GradingResult Latest, bool Regraded)?> RegradeAsync(string auditId, AuditGrader grader, CancellationToken cancellationToken)
+    public async Task<(GradingResult Latest, bool Regraded)?> RegradeAsync(string auditId, AuditGrader grader, Accessor caller, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(auditId, 0, cancellationToken);
         if (stored is null)
@@ -33,18 +34,20 @@ public sealed class AuditRegrader(AuditStore store)
 
         // The submission was received when it was first sent: only the grading is new.
         var graded = grader.Grade(stored.Submission);
-        var saved = await store.SaveAsync(new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged), cancellationToken);
+        var saved = await store.SaveAsync(
+            new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller },
+            cancellationToken);
         return (saved.Result, saved.Created);
     }
 
     /// <summary>Re-grades up to <paramref name="max"/> audits matching the filter whose latest revision another rule set graded.</summary>
-    public async Task<(int Regraded, int Remaining)> RegradeManyAsync(AuditFilter filter, AuditGrader grader, int max, CancellationToken cancellationToken)
+    public async Task<(int Regraded, int Remaining)> RegradeManyAsync(AuditFilter filter, AuditGrader grader, int max, Accessor caller, CancellationToken cancellationToken)
     {
         var (ids, total) = await store.ListGradedByOtherVersionsAsync(filter, grader.RuleSet.Version, Math.Clamp(max, 1, MaxBatch), cancellationToken);
         var regraded = 0;
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            if (await RegradeAsync(id, grader, ct) is (_, true))
+            if (await RegradeAsync(id, grader, caller, ct) is (_, true))
             {
                 Interlocked.Increment(ref regraded);
             }

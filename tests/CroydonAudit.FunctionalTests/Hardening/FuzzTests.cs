@@ -12,7 +12,7 @@ public sealed class FuzzTests(GradingServiceHost host) : IClassFixture<GradingSe
     [Fact]
     public async Task FuzzedRequests_OnlyClearStatusesBoundedErrorsAndNoErrorsLogged()
     {
-        using var raw = new RawGrpc(host.Address);
+        using var raw = new RawGrpc(host.Address, host.AdminToken);
         var fuzzer = new RequestFuzzer(FixtureCases.Load("complete-good").Audit, seed: 20261130);
         var unexpected = new List<string>();
 

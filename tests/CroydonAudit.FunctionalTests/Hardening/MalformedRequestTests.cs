@@ -30,7 +30,7 @@ public sealed class MalformedRequestTests(GradingServiceHost host) : IClassFixtu
     [MemberData(nameof(Malformed))]
     public async Task PreviewGrade_MalformedBytes_IsInvalidArgumentWithoutAStackTrace(string what, byte[] body)
     {
-        using var raw = new RawGrpc(host.Address);
+        using var raw = new RawGrpc(host.Address, host.AdminToken);
 
         var outcome = await raw.CallAsync(PreviewGrade, body);
 
@@ -49,7 +49,7 @@ public sealed class MalformedRequestTests(GradingServiceHost host) : IClassFixtu
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await host.Client.PreviewGradeAsync(new() { Audit = audit }));
-        using var raw = new RawGrpc(host.Address);
+        using var raw = new RawGrpc(host.Address, host.AdminToken);
         var outcome = await raw.CallAsync(PreviewGrade, RawGrpc.Frame(new PreviewGradeRequest { Audit = audit }.ToByteArray()));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -108,7 +108,7 @@ public sealed class MalformedRequestTests(GradingServiceHost host) : IClassFixtu
     [Fact]
     public async Task ManyRefusals_LogOneWarningLine_NotOneEach()
     {
-        using var raw = new RawGrpc(host.Address);
+        using var raw = new RawGrpc(host.Address, host.AdminToken);
         var warningsBefore = host.Logs.Events.Count(e => e.Category.EndsWith("RequestGuard", StringComparison.Ordinal));
 
         for (var i = 0; i < 50; i++)

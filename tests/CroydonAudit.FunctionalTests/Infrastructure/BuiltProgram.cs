@@ -21,6 +21,13 @@ public static class BuiltProgram
             start.ArgumentList.Add(argument);
         }
 
+        if (program == Service)
+        {
+            // As ./run.sh starts it: its settings (appsettings.json) are beside it.
+            start.ArgumentList.Add("--contentRoot");
+            start.ArgumentList.Add(Path.GetDirectoryName(program)!);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -1,4 +1,6 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Identity;
+using Grpc.Core;
 using CroydonAudit.Testing;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -31,10 +33,34 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         Database = database;
         _ownsDatabase = ownsDatabase;
         UseKestrel(0);
-        _channel = new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(Address));
+        SigningKeyPath = Path.Combine(Path.GetTempPath(), $"croydon-test-key-{Guid.NewGuid():N}");
+        _channel = new Lazy<GrpcChannel>(() => ChannelFor(Token(Roles.All)));
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>Local mode's key for this host: tests sign their tokens with it.</summary>
+    public string SigningKeyPath { get; }
+
+    /// <summary>A token this host accepts (local mode), for the roles given.</summary>
+    public string Token(IEnumerable<string> roles, string? team = null, string? name = "test-caller", TimeSpan? lifetime = null, DateTime? now = null) =>
+        LocalTokens.Create(LocalSigningKey.LoadOrCreate(SigningKeyPath), roles, team, name, lifetime, now: now);
+
+    /// <summary>A channel that calls with a token, or with none.</summary>
+    public GrpcChannel ChannelFor(string? token) => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+    {
+        Credentials = token is null
+            ? ChannelCredentials.Insecure
+            : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            })),
+        UnsafeUseInsecureChannelCallCredentials = true,
+    });
+
+    /// <summary>A token with every role: what the default channel calls with.</summary>
+    public string AdminToken => Token(Roles.All);
 
     public LogCapture Logs { get; } = new();
 
@@ -74,6 +100,7 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         builder.UseSetting("Store:TotalTimeout", "00:00:06");
         builder.UseSetting("Store:BreakDuration", "00:00:01");
         builder.UseSetting("Grading:RulesSettleTime", "00:00:00.200");
+        builder.UseSetting("Auth:LocalSigningKeyPath", SigningKeyPath);
         builder.UseSetting("Grading:StartupStoreTimeout", "00:00:10");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
@@ -89,6 +116,11 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         if (disposing && _ownsDatabase)
         {
             Database.Dispose();
+        }
+
+        if (disposing)
+        {
+            File.Delete(SigningKeyPath);
         }
     }
 }

@@ -13,12 +13,16 @@ public sealed class ProcessTests : IDisposable
     private readonly TestDatabase _database = new();
     private readonly RuleFolderCopy _folder = new();
 
+    private string SigningKeyPath => _folder.Path + ".key";
+
     private Dictionary<string, string> Environment => new()
     {
         ["ConnectionStrings__Audit"] = _database.ConnectionString,
         ["Grading__RulesPath"] = _folder.Path,
         ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         ["Grading__StartupStoreTimeout"] = "00:00:05",
+        ["ASPNETCORE_ENVIRONMENT"] = "Local",
+        ["Auth__LocalSigningKeyPath"] = SigningKeyPath,
     };
 
     [Fact]
@@ -69,6 +73,7 @@ public sealed class ProcessTests : IDisposable
     public void Dispose()
     {
         _folder.Dispose();
+        File.Delete(SigningKeyPath);
         _database.Dispose();
     }
 }

@@ -1,0 +1,35 @@
+using CroydonAudit.Identity;
+using Microsoft.AspNetCore.Authorization;
+
+namespace CroydonAudit.Api.Security;
+
+/// <summary>
+/// One policy per kind of method, each naming the roles it allows. Deny by default: an endpoint without
+/// a policy is refused to everyone (the fallback policy), so a method added without one is never open.
+/// </summary>
+public static class Policies
+{
+    /// <summary>PreviewGrade, GradeAudit: case recording systems.</summary>
+    public const string Grade = "grade";
+
+    /// <summary>GetAudit, ListAudits: auditors and moderators (limited to their team when the token names one).</summary>
+    public const string ReadAudits = "read-audits";
+
+    /// <summary>The rule sets' history, status and differences: everyone who works with audits or rules.</summary>
+    public const string ReadRuleSets = "read-rule-sets";
+
+    /// <summary>Checking, activating and previewing rule sets, and re-grading: the principal social worker.</summary>
+    public const string ChangeRules = "change-rules";
+
+    /// <summary>The access log: information governance.</summary>
+    public const string ReviewAccess = "review-access";
+
+    /// <summary>Adds the policies.</summary>
+    public static AuthorizationBuilder AddCallerPolicies(this AuthorizationBuilder authorization) => authorization
+        .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build())
+        .AddPolicy(Grade, policy => policy.RequireRole(Roles.Grader))
+        .AddPolicy(ReadAudits, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator))
+        .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin))
+        .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))
+        .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));
+}

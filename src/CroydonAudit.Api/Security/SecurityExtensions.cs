@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CroydonAudit.Identity;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace CroydonAudit.Api.Security;
+
+/// <summary>Wires who may call: JWT bearer tokens (a provider's, or local mode's), a policy per method, a rate limit per caller.</summary>
+public static partial class SecurityExtensions
+{
+    /// <summary>Adds authentication, the policies and the rate limiter.</summary>
+    public static WebApplicationBuilder AddCallerSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.PermitsPerSecond > 0 && o.Burst > 0, "RateLimit: PermitsPerSecond and Burst must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ValidatedTokens>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, IHostEnvironment, ValidatedTokens>((jwt, auth, environment, tokens) =>
+            {
+                Configure(jwt, auth.Value, environment);
+                RememberValidatedTokens(jwt, tokens);
+            });
+        builder.Services.AddAuthorizationBuilder().AddCallerPolicies();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(Caller.RateLimitPartitionOf(context), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.Burst,
+                    TokensPerPeriod = limits.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = (rejected, _) => Refuse(rejected.HttpContext, rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Whether the identity configuration may run here: local mode (no Auth:Authority) is refused in Production,
+    /// where the service would otherwise accept tokens it made itself. False after saying why.
+    /// </summary>
+    public static bool IdentityMayRun(this WebApplication app)
+    {
+        if (!app.Environment.IsProduction() || !app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.IsLocal)
+        {
+            return true;
+        }
+
+        LogLocalModeInProduction(app.Logger);
+        return false;
+    }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
+    {
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters.RoleClaimType = ClaimNames.Roles;
+        jwt.TokenValidationParameters.NameClaimType = ClaimNames.Name;
+        if (!auth.IsLocal)
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+            jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            return;
+        }
+
+        jwt.TokenValidationParameters.IssuerSigningKey = LocalSigningKey.LoadOrCreate(Path.GetFullPath(auth.LocalSigningKeyPath, environment.ContentRootPath));
+        jwt.TokenValidationParameters.ValidIssuer = LocalTokens.Issuer;
+        jwt.TokenValidationParameters.ValidAudience = auth.Audience ?? LocalTokens.Audience;
+    }
+
+    // A token validated in the last minute is not read and checked again (see ValidatedTokens).
+    private static void RememberValidatedTokens(JwtBearerOptions jwt, ValidatedTokens tokens) => jwt.Events = new JwtBearerEvents
+    {
+        OnMessageReceived = context =>
+        {
+            if (context.Request.Headers.Authorization is [{ } header] && tokens.TryGet(header, out var caller))
+            {
+                context.Principal = caller;
+                context.Success();
+            }
+
+            return Task.CompletedTask;
+        },
+        OnTokenValidated = context =>
+        {
+            if (context.Request.Headers.Authorization is [{ } header] && context.Principal is { } caller)
+            {
+                tokens.Remember(header, caller, new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero));
+            }
+
+            return Task.CompletedTask;
+        },
+    };
+
+    // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again.
+    private static ValueTask Refuse(HttpContext context, TimeSpan retryAfter)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Google.Rpc.Code.ResourceExhausted,
+            Message = $"Too many calls from this caller; retry after {retryAfter.TotalSeconds:0.#} s.",
+            Details = { Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+        context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: no identity provider is configured (Auth__Authority, Auth__Audience), and local mode, where the service accepts tokens signed by a key in a file, is not allowed in Production. Configure the provider, or run outside Production (./run.sh does).")]
+    private static partial void LogLocalModeInProduction(ILogger logger);
+}

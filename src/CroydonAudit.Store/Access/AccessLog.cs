@@ -1,0 +1,129 @@
+using System.Threading.Channels;
+using CroydonAudit.Store.Resilience;
+using CroydonAudit.Store.Schema;
+using Dapper;
+using Npgsql;
+using Polly;
+
+namespace CroydonAudit.Store.Access;
+
+/// <summary>
+/// The access log: every read of an audit's content and every write, kept in PostgreSQL, append-only.
+/// Recording fails closed — a read waits for its record to be stored before it answers — and records from
+/// concurrent calls are stored together, a batch per insert, so the log costs little per call.
+/// </summary>
+public sealed class AccessLog : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private const string Insert = """
+        INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
+        SELECT r.subject, r.client, string_to_array(r.roles, ' '), r.method, r.action, r.audit_id, r.revision, r.query
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[])
+            AS r (subject, client, roles, method, action, audit_id, revision, query)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly StoreCalls _calls;
+    private readonly Channel<(AccessRecord Record, TaskCompletionSource Stored)> _queue = Channel.CreateUnbounded<(AccessRecord, TaskCompletionSource)>();
+    private readonly Task _writer;
+
+    /// <summary>Creates the log over the audit store's database.</summary>
+    public AccessLog(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
+    {
+        _dataSource = dataSource;
+        _calls = new StoreCalls(schema, pipeline);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Records one access; completes when it is stored.</summary>
+    /// <exception cref="AuditStoreUnavailableException">It could not be stored: the access must not go ahead.</exception>
+    public Task RecordAsync(AccessRecord record, CancellationToken cancellationToken)
+    {
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite((record, stored))
+            ? stored.Task.WaitAsync(cancellationToken)
+            : throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AccessLog), "The access log is shutting down."));
+    }
+
+    /// <summary>Records several accesses at once (a bulk job's deletions, say).</summary>
+    public Task RecordAsync(IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken) =>
+        Task.WhenAll(records.Select(r => RecordAsync(r, cancellationToken)));
+
+    /// <summary>The records matching a filter, newest first, a page at a time (at most 500).</summary>
+    public Task<(IReadOnlyList<AccessRecord> Records, long? NextId)> ListAsync(string? auditId, string? subject, DateTimeOffset? from, DateTimeOffset? to, int pageSize, long? beforeId, CancellationToken cancellationToken) =>
+        _calls.Run((Log: this, AuditId: auditId, Subject: subject, From: from, To: to, Size: Math.Clamp(pageSize, 1, 500), Before: beforeId), static async (query, ct) =>
+        {
+            await using var connection = await query.Log._dataSource.OpenConnectionAsync(ct);
+            var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
+                SELECT id AS Id, at AS At, subject AS Subject, client AS Client, array_to_string(roles, ' ') AS Roles, method AS Method,
+                       action AS Action, audit_id AS AuditId, revision AS Revision, query AS Query
+                FROM access_record
+                WHERE (@auditId::text IS NULL OR audit_id = @auditId)
+                  AND (@subject::text IS NULL OR subject = @subject)
+                  AND (@from::timestamptz IS NULL OR at >= @from)
+                  AND (@to::timestamptz IS NULL OR at < @to)
+                  AND (@before::bigint IS NULL OR id < @before)
+                ORDER BY id DESC
+                LIMIT @limit
+                """, new { auditId = query.AuditId, subject = query.Subject, from = query.From, to = query.To, before = query.Before, limit = query.Size + 1 }, cancellationToken: ct))).AsList();
+            IReadOnlyList<AccessRecord> page = [.. rows.Take(query.Size).Select(r => new AccessRecord(
+                r.Subject, r.Client, r.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Method, r.Action, r.AuditId, r.Revision, r.Query,
+                new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc))))];
+            return (page, rows.Count > query.Size ? rows[query.Size - 1].Id : (long?)null);
+        }, cancellationToken);
+
+    /// <summary>The statement that stores <paramref name="records"/>: the log's own batches, and the audit store's writes, in their transaction.</summary>
+    internal static NpgsqlBatchCommand InsertStatement(IReadOnlyList<AccessRecord> records) => new(Insert)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<string[]> { TypedValue = [.. records.Select(r => r.Subject)] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. records.Select(r => r.Client)] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. records.Select(r => string.Join(' ', r.Roles))] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. records.Select(r => r.Method)] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. records.Select(r => r.Action)] },
+            new NpgsqlParameter<string?[]> { TypedValue = [.. records.Select(r => r.AuditId)] },
+            new NpgsqlParameter<int?[]> { TypedValue = [.. records.Select(r => r.Revision)] },
+            new NpgsqlParameter<string?[]> { TypedValue = [.. records.Select(r => r.Query)] },
+        },
+    };
+
+    /// <summary>Stores what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<(AccessRecord Record, TaskCompletionSource Stored)>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
+            {
+                batch.Add(queued);
+            }
+
+            try
+            {
+                await _calls.Run((Log: this, Batch: batch), static async (write, ct) =>
+                {
+                    await using var connection = await write.Log._dataSource.OpenConnectionAsync(ct);
+                    await using var insert = new NpgsqlBatch(connection) { BatchCommands = { InsertStatement([.. write.Batch.Select(b => b.Record)]) } };
+                    return await insert.ExecuteNonQueryAsync(ct);
+                }, CancellationToken.None);
+                batch.ForEach(b => b.Stored.TrySetResult());
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(b => b.Stored.TrySetException(e));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private sealed record Row(long Id, DateTime At, string Subject, string Client, string Roles, string Method, string Action, string? AuditId, int? Revision, string? Query);
+}

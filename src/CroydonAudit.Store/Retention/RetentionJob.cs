@@ -1,0 +1,90 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CroydonAudit.Store.Retention;
+
+/// <summary>
+/// Deletes revisions older than the retention period, with their trace, and records each deletion in the
+/// access log — in one statement, so a deletion is never unrecorded. Runs daily when Retention:Years is set;
+/// replicas may run it together (rows being deleted by one are skipped by the others).
+/// </summary>
+public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore store, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionJob> logger)
+    : BackgroundService
+{
+    private const string DeleteBatch = """
+        WITH old AS (
+            SELECT id FROM audit_revision WHERE received_at < @cutoff
+            ORDER BY received_at LIMIT @batch FOR UPDATE SKIP LOCKED),
+        trace AS (
+            DELETE FROM rule_trace WHERE revision_id IN (SELECT id FROM old)),
+        gone AS (
+            DELETE FROM audit_revision WHERE id IN (SELECT id FROM old) RETURNING audit_id, revision)
+        INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
+        SELECT 'retention', '', '{}', 'retention job', 'deleted', audit_id, revision, @why FROM gone
+        """;
+
+    /// <summary>Deletes everything older than the retention period now; how many revisions were deleted.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Years is not ({ } years and > 0))
+        {
+            return 0;
+        }
+
+        await store.EnsureSchemaAsync(cancellationToken);
+        var cutoff = clock.GetUtcNow().AddYears(-years);
+        var why = $"received before {cutoff:yyyy-MM-dd}: kept for {years} year{(years == 1 ? "" : "s")}";
+        var deleted = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var batch = await connection.ExecuteAsync(new CommandDefinition(DeleteBatch, new { cutoff, batch = options.Value.BatchSize, why }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            deleted += batch;
+            if (batch < options.Value.BatchSize)
+            {
+                break;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            LogDeleted(deleted, why);
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Years is not > 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or AuditStoreUnavailableException)
+            {
+                LogFailed(e.GetBaseException().Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} revisions {Why}, each recorded in the access log")]
+    private partial void LogDeleted(int count, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention could not run ({Reason}); it tries again at its next interval")]
+    private partial void LogFailed(string reason);
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CroydonAudit.Testing;
+
+namespace CroydonAudit.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The built service running as its own process, configured only by environment variables as a container would
+/// be, until disposed; its address is the one it says it listens on.
+/// </summary>
+public sealed partial class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Starts the service and waits until it says where it listens; fails with its output if it exits first.</summary>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
+        foreach (var argument in new[] { BuiltProgram.Service, "--contentRoot", Path.GetDirectoryName(BuiltProgram.Service)! })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var seen = new System.Text.StringBuilder();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+            {
+                seen.AppendLine(line);
+                if (ListeningOn().Match(line) is { Success: true } listening)
+                {
+                    // Keep draining its output so the service never blocks on a full pipe.
+                    _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                    _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                    return new ServiceProcess(process, new Uri(listening.Groups["address"].Value));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        process.Kill(entireProcessTree: true);
+        process.Dispose();
+        throw new InvalidOperationException($"The service did not start listening within {timeout}:\n{seen}");
+    }
+
+    public void Dispose()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<address>\S+)")]
+    private static partial Regex ListeningOn();
+}

@@ -1,0 +1,48 @@
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using Grpc.Core;
+
+namespace CroydonAudit.FunctionalTests.Security;
+
+/// <summary>
+/// The access log holds one row for every read and every write, and a refusal, by whom and how — identifiers
+/// only, no free text — and cannot be changed. A write's row is stored in the transaction that stores it.
+/// </summary>
+public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
+{
+    [Fact]
+    public async Task ReadsWritesAndRefusals_AreEachRecordedOnce_WithoutFreeText()
+    {
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "logged-access"; a.Team = "Logged Team"; });
+        using var grader = host.ChannelFor(host.Token([Roles.Grader], name: "case-system"));
+        using var auditor = host.ChannelFor(host.Token([Roles.Auditor], name: "auditor-amy"));
+        using var otherTeam = host.ChannelFor(host.Token([Roles.Auditor], team: "Another Team", name: "auditor-ben"));
+
+        await new GradingService.GradingServiceClient(grader).GradeAuditAsync(new() { Audit = audit });
+        // A retry stores nothing: it is answered with the revision that holds its content, a read.
+        await new GradingService.GradingServiceClient(grader).GradeAuditAsync(new() { Audit = audit });
+        await new GradingService.GradingServiceClient(auditor).GetAuditAsync(new() { AuditId = "logged-access" });
+        await new GradingService.GradingServiceClient(auditor).GetAuditAsync(new() { AuditId = "logged-access", Revision = 1 });
+        await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(otherTeam).GetAuditAsync(new() { AuditId = "logged-access" }));
+        using var reviewer = host.ChannelFor(host.Token([Roles.DataProtection], name: "ig-officer"));
+
+        var records = (await new AccessLogService.AccessLogServiceClient(reviewer).ListAccessRecordsAsync(new() { AuditId = "logged-access" })).Records;
+
+        Assert.Equal(
+            [("auditor-ben", "denied", 0), ("auditor-amy", "read", 1), ("auditor-amy", "read", 1), ("case-system", "read", 1), ("case-system", "write", 1)],
+            records.Select(r => (r.Subject, r.Action, r.Revision)));
+        Assert.All(records, r => Assert.Equal("croydon-audit-local", r.ClientId));
+        Assert.Equal("/croydon.audit.v1.GradingService/GradeAudit", records[^1].Method);
+        var everything = string.Join('\n', records.Select(r => r.ToString()));
+        Assert.All(new[] { audit.Strengths, audit.Learning, audit.SummaryOfFindings, audit.Areas[0].Evidence, audit.CaseReference }, text => Assert.DoesNotContain(text, everything, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AccessLog_IsAppendOnly()
+    {
+        var error = Assert.ThrowsAny<Npgsql.PostgresException>(() => host.Database.Count("WITH gone AS (DELETE FROM access_record RETURNING 1) SELECT count(*) FROM gone"));
+
+        Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,63 @@
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CroydonAudit.FunctionalTests.Security;
+
+/// <summary>No call without a valid token — none, expired, or signed by another key — and nothing stored or returned; probes need none.</summary>
+public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
+{
+    public static TheoryData<string> BadTokens => ["none", "expired", "signed by another key", "for another audience"];
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Call_WithoutAValidToken_IsUnauthenticatedAndNothingIsStoredOrReturned(string token)
+    {
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = $"unauthenticated-{token.Replace(' ', '-')}");
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "stored-for-reading") });
+        using var channel = host.ChannelFor(Token(token));
+        var client = new GradingService.GradingServiceClient(channel);
+
+        var write = await Assert.ThrowsAsync<RpcException>(async () => await client.GradeAuditAsync(new() { Audit = audit }));
+        var read = await Assert.ThrowsAsync<RpcException>(async () => await client.GetAuditAsync(new() { AuditId = "stored-for-reading" }));
+
+        Assert.Equal((StatusCode.Unauthenticated, StatusCode.Unauthenticated), (write.StatusCode, read.StatusCode));
+        Assert.Equal(0, host.Database.Count($"SELECT count(*) FROM audit_revision WHERE audit_id = '{audit.AuditId}'"));
+    }
+
+    [Fact]
+    public async Task Health_WithoutAToken_Answers()
+    {
+        using var channel = host.ChannelFor(null);
+
+        var status = await HealthProbe.EventuallyAsync(new Health.HealthClient(channel), HealthCheckResponse.Types.ServingStatus.Serving);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
+    }
+
+    [Fact]
+    public async Task Reflection_WithoutAToken_IsRefused()
+    {
+        using var channel = host.ChannelFor(null);
+        using var call = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    private string? Token(string kind) => kind switch
+    {
+        "none" => null,
+        "expired" => host.Token(Roles.All, now: DateTime.UtcNow.AddHours(-3), lifetime: TimeSpan.FromHours(1)),
+        "signed by another key" => LocalTokens.Create(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "local" }, Roles.All),
+        _ => LocalTokens.Create(LocalSigningKey.LoadOrCreate(host.SigningKeyPath), Roles.All, audience: "some-other-service"),
+    };
+}

@@ -1,0 +1,97 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CroydonAudit.FunctionalTests.Security;
+
+/// <summary>
+/// With Auth:Authority the service takes its keys from the provider's OpenID Connect discovery document — here
+/// a provider the test serves itself — and accepts that provider's tokens for the configured audience only.
+/// </summary>
+public sealed class ProviderTests : IAsyncLifetime
+{
+    private const string Audience = "api://croydon-audit";
+    private readonly RSA _providerKey = RSA.Create(2048);
+    private readonly DirectoryInfo _providerRoot = Directory.CreateTempSubdirectory("provider");
+    private WebApplication? _provider;
+    private string _authority = "";
+    private RulesHost? _host;
+    private TestDatabase? _database;
+
+    public async Task InitializeAsync()
+    {
+        // A content root of its own: the test's output folder holds the service's appsettings (HTTP/2 only),
+        // and a discovery endpoint is plain HTTP/1.1.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = _providerRoot.FullName });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _provider = builder.Build();
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_providerKey.ExportParameters(false)) { KeyId = "provider-key" });
+        _provider.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = _authority,
+            ["jwks_uri"] = $"{_authority}/keys",
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+        }));
+        _provider.MapGet("/keys", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
+        await _provider.StartAsync();
+        _authority = _provider.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _database = new TestDatabase();
+        _host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database, new Dictionary<string, string>
+        {
+            ["Auth:Authority"] = _authority,
+            ["Auth:Audience"] = Audience,
+            ["Auth:RequireHttpsMetadata"] = "false",
+        });
+    }
+
+    [Fact]
+    public async Task ProvidersToken_IsAccepted_AndOneSignedByAnotherKeyOrForAnotherAudienceIsNot()
+    {
+        var audit = FixtureCases.Load("complete-good").Audit;
+
+        var graded = await Client(ProviderToken(_providerKey, Audience)).PreviewGradeAsync(new() { Audit = audit });
+        var otherKey = await Assert.ThrowsAsync<RpcException>(async () => await Client(ProviderToken(RSA.Create(2048), Audience)).PreviewGradeAsync(new() { Audit = audit }));
+        var otherAudience = await Assert.ThrowsAsync<RpcException>(async () => await Client(ProviderToken(_providerKey, "api://something-else")).PreviewGradeAsync(new() { Audit = audit }));
+        var local = await Assert.ThrowsAsync<RpcException>(async () => await Client(_host!.Token(Roles.All)).PreviewGradeAsync(new() { Audit = audit }));
+
+        Assert.Equal(Grade.Good, graded.Result.OverallGrade);
+        Assert.Equal(
+            (StatusCode.Unauthenticated, StatusCode.Unauthenticated, StatusCode.Unauthenticated),
+            (otherKey.StatusCode, otherAudience.StatusCode, local.StatusCode));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _host?.Dispose();
+        _database?.Dispose();
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        _providerKey.Dispose();
+        _providerRoot.Delete(recursive: true);
+    }
+
+    private GradingService.GradingServiceClient Client(string token) => new(_host!.ChannelFor(token));
+
+    private string ProviderToken(RSA key, string audience) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = _authority,
+        Audience = audience,
+        Subject = new ClaimsIdentity([new Claim("sub", "entra-user-1"), new Claim("azp", "case-recording-system"), new Claim("roles", Roles.Grader)]),
+        Expires = DateTime.UtcNow.AddMinutes(30),
+        SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "provider-key" }, SecurityAlgorithms.RsaSha256),
+    });
+}

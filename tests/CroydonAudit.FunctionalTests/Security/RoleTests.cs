@@ -1,0 +1,135 @@
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using CroydonAudit.Testing;
+using Grpc.Core;
+
+namespace CroydonAudit.FunctionalTests.Security;
+
+/// <summary>Deny by default: each role can call exactly its methods, a team-limited token reads only its team's audits, and a stored revision names its caller.</summary>
+public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
+{
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["PreviewGrade"] = [Roles.Grader],
+        ["GradeAudit"] = [Roles.Grader],
+        ["GetAudit"] = [Roles.Auditor, Roles.Moderator],
+        ["ListAudits"] = [Roles.Auditor, Roles.Moderator],
+        ["RegradeAudit"] = [Roles.RulesAdmin],
+        ["RegradeAudits"] = [Roles.RulesAdmin],
+        ["GetActiveRuleSet"] = [Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin],
+        ["ListRuleSets"] = [Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin],
+        ["GetRuleSetStatus"] = [Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin],
+        ["DiffRuleSets"] = [Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin],
+        ["CheckRuleSet"] = [Roles.RulesAdmin],
+        ["ActivateRuleSet"] = [Roles.RulesAdmin],
+        ["PreviewRuleSetImpact"] = [Roles.RulesAdmin],
+        ["ListAccessRecords"] = [Roles.DataProtection],
+    };
+
+    public static TheoryData<string, string> EveryRoleAndMethod
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var role in Roles.All)
+            {
+                foreach (var method in Allowed.Keys)
+                {
+                    data.Add(role, method);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryRoleAndMethod))]
+    public async Task Role_CallsExactlyItsMethods(string role, string method)
+    {
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "for-roles") });
+        using var channel = host.ChannelFor(host.Token([role]));
+
+        var status = await StatusOf(() => Call(channel, method));
+
+        if (Allowed[method].Contains(role))
+        {
+            Assert.True(status is not (StatusCode.PermissionDenied or StatusCode.Unauthenticated), $"{role} may call {method}, but got {status}");
+        }
+        else
+        {
+            Assert.Equal(StatusCode.PermissionDenied, status);
+        }
+    }
+
+    [Fact]
+    public async Task TeamToken_ReadsOnlyItsTeamsAudits()
+    {
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "team-a-audit"; a.Team = "Team A"; }) });
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "team-b-audit"; a.Team = "Team B"; }) });
+        using var channel = host.ChannelFor(host.Token([Roles.Auditor], team: "Team A"));
+        var client = new GradingService.GradingServiceClient(channel);
+
+        var own = await client.GetAuditAsync(new() { AuditId = "team-a-audit" });
+        var other = await Assert.ThrowsAsync<RpcException>(async () => await client.GetAuditAsync(new() { AuditId = "team-b-audit" }));
+        var listOther = await Assert.ThrowsAsync<RpcException>(async () => await client.ListAuditsAsync(new() { Team = "Team B" }));
+        var listed = await client.ListAuditsAsync(new() { PageSize = 500 });
+
+        Assert.Equal("Team A", own.Audit.Submission.Team);
+        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (other.StatusCode, listOther.StatusCode));
+        Assert.DoesNotContain("team-b", other.Status.Detail, StringComparison.Ordinal);
+        Assert.All(listed.Audits, a => Assert.Equal("Team A", a.Team));
+        Assert.Contains(listed.Audits, a => a.AuditId == "team-a-audit");
+    }
+
+    [Fact]
+    public async Task GradeAudit_StoredRevision_NamesItsAuthenticatedCallerBesideTheAsserted()
+    {
+        using var channel = host.ChannelFor(host.Token([Roles.Grader], name: "recording-system-7"));
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "caller-recorded"; a.AuditorId = "someone-else"; });
+
+        await new GradingService.GradingServiceClient(channel).GradeAuditAsync(new() { Audit = audit });
+        var stored = (await host.Client.GetAuditAsync(new() { AuditId = "caller-recorded" })).Audit;
+
+        Assert.Equal(("recording-system-7", "croydon-audit-local", "someone-else"), (stored.CallerSubject, stored.CallerClientId, stored.Submission.AuditorId));
+    }
+
+    private static async Task<StatusCode> StatusOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    private static Task Call(global::Grpc.Net.Client.GrpcChannel channel, string method)
+    {
+        var grading = new GradingService.GradingServiceClient(channel);
+        var rules = new RuleSetService.RuleSetServiceClient(channel);
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "role-call");
+        var files = RuleFiles.Of(RepositoryRoot.FixtureRules).ToList();
+        return method switch
+        {
+            "PreviewGrade" => grading.PreviewGradeAsync(new() { Audit = audit }).ResponseAsync,
+            "GradeAudit" => grading.GradeAuditAsync(new() { Audit = audit }).ResponseAsync,
+            "GetAudit" => grading.GetAuditAsync(new() { AuditId = "for-roles" }).ResponseAsync,
+            "ListAudits" => grading.ListAuditsAsync(new()).ResponseAsync,
+            "RegradeAudit" => grading.RegradeAuditAsync(new() { AuditId = "for-roles" }).ResponseAsync,
+            "RegradeAudits" => grading.RegradeAuditsAsync(new() { MaxAudits = 1 }).ResponseAsync,
+            "GetActiveRuleSet" => rules.GetActiveRuleSetAsync(new()).ResponseAsync,
+            "ListRuleSets" => rules.ListRuleSetsAsync(new()).ResponseAsync,
+            "GetRuleSetStatus" => rules.GetRuleSetStatusAsync(new()).ResponseAsync,
+            "DiffRuleSets" => rules.DiffRuleSetsAsync(new() { FromFiles = { files }, ToFiles = { files } }).ResponseAsync,
+            "CheckRuleSet" => rules.CheckRuleSetAsync(new() { Files = { files } }).ResponseAsync,
+            "ActivateRuleSet" => rules.ActivateRuleSetAsync(new() { Files = { files } }).ResponseAsync,
+            "PreviewRuleSetImpact" => rules.PreviewRuleSetImpactAsync(new() { Files = { files } }).ResponseAsync,
+            _ => new AccessLogService.AccessLogServiceClient(channel).ListAccessRecordsAsync(new()).ResponseAsync,
+        };
+    }
+}

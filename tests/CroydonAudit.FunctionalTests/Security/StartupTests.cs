@@ -1,0 +1,101 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using CroydonAudit.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace CroydonAudit.FunctionalTests.Security;
+
+/// <summary>
+/// The service as a container starts it, configured by environment variables only: in Production without an
+/// identity provider it refuses to start and says why; with a certificate file it serves gRPC over TLS.
+/// </summary>
+public sealed class StartupTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+    private readonly TestDatabase _database = new();
+    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("croydon-startup");
+
+    [Fact]
+    public async Task Production_WithNoIdentityProvider_RefusesToStart_SayingWhy()
+    {
+        var (exitCode, output, errors) = await BuiltProgram.RunAsync(BuiltProgram.Service, [], new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__Audit"] = _database.ConnectionString,
+            ["Grading__RulesPath"] = RepositoryRoot.FixtureRules,
+            ["Auth__LocalSigningKeyPath"] = Path.Combine(_scratch.FullName, "key"),
+        }, Timeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no identity provider is configured (Auth__Authority, Auth__Audience)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_scratch.FullName, "key")), "no local signing key is made in Production");
+        Assert.DoesNotContain("Exception", output + errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateFromFiles_ServesGrpcOverTls_AndAClientThatDoesNotTrustItIsRefused()
+    {
+        using var certificate = SelfSigned();
+        var certificatePath = Path.Combine(_scratch.FullName, "tls.crt");
+        var keyPath = Path.Combine(_scratch.FullName, "tls.key");
+        await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        var signingKey = Path.Combine(_scratch.FullName, "signing-key");
+
+        using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Local",
+            ["Kestrel__Endpoints__Grpc__Url"] = "https://127.0.0.1:0",
+            ["Kestrel__Endpoints__Grpc__Certificate__Path"] = certificatePath,
+            ["Kestrel__Endpoints__Grpc__Certificate__KeyPath"] = keyPath,
+            ["ConnectionStrings__Audit"] = _database.ConnectionString,
+            ["Grading__RulesPath"] = RepositoryRoot.FixtureRules,
+            ["Auth__LocalSigningKeyPath"] = signingKey,
+        }, Timeout);
+        var token = LocalTokens.Create(LocalSigningKey.LoadOrCreate(signingKey), [Roles.Grader]);
+        var audit = FixtureCases.Load("complete-good").Audit;
+
+        using var trusting = Channel(service.Address, token, (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString());
+        var graded = await new GradingService.GradingServiceClient(trusting).PreviewGradeAsync(new() { Audit = audit });
+        using var untrusting = Channel(service.Address, token, validate: null);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(untrusting).PreviewGradeAsync(new() { Audit = audit }));
+
+        Assert.Equal("https", service.Address.Scheme);
+        Assert.Equal(Grade.Good, graded.Result.OverallGrade);
+        Assert.IsType<System.Security.Authentication.AuthenticationException>(refused.Status.DebugException?.InnerException);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _scratch.Delete(recursive: true);
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    private static GrpcChannel Channel(Uri address, string token, RemoteCertificateValidationCallback? validate) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = validate } },
+        Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", $"Bearer {token}");
+            return Task.CompletedTask;
+        })),
+    });
+}
