@@ -4,6 +4,9 @@
 #                           the principal social worker's commands (rules/README.md); exit 0 only on success.
 # ./run.sh token --role ROLE [--role ROLE ...] [--team T] [--name N] [--minutes M]
 #                           prints a bearer token for the service ./run.sh starts, and nothing else.
+# ./run.sh store seed [--revisions N] [DIR]
+#                           for benchmarks and trying things at size: fills the database with N made-up revisions
+#                           copied from DIR's worked cases (default 1,000,000, about two minutes a million).
 # Without Auth__Authority the service runs in local mode (environment "Local"): it accepts only tokens signed
 # by .data/local-signing-key (git-ignored, made on first use), which `token` signs with.
 # Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh) and
@@ -23,7 +26,7 @@ export Auth__LocalSigningKeyPath="${Auth__LocalSigningKeyPath:-$root/.data/local
 [ -n "${Auth__Authority:-}" ] || export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Local}"
 
 case "${1:-}" in
-  rules|token)
+  rules|token|store)
     [ "$1" = token ] || [ "${2:-}" = check ] || database >&2
     # Standard output is the command's own: the build says something only when it fails, on standard error.
     if ! built="$(dotnet build "$root/src/CroydonAudit.Cli" --configuration Release -nologo -v quiet 2>&1)"; then

@@ -17,7 +17,8 @@ port="${CROYDON_PG_PORT:-55432}"
 database="croydon_audit"
 url() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=${1:-$database}"; }
 # Commits stay durable (synchronous_commit on); fewer checkpoints mean fewer full-page images in the WAL.
-tuning="-c shared_buffers=512MB -c wal_buffers=32MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
+# CROYDON_PG_SHARED_BUFFERS (512MB) sets PostgreSQL's cache when the cluster starts (e.g. 4GB to hold a million revisions).
+tuning="-c shared_buffers=${CROYDON_PG_SHARED_BUFFERS:-512MB} -c wal_buffers=32MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
 
 say() { echo "postgres: $*" >&2; }
 

@@ -57,7 +57,7 @@ var results = new List<ScenarioResult>();
 var memory = new Dictionary<string, long>();
 foreach (var name in options.Scenarios)
 {
-    var result = await ClosedLoopDriver.RunAsync(Scenarios.Named(name), options, channels);
+    var result = await ClosedLoopDriver.RunAsync(Scenarios.Named(name, options), options, channels);
     results.Add(result);
     if (options.ServicePid is { } pid && ServiceMemory.PeakResidentBytes(pid) is { } peak)
     {

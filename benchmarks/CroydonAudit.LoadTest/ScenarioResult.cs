@@ -17,9 +17,9 @@ public sealed record ScenarioResult(
 {
     public static string Table(IEnumerable<ScenarioResult> results)
     {
-        var lines = new List<string> { $"{"scenario",-10}{"callers",8}{"calls/s",11}{"p50 ms",9}{"p90 ms",9}{"p99 ms",9}{"p99.9 ms",10}{"errors",8}" };
+        var lines = new List<string> { $"{"scenario",-17}{"callers",8}{"calls/s",11}{"p50 ms",9}{"p90 ms",9}{"p99 ms",9}{"p99.9 ms",10}{"errors",8}" };
         lines.AddRange(results.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"{r.Scenario,-10}{r.Concurrency,8}{r.CallsPerSecond,11:F0}{r.P50,9:F2}{r.P90,9:F2}{r.P99,9:F2}{r.P999,10:F2}{r.Errors,8}")));
+            $"{r.Scenario,-17}{r.Concurrency,8}{r.CallsPerSecond,11:F0}{r.P50,9:F2}{r.P90,9:F2}{r.P99,9:F2}{r.P999,10:F2}{r.Errors,8}")));
         return string.Join(Environment.NewLine, lines);
     }
 }

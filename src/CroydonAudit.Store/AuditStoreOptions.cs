@@ -27,6 +27,13 @@ public sealed class AuditStoreOptions
     /// <summary>Group commit: how many transactions may be writing at once. Three kept two cores busiest in ./bench.sh (two left them idle a sixth of the time; four contended).</summary>
     public int Writers { get; set; } = 3;
 
+    /// <summary>
+    /// Reads (GetAudit, ListAudits, previews' streams) share at most this many connections of their own; a read
+    /// beyond them waits its turn. PostgreSQL runs a process per connection: 64 reads at once on 64 connections
+    /// spent over twice the CPU per read that 8 did on a 2-core machine, and could take every connection writes need.
+    /// </summary>
+    public int ReadConnections { get; set; } = 8;
+
     /// <summary>How long calls fail fast once the breaker opens.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -16,7 +16,7 @@ using Polly.Telemetry;
 
 namespace CroydonAudit.Store;
 
-/// <summary>Wires the audit store: one NpgsqlDataSource, the schema, the resilience pipeline, the store.</summary>
+/// <summary>Wires the audit store: an NpgsqlDataSource for writes and a smaller one for reads, the schema, the resilience pipeline, the store.</summary>
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>Adds the store, reading <c>ConnectionStrings:Audit</c> and the <c>Store</c> section.</summary>
@@ -25,39 +25,16 @@ public static class StoreServiceCollectionExtensions
         services.AddOptions<AuditStoreOptions>()
             .BindConfiguration(AuditStoreOptions.Section)
             .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
-            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1, "Store: MaxBatchSize and Writers must be at least 1.")
+            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1, "Store: MaxBatchSize, Writers and ReadConnections must be at least 1.")
             .ValidateOnStart();
+        services.AddSingleton(sp => Configured(sp).Build());
+        // The same database, through a pool of its own for reads (AuditStoreOptions.ReadConnections).
         services.AddSingleton(sp =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(AuditStoreOptions.ConnectionStringName);
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    $"ConnectionStrings:{AuditStoreOptions.ConnectionStringName} is not set. Set the environment variable ConnectionStrings__{AuditStoreOptions.ConnectionStringName}, or start the service with ./run.sh, which sets up a local database.");
-            }
-
-            var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                // The store runs the same few statements thousands of times a second: let PostgreSQL parse and plan them once.
-                builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
-            }
-
-            // Plan each execution for its own parameters. A prepared statement otherwise switches to a generic
-            // plan after five runs, chosen against the tables as they were then: prepared against a new, empty
-            // database, the lookup of stored content hashes stayed a sequential scan as the table grew, and
-            // PostgreSQL's work per stored audit doubled. Planning these short statements costs far less.
-            if (builder.ConnectionStringBuilder.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
-            {
-                builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
-            }
-
-            // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
-            // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
-            // a transaction left open before the connection is reused. Resetting cost ~7% of PostgreSQL's work per audit.
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-
-            return builder.Build();
+            var builder = Configured(sp);
+            builder.ConnectionStringBuilder.MaxPoolSize = sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value.ReadConnections;
+            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, builder.ConnectionStringBuilder.MaxPoolSize);
+            return new ReadDataSource(builder.Build());
         });
         services.AddSingleton<StoreSchema>();
         // Polly's telemetry would log each call's result — a stored audit, free text and all. It never does.
@@ -66,6 +43,7 @@ public static class StoreServiceCollectionExtensions
             StoreResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
         services.AddSingleton(sp => new AuditStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<ReadDataSource>().DataSource,
             sp.GetRequiredService<StoreSchema>(),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName),
             sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
@@ -75,6 +53,7 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
         services.AddSingleton(sp => new AccessLog(
             sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<ReadDataSource>().DataSource,
             sp.GetRequiredService<StoreSchema>(),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
         services.AddHostedService<StoreSchemaStartup>();
@@ -85,6 +64,44 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         return services;
+    }
+
+    private static NpgsqlDataSourceBuilder Configured(IServiceProvider services)
+    {
+        var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(AuditStoreOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{AuditStoreOptions.ConnectionStringName} is not set. Set the environment variable ConnectionStrings__{AuditStoreOptions.ConnectionStringName}, or start the service with ./run.sh, which sets up a local database.");
+        }
+
+        var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The store runs the same few statements thousands of times a second: let PostgreSQL parse and plan them once.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        // Plan each execution for its own parameters. A prepared statement otherwise switches to a generic
+        // plan after five runs, chosen against the tables as they were then: prepared against a new, empty
+        // database, the lookup of stored content hashes stayed a sequential scan as the table grew, and
+        // PostgreSQL's work per stored audit doubled. Planning these short statements costs far less.
+        if (builder.ConnectionStringBuilder.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
+        }
+
+        // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
+        // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
+        // a transaction left open before the connection is reused. Resetting cost ~7% of PostgreSQL's work per audit.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        return builder;
+    }
+
+    /// <summary>The read pool, disposed with the container.</summary>
+    private sealed record ReadDataSource(NpgsqlDataSource DataSource) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => DataSource.DisposeAsync();
     }
 
     /// <summary>Migrates at start-up without holding the service back: PreviewGrade needs no database.</summary>

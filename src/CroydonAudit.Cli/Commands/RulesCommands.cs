@@ -27,7 +27,7 @@ internal static partial class RulesCommands
         Activate(),
     };
 
-    private static Argument<DirectoryInfo> FolderArgument(string description) => new("DIR")
+    internal static Argument<DirectoryInfo> FolderArgument(string description) => new("DIR")
     {
         Description = description,
         DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable("Grading__RulesPath") ?? "rules"),
@@ -170,7 +170,7 @@ internal static partial class RulesCommands
         return null;
     }
 
-    private static bool TryRead(DirectoryInfo directory, out RuleSetFiles files)
+    internal static bool TryRead(DirectoryInfo directory, out RuleSetFiles files)
     {
         try
         {
@@ -185,7 +185,7 @@ internal static partial class RulesCommands
         }
     }
 
-    private static async Task<int> WithStoreAsync(Func<Task<int>> work)
+    internal static async Task<int> WithStoreAsync(Func<Task<int>> work)
     {
         try
         {

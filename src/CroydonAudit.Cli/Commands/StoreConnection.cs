@@ -21,6 +21,8 @@ internal sealed class StoreConnection : IAsyncDisposable
 
     public AuditStore Audits => _host.Services.GetRequiredService<AuditStore>();
 
+    public Npgsql.NpgsqlDataSource DataSource => _host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+
     public static StoreConnection Open()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });

@@ -24,14 +24,16 @@ public sealed class AccessLog : IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _reads;
     private readonly StoreCalls _calls;
     private readonly Channel<(AccessRecord Record, TaskCompletionSource Stored)> _queue = Channel.CreateUnbounded<(AccessRecord, TaskCompletionSource)>();
     private readonly Task _writer;
 
-    /// <summary>Creates the log over the audit store's database.</summary>
-    public AccessLog(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
+    /// <summary>Creates the log over the audit store's database; reviews read it through <paramref name="reads"/>.</summary>
+    public AccessLog(NpgsqlDataSource dataSource, NpgsqlDataSource reads, StoreSchema schema, ResiliencePipeline pipeline)
     {
         _dataSource = dataSource;
+        _reads = reads;
         _calls = new StoreCalls(schema, pipeline);
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -54,7 +56,7 @@ public sealed class AccessLog : IAsyncDisposable
     public Task<(IReadOnlyList<AccessRecord> Records, long? NextId)> ListAsync(string? auditId, string? subject, DateTimeOffset? from, DateTimeOffset? to, int pageSize, long? beforeId, CancellationToken cancellationToken) =>
         _calls.Run((Log: this, AuditId: auditId, Subject: subject, From: from, To: to, Size: Math.Clamp(pageSize, 1, 500), Before: beforeId), static async (query, ct) =>
         {
-            await using var connection = await query.Log._dataSource.OpenConnectionAsync(ct);
+            await using var connection = await query.Log._reads.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
                 SELECT id AS Id, at AS At, subject AS Subject, client AS Client, array_to_string(roles, ' ') AS Roles, method AS Method,
                        action AS Action, audit_id AS AuditId, revision AS Revision, query AS Query

@@ -3,37 +3,38 @@ using System.Threading.Channels;
 namespace CroydonAudit.Store;
 
 /// <summary>
-/// Group commit: concurrent saves queue here, and a few writers each take everything waiting (up to
-/// a batch) and store it in one transaction, so many audits share one round of statements and one
-/// fsync. A batch that fails for a reason of its own content is retried audit by audit, so one bad
-/// audit never fails the others; a store that is down fails the whole batch, with nothing written.
+/// Concurrent calls to the store queue here, and a few workers each take everything waiting (up to a batch)
+/// and do it in one go: group commit for writes (many audits share one transaction's round trips and one
+/// fsync), one statement for many reads. A batch that fails for a reason of its own content is retried item
+/// by item, so one bad item never fails the others; a store that is down fails the whole batch, with
+/// nothing written.
 /// </summary>
-internal sealed class GroupCommitQueue : IAsyncDisposable
+internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
-    private readonly Func<IReadOnlyList<PendingRevision>, CancellationToken, Task<IReadOnlyList<SavedRevision>>> _write;
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _work;
     private readonly int _maxBatch;
-    private readonly Task[] _writers;
+    private readonly Task[] _workers;
 
-    public GroupCommitQueue(Func<IReadOnlyList<PendingRevision>, CancellationToken, Task<IReadOnlyList<SavedRevision>>> write, int writers, int maxBatch)
+    public BatchQueue(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch)
     {
-        _write = write;
+        _work = work;
         _maxBatch = maxBatch;
-        _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync))];
+        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkLoopAsync))];
     }
 
-    /// <summary>Queues a save; completes when its batch is committed, or fails with the batch's error.</summary>
-    public Task<SavedRevision> SaveAsync(PendingRevision revision, CancellationToken cancellationToken)
+    /// <summary>Queues an item; completes when its batch is done (a write committed), or fails with the batch's error.</summary>
+    public Task<TResult> EnqueueAsync(TItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(revision, new TaskCompletionSource<SavedRevision>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             // Shutting down: nothing was stored, and another replica (or this one, restarted) can take the retry.
             throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AuditStore), "The audit store is shutting down."));
         }
 
-        // A caller that gives up stops waiting; once its batch is being written, its write may still commit, which a
+        // A caller that gives up stops waiting; once its batch is under way, a write may still commit, which a
         // retry then finds (saves are idempotent).
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
@@ -42,17 +43,17 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        await Task.WhenAll(_workers);
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WorkLoopAsync()
     {
         var batch = new List<Pending>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
             {
-                // A caller that gave up while waiting (its deadline passed) is not written for: it has its answer.
+                // A caller that gave up while waiting (its deadline passed) is not worked for: it has its answer.
                 if (pending.CallerGone.IsCancellationRequested)
                 {
                     pending.Completion.TrySetCanceled(pending.CallerGone);
@@ -64,27 +65,27 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await WriteAsync(batch);
+                await RunAsync(batch);
                 batch.Clear();
             }
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task RunAsync(List<Pending> batch)
     {
         try
         {
-            var saved = await _write([.. batch.Select(p => p.Revision)], CancellationToken.None);
+            var done = await _work([.. batch.Select(p => p.Item)], CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(saved[i]);
+                batch[i].Completion.TrySetResult(done[i]);
             }
         }
         catch (Exception e) when (e is not AuditStoreUnavailableException && batch.Count > 1)
         {
             foreach (var pending in batch)
             {
-                await WriteAsync([pending]);
+                await RunAsync([pending]);
             }
         }
         catch (Exception e)
@@ -96,5 +97,5 @@ internal sealed class GroupCommitQueue : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(PendingRevision Revision, TaskCompletionSource<SavedRevision> Completion, CancellationToken CallerGone);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion, CancellationToken CallerGone);
 }

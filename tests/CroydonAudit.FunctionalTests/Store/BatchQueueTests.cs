@@ -8,15 +8,15 @@ namespace CroydonAudit.FunctionalTests.Store;
 /// share one batch; a batch failing for one audit's content is retried audit by audit; an unavailable
 /// store fails the whole batch.
 /// </summary>
-public sealed class GroupCommitQueueTests
+public sealed class BatchQueueTests
 {
     [Fact]
     public async Task SaveAsync_ConcurrentSaves_ShareOneBatch()
     {
         var writer = new RecordingWriter();
-        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
 
-        var saves = await writer.WhileHeld(() => Enumerable.Range(0, 5).Select(i => queue.SaveAsync(Pending($"a{i}"), CancellationToken.None)).ToList());
+        var saves = await writer.WhileHeld(() => Enumerable.Range(0, 5).Select(i => queue.EnqueueAsync(Pending($"a{i}"), CancellationToken.None)).ToList());
 
         Assert.Equal(["a0", "a1", "a2", "a3", "a4"], (await Task.WhenAll(saves)).Select(s => s.Result.AuditId));
         // Whatever the first batch took, the rest queued behind it and went together.
@@ -28,9 +28,9 @@ public sealed class GroupCommitQueueTests
     public async Task SaveAsync_OneAuditBreaksItsBatch_OnlyThatAuditFails()
     {
         var writer = new RecordingWriter { Poison = "bad" };
-        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
 
-        var saves = await writer.WhileHeld(() => new[] { "first", "ok-1", "bad", "ok-2" }.Select(id => queue.SaveAsync(Pending(id), CancellationToken.None)).ToList());
+        var saves = await writer.WhileHeld(() => new[] { "first", "ok-1", "bad", "ok-2" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)).ToList());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => saves[2]);
         Assert.Equal(["first", "ok-1", "ok-2"], (await Task.WhenAll(saves[0], saves[1], saves[3])).Select(s => s.Result.AuditId));
@@ -41,9 +41,9 @@ public sealed class GroupCommitQueueTests
     public async Task SaveAsync_StoreUnavailable_FailsTheWholeBatchWithoutRetryingEachAudit()
     {
         var writer = new RecordingWriter { Unavailable = true };
-        await using var queue = new GroupCommitQueue(writer.WriteAsync, writers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
 
-        var saves = await writer.WhileHeld(() => new[] { "x", "y", "z" }.Select(id => queue.SaveAsync(Pending(id), CancellationToken.None)).ToList());
+        var saves = await writer.WhileHeld(() => new[] { "x", "y", "z" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)).ToList());
 
         foreach (var save in saves)
         {

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Serialization;
+using Npgsql;
+
+namespace CroydonAudit.Store;
+
+/// <summary>
+/// Reads stored revisions back, exactly as first graded, in one statement and one round trip: the revision's
+/// row with its rules' outcomes beside it (<see cref="Columns"/>), and the rest of its trace — every rule that
+/// did not fire and said nothing — from the rules of its rule set version, which are read from
+/// <c>rule_set_rule</c> once per version and process. A version is a hash of its rule files, so its rules
+/// never change and the copy kept here can never be stale.
+/// </summary>
+internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
+{
+    // Versions ever graded by are few (one per activation); the bound is a guard, not a working limit.
+    private const int MaxVersions = 256;
+
+    /// <summary>
+    /// The columns that read a revision of audit_revision <c>a</c> back; its trace's outcomes, in evaluation
+    /// order, come as arrays from one walk of rule_trace's primary key.
+    /// </summary>
+    public const string Columns = """
+        a.revision, a.submission, a.result, a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
+        o.positions, o.fired, o.effects, o.explanations, o.errors
+        """;
+
+    /// <summary>What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>.</summary>
+    public const string Outcomes = """
+        CROSS JOIN LATERAL (
+            SELECT array_agg(t.position) AS positions, array_agg(t.fired) AS fired, array_agg(t.effect) AS effects,
+                   array_agg(t.explanation) AS explanations, array_agg(t.error) AS errors
+            FROM (SELECT * FROM rule_trace WHERE revision_id = a.id ORDER BY position) AS t) AS o
+        """;
+
+    private const string SelectRules = """
+        SELECT workflow, rule_id, guidance_ref FROM rule_set_rule WHERE rule_set_version = $1 ORDER BY position
+        """;
+
+    private readonly ConcurrentDictionary<string, RuleTraceEntry[]> _rules = new(StringComparer.Ordinal);
+
+    /// <summary>Reads <see cref="Columns"/> from the reader's current row, starting at <paramref name="first"/>.</summary>
+    public static Row ReadRow(NpgsqlDataReader reader, int first = 0) => new(
+        reader.GetInt32(first),
+        reader.GetString(first + 1),
+        reader.GetString(first + 2),
+        reader.GetFieldValue<DateTime>(first + 3),
+        reader.GetInt16(first + 4),
+        reader.GetString(first + 5),
+        reader.GetString(first + 6),
+        reader.GetString(first + 7),
+        reader.IsDBNull(first + 8) ? null : new Outcome(
+            reader.GetFieldValue<short[]>(first + 8),
+            reader.GetFieldValue<bool[]>(first + 9),
+            reader.GetFieldValue<string[]>(first + 10),
+            reader.GetFieldValue<string[]>(first + 11),
+            reader.GetFieldValue<string[]>(first + 12)));
+
+    /// <summary>
+    /// The stored audit a row holds. Reading its version's rules for the first time takes one query, on
+    /// <paramref name="connection"/> when given (inside a write's transaction), else on a connection of its own.
+    /// </summary>
+    public async ValueTask<StoredAudit> ToStoredAsync(Row row, NpgsqlConnection? connection, CancellationToken cancellationToken)
+    {
+        var rules = _rules.TryGetValue(row.RuleSetVersion, out var known) ? known : await LoadRulesAsync(row.RuleSetVersion, connection, cancellationToken);
+        var trace = new RuleTraceEntry[rules.Length];
+        rules.CopyTo(trace, 0);
+        if (row.Outcomes is { } outcomes)
+        {
+            for (var i = 0; i < outcomes.Positions.Length; i++)
+            {
+                var rule = rules[outcomes.Positions[i]];
+                trace[outcomes.Positions[i]] = rule with
+                {
+                    Fired = outcomes.Fired[i], Effect = outcomes.Effects[i], Explanation = outcomes.Explanations[i], Error = outcomes.Errors[i],
+                };
+            }
+        }
+
+        var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace };
+        var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
+        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient);
+    }
+
+    private async ValueTask<RuleTraceEntry[]> LoadRulesAsync(string version, NpgsqlConnection? connection, CancellationToken cancellationToken)
+    {
+        var own = connection is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
+        try
+        {
+            await using var command = new NpgsqlCommand(SelectRules, connection ?? own) { Parameters = { new NpgsqlParameter<string> { TypedValue = version } } };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rules = new List<RuleTraceEntry>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rules.Add(new RuleTraceEntry(reader.GetString(0), reader.GetString(1), false, "", "", reader.GetString(2), ""));
+            }
+
+            if (rules.Count == 0)
+            {
+                // Never the case for a stored revision: its rules are stored in the same transaction.
+                throw new InvalidOperationException($"The rules of rule set version {version} are not stored.");
+            }
+
+            if (_rules.Count >= MaxVersions)
+            {
+                _rules.Clear();
+            }
+
+            return _rules[version] = [.. rules];
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A stored revision as read, before its trace is put together.</summary>
+    internal sealed record Row(
+        int Revision, string Submission, string Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
+        string RuleSetVersion, Outcome? Outcomes);
+
+    /// <summary>The outcomes of the rules that fired or failed, by position in evaluation order.</summary>
+    internal sealed record Outcome(short[] Positions, bool[] Fired, string[] Effects, string[] Explanations, string[] Errors);
+}

@@ -1,0 +1,153 @@
+using Croydon.Audit.V1;
+using CroydonAudit.Contracts.Mapping;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Grading;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.Store;
+using AuditSummary = Croydon.Audit.V1.AuditSummary;
+using CroydonAudit.Store.Access;
+using CroydonAudit.Store.Seeding;
+using CroydonAudit.Testing;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CroydonAudit.FunctionalTests.Store;
+
+/// <summary>
+/// The read path: GetAudit answers exactly as GradeAudit first did, byte for byte, however its reads are batched
+/// and whether or not the service has read the audit's rules before; ListAudits gives, for every combination of
+/// its filters, exactly what the unfiltered listing holds that matches; and a store filled by the benchmark seeder
+/// is one the service reads, grades and recognises as its own.
+/// </summary>
+public sealed class ReadPathTests
+{
+    private const int Seeded = 3_000;
+
+    [Fact]
+    public async Task GetAudit_ManyAtOnceFromAFreshService_AnswersEachExactlyAsGradeAuditDid()
+    {
+        using var database = new TestDatabase();
+        var graded = new Dictionary<(string AuditId, int Revision), byte[]>();
+        using (var first = new GradingServiceHost(database))
+        {
+            foreach (var name in FixtureCases.Names)
+            {
+                var audit = FixtureCases.Load(name).Audit.Also(a => a.AuditId = $"read-{name}");
+                graded[(audit.AuditId, 1)] = (await first.Client.GradeAuditAsync(new() { Audit = audit })).Result.ToByteArray();
+                audit.Learning = "A second revision: the review date was added to the plan.";
+                graded[(audit.AuditId, 2)] = (await first.Client.GradeAuditAsync(new() { Audit = audit })).Result.ToByteArray();
+            }
+        }
+
+        // A new service has read no rule set's rules yet, and its concurrent reads share statements: the latest and
+        // numbered revisions of every audit, and ids that do not exist, all at once.
+        using var second = new GradingServiceHost(database);
+        var reads = graded.Keys.SelectMany(k => new[] { (k.AuditId, k.Revision), (k.AuditId, Revision: k.Revision == 2 ? 0 : k.Revision) })
+            .Select(async k => (Key: k, Answer: await second.Client.GetAuditAsync(new() { AuditId = k.AuditId, Revision = k.Revision })))
+            .ToList();
+        var missing = Enumerable.Range(0, 10)
+            .Select(i => Assert.ThrowsAsync<RpcException>(async () => await second.Client.GetAuditAsync(new() { AuditId = $"never-{i}", Revision = i % 2 })))
+            .ToList();
+
+        foreach (var (key, answer) in await Task.WhenAll(reads))
+        {
+            Assert.Equal(graded[(key.AuditId, key.Revision == 0 ? 2 : key.Revision)], answer.Audit.Result.ToByteArray());
+        }
+
+        Assert.All(await Task.WhenAll(missing), e => Assert.Equal(StatusCode.NotFound, e.StatusCode));
+    }
+
+    [Fact]
+    public async Task ListAudits_EveryCombinationOfFilters_IsTheUnfilteredListingFilteredInOrder()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        await SeedAsync(host);
+        var all = await ListAll(host, new());
+        Assert.Equal((int)database.Count("SELECT count(*) FROM audit_revision WHERE is_latest"), all.Count);
+
+        var team = all.GroupBy(a => a.Team).OrderByDescending(g => g.Count()).First().Key;
+        var auditor = all.First(a => a.Team == team).AuditorId;
+        var grade = all.Where(a => a.Team == team).GroupBy(a => a.OverallGrade).OrderBy(g => g.Count()).First().Key;
+        var times = all.Select(a => a.GradedAt.ToDateTimeOffset()).Order().ToList();
+        var (from, to) = (times[times.Count / 4], times[times.Count * 3 / 4]);
+
+        for (var filters = 0; filters < 32; filters++)
+        {
+            var request = new ListAuditsRequest
+            {
+                Team = (filters & 1) != 0 ? team : "",
+                AuditorId = (filters & 2) != 0 ? auditor : "",
+                OverallGrade = (filters & 4) != 0 ? grade : Grade.Unspecified,
+                GradedFrom = (filters & 8) != 0 ? Timestamp.FromDateTimeOffset(from) : null,
+                GradedTo = (filters & 16) != 0 ? Timestamp.FromDateTimeOffset(to) : null,
+            };
+            var expected = all.Where(a =>
+                (request.Team == "" || a.Team == request.Team)
+                && (request.AuditorId == "" || a.AuditorId == request.AuditorId)
+                && (request.OverallGrade == Grade.Unspecified || a.OverallGrade == request.OverallGrade)
+                && (request.GradedFrom is null || a.GradedAt.ToDateTimeOffset() >= from)
+                && (request.GradedTo is null || a.GradedAt.ToDateTimeOffset() < to)).Select(a => a.AuditId).ToList();
+
+            Assert.Equal(expected, (await ListAll(host, request)).Select(a => a.AuditId).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task Seed_StoresAuditsTheServiceReadsGradesAndRecognisesAsItsOwn()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        await SeedAsync(host);
+
+        Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision"));
+        Assert.Equal(Seeded, database.Count("SELECT count(*) FROM access_record WHERE action = 'write'"));
+        Assert.Equal(0, database.Count("SELECT count(*) FROM (SELECT audit_id FROM audit_revision GROUP BY audit_id HAVING count(*) FILTER (WHERE is_latest) <> 1) AS wrong"));
+        Assert.Equal(0, database.Count("SELECT count(*) FROM audit_revision WHERE submission LIKE '%XSEED%' OR result LIKE '%XSEED%'"));
+        Assert.InRange(database.Count("SELECT count(DISTINCT team) FROM audit_revision"), 10, 24);
+
+        var grader = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.FixtureRules), TimeProvider.System);
+        foreach (var auditId in new[] { "seed-1", "seed-2", "seed-1500", "seed-2700" })
+        {
+            var stored = (await host.Client.GetAuditAsync(new() { AuditId = auditId })).Audit;
+            var again = grader.Grade(stored.Submission.ToDomain()).ToContract();
+            Assert.Equal((auditId, auditId), (stored.Submission.AuditId, stored.Result.AuditId));
+            Assert.StartsWith(stored.Submission.Team, stored.Submission.AuditorId, StringComparison.Ordinal);
+            Assert.Equal(again.Trace, stored.Result.Trace);
+            Assert.Equal((again.OverallGrade, again.Summary), (stored.Result.OverallGrade, stored.Result.Summary));
+
+            // Sent again as it is stored, it is a retry: the stored revision comes back and nothing is written.
+            var retry = (await host.Client.GradeAuditAsync(new() { Audit = stored.Submission.Clone().Also(s => s.AuditedAt = null) })).Result;
+            Assert.Equal(stored.Result, retry);
+        }
+
+        Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision"));
+    }
+
+    // Fills the host's database through the benchmark seeder, with templates graded by the host's own rules.
+    private static async Task SeedAsync(GradingServiceHost host)
+    {
+        await host.Services.GetRequiredService<AuditStore>().EnsureSchemaAsync(CancellationToken.None);
+        var templates = BenchmarkSeeder.Templates(RuleSetLoader.Load(RepositoryRoot.FixtureRules), FixtureCases.Names.Select(name => FixtureCases.Load(name).Audit.ToDomain()));
+        await using var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString);
+        await BenchmarkSeeder.SeedAsync(dataSource, templates, Seeded, new Accessor("seed", "tests", ["grader"], "GradeAudit"), null, CancellationToken.None);
+    }
+
+    private static async Task<List<AuditSummary>> ListAll(GradingServiceHost host, ListAuditsRequest request)
+    {
+        var listed = new List<AuditSummary>();
+        request.PageSize = 500;
+        do
+        {
+            var page = await host.Client.ListAuditsAsync(request);
+            listed.AddRange(page.Audits);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken != "");
+
+        return listed;
+    }
+}
