@@ -26,7 +26,7 @@ public sealed class AuditStore : IAsyncDisposable
     private readonly StoreSchema _schema;
     private readonly StoreCalls _calls;
     private readonly BatchQueue<PendingRevision, SavedRevision> _groupCommit;
-    private readonly BatchQueue<(string AuditId, int Revision), StoredRevisionReader.Row?> _groupRead;
+    private readonly BatchQueue<ReadRequest, (StoredRevisionReader.Row Row, bool Allowed)?> _groupRead;
     private readonly StoredRevisionReader _reader;
 
     // Rule set versions whose rules are known to be in rule_set_rule: inserted once per process and version.
@@ -46,7 +46,7 @@ public sealed class AuditStore : IAsyncDisposable
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize);
         // Two readers: at 64 concurrent GetAudits, fewer and larger batches cost PostgreSQL and the service least
         // (1 to 8 readers measured: 8 gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850); two keep one slow batch from holding up every read.
-        _groupRead = new BatchQueue<(string, int), StoredRevisionReader.Row?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize);
+        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize);
     }
 
     // A batch's transaction costs four round trips: BEGIN rides with its reads, COMMIT with its last writes.
@@ -109,12 +109,28 @@ public sealed class AuditStore : IAsyncDisposable
 
     // Concurrent GetAudits are read together, one statement for all (revision 0: the latest), each by the primary
     // key: no transaction, no join with the version's rules. An audit's few revisions share the key's prefix.
+    // The same statement records each read in the access log, as a read, or as denied when the reader's access is
+    // for another team (and then nothing of the audit is shown): one round trip, and the records are durable —
+    // committed with the statement — before any of the audits is answered. A read for no one (a re-grade's own) is not recorded.
     private const string SelectRevisions = $"""
-        SELECT p.i, {StoredRevisionReader.Columns}
-        FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS p (audit_id, revision, i)
-        JOIN audit_revision AS a ON a.audit_id = p.audit_id AND (a.revision = p.revision OR (p.revision = 0 AND a.is_latest))
-        {StoredRevisionReader.Outcomes}
+        WITH found AS (
+            SELECT p.i, p.by_subject, p.by_client, p.by_roles, p.by_method, a.audit_id AS found_audit_id,
+                   (p.by_team IS NULL OR p.by_team = a.team) AS allowed, {StoredRevisionReader.Columns}
+            FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                AS p (audit_id, revision, by_team, by_subject, by_client, by_roles, by_method, i)
+            JOIN audit_revision AS a ON a.audit_id = p.audit_id AND (a.revision = p.revision OR (p.revision = 0 AND a.is_latest))
+            {StoredRevisionReader.Outcomes}
+        ), recorded AS (
+            INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision)
+            SELECT f.by_subject, f.by_client, string_to_array(f.by_roles, ' '), f.by_method,
+                   CASE WHEN f.allowed THEN 'read' ELSE 'denied' END, f.found_audit_id, CASE WHEN f.allowed THEN f.revision END
+            FROM found AS f WHERE f.by_subject IS NOT NULL
+        )
+        SELECT * FROM found
         """;
+
+    // SelectRevisions' columns before StoredRevisionReader.Columns: i, the reader's four, the audit id, allowed.
+    private const int ReadColumnsFrom = 7;
 
     private const string MatchesFilter = """
         (@team::text IS NULL OR r.team = @team)
@@ -211,9 +227,23 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>One revision (0: the latest) of an audit, trace and all; null when there is no such audit or revision.</summary>
     /// <remarks>Concurrent reads share one statement: a few workers each read everything waiting at once.</remarks>
     public async Task<StoredAudit?> GetAsync(string auditId, int revision, CancellationToken cancellationToken) =>
-        await _groupRead.EnqueueAsync((auditId, revision), cancellationToken) is { } row
-            ? await _reader.ToStoredAsync(row, null, cancellationToken)
+        await _groupRead.EnqueueAsync(new ReadRequest(auditId, revision, null, null), cancellationToken) is { } read
+            ? await _reader.ToStoredAsync(read.Row, null, cancellationToken)
             : null;
+
+    /// <summary>
+    /// One revision (0: the latest) of an audit, read by <paramref name="reader"/>, whose access may be limited to
+    /// <paramref name="team"/>; the read is recorded in the access log, in the same statement, before it answers:
+    /// as a read, or as denied when the audit belongs to another team, and then only that is answered (Allowed
+    /// false, Audit null). Null when there is no such audit or revision (nothing recorded: nothing was read).
+    /// </summary>
+    public async Task<(StoredAudit? Audit, bool Allowed)?> GetAsync(string auditId, int revision, Accessor reader, string? team, CancellationToken cancellationToken) =>
+        await _groupRead.EnqueueAsync(new ReadRequest(auditId, revision, reader, team), cancellationToken) switch
+        {
+            null => null,
+            { Allowed: false } => (null, false),
+            { } read => (await _reader.ToStoredAsync(read.Row, null, cancellationToken), true),
+        };
 
     /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
     public Task<AuditPage> ListAsync(AuditListQuery query, CancellationToken cancellationToken) =>
@@ -281,26 +311,35 @@ public sealed class AuditStore : IAsyncDisposable
     private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
         _calls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
 
-    private Task<IReadOnlyList<StoredRevisionReader.Row?>> ReadBatchAsync(IReadOnlyList<(string AuditId, int Revision)> keys, CancellationToken cancellationToken) =>
-        Run(keys, static async (store, keys, ct) =>
+    private Task<IReadOnlyList<(StoredRevisionReader.Row, bool)?>> ReadBatchAsync(IReadOnlyList<ReadRequest> reads, CancellationToken cancellationToken) =>
+        Run(reads, static async (store, reads, ct) =>
         {
-            var rows = new StoredRevisionReader.Row?[keys.Count];
+            var rows = new (StoredRevisionReader.Row, bool)?[reads.Count];
             await using var connection = await store._reads.OpenConnectionAsync(ct);
             await using var command = new NpgsqlCommand(SelectRevisions, connection)
             {
                 Parameters =
                 {
-                    new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.AuditId)] },
-                    new NpgsqlParameter<int[]> { TypedValue = [.. keys.Select(k => k.Revision)] },
+                    new NpgsqlParameter<string[]> { TypedValue = [.. reads.Select(r => r.AuditId)] },
+                    new NpgsqlParameter<int[]> { TypedValue = [.. reads.Select(r => r.Revision)] },
+                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.Team)] },
+                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Subject)] },
+                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Client)] },
+                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)] },
+                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Method)] },
                 },
             };
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+
+            // Every row is read before any is answered: the statement, access records and all, has then committed.
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                rows[reader.GetInt64(0) - 1] = StoredRevisionReader.ReadRow(reader, first: 1);
+                while (await reader.ReadAsync(ct))
+                {
+                    rows[reader.GetInt64(0) - 1] = (StoredRevisionReader.ReadRow(reader, first: ReadColumnsFrom), reader.GetBoolean(ReadColumnsFrom - 1));
+                }
             }
 
-            return (IReadOnlyList<StoredRevisionReader.Row?>)rows;
+            return (IReadOnlyList<(StoredRevisionReader.Row, bool)?>)rows;
         }, cancellationToken);
 
     private async Task<IReadOnlyList<SavedRevision>> WriteAsync(IReadOnlyList<PendingRevision> batch, CancellationToken cancellationToken)
@@ -504,6 +543,9 @@ public sealed class AuditStore : IAsyncDisposable
     }
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
+
+    // A GetAudit waiting to be read: by whom (null: for the store's own use, unrecorded), limited to which team.
+    private sealed record ReadRequest(string AuditId, int Revision, Accessor? By, string? Team);
 
     // Settable properties, not a constructor: Dapper binds a PostgreSQL array only through a property.
     private sealed class LatestRow

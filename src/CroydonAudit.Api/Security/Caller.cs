@@ -32,7 +32,4 @@ public sealed record Caller(string Subject, string Client, IReadOnlyList<string>
     public static string RateLimitPartitionOf(HttpContext context) => context.User.Identity?.IsAuthenticated == true
         ? Of(context.User).RateLimitKey
         : $"address/{context.Connection.RemoteIpAddress}";
-
-    /// <summary>Whether the caller may read an audit of this team.</summary>
-    public bool MayRead(string team) => Team is null || string.Equals(Team, team, StringComparison.Ordinal);
 }

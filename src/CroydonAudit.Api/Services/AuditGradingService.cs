@@ -54,17 +54,14 @@ public sealed partial class AuditGradingService(
     public override async Task<GetAuditResponse> GetAudit(GetAuditRequest request, ServerCallContext context)
     {
         var (auditId, revision) = AuditQueryValidator.Validate(request);
-        var stored = await store.GetAsync(auditId, revision, context.CancellationToken)
+        // The store records the read (or its refusal) in the access log in the statement that reads it.
+        var (stored, allowed) = await store.GetAsync(auditId, revision, AccessRecorder.Of(context), Caller.Of(context).Team, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, revision == 0
                 ? $"There is no audit {auditId}."
                 : $"Audit {auditId} has no revision {revision}."));
-        if (!Caller.Of(context).MayRead(stored.Submission.Team))
-        {
-            throw await access.DeniedAsync(context, "This audit belongs to another team than the one your access is for.", auditId);
-        }
-
-        await access.RecordAsync(context, "read", auditId, stored.Result.Revision);
-        return new GetAuditResponse { Audit = stored.ToContract() };
+        return allowed
+            ? new GetAuditResponse { Audit = stored!.ToContract() }
+            : throw new RpcException(new Status(StatusCode.PermissionDenied, "This audit belongs to another team than the one your access is for."));
     }
 
     /// <inheritdoc />

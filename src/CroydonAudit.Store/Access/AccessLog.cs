@@ -9,6 +9,7 @@ namespace CroydonAudit.Store.Access;
 
 /// <summary>
 /// The access log: every read of an audit's content and every write, kept in PostgreSQL, append-only.
+/// (GetAudit's reads are recorded by the statement that reads them: <see cref="AuditStore.GetAsync(string, int, Accessor, string?, CancellationToken)"/>.)
 /// Recording fails closed — a read waits for its record to be stored before it answers — and records from
 /// concurrent calls are stored together, a batch per insert, so the log costs little per call.
 /// </summary>

@@ -39,6 +39,25 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
     }
 
     [Fact]
+    public async Task GetAudit_WhoseReadCannotBeRecorded_ShowsNothing()
+    {
+        using var database = new TestDatabase();
+        using var own = new GradingServiceHost(database);
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "unrecordable");
+        await own.Client.GradeAuditAsync(new() { Audit = audit });
+        database.Count("""
+            CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no reads recorded'; END $$;
+            CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
+            SELECT 1
+            """);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await own.Client.GetAuditAsync(new() { AuditId = "unrecordable" }));
+
+        Assert.NotEqual(StatusCode.OK, error.StatusCode);
+        Assert.Equal(0, database.Count("SELECT count(*) FROM access_record WHERE action = 'read'"));
+    }
+
+    [Fact]
     public void AccessLog_IsAppendOnly()
     {
         var error = Assert.ThrowsAny<Npgsql.PostgresException>(() => host.Database.Count("WITH gone AS (DELETE FROM access_record RETURNING 1) SELECT count(*) FROM gone"));
