@@ -10,6 +10,7 @@ namespace CroydonAudit.Store;
 /// <param name="GradedTo">Graded before this instant, if given.</param>
 /// <param name="PageSize">How many audits per page.</param>
 /// <param name="After">Where the previous page ended, if this is not the first page.</param>
+/// <param name="AwaitingModeration">Only audits whose latest revision needs moderation and has none yet: the moderation queue, oldest first.</param>
 public sealed record AuditListQuery(
     string? Team,
     string? AuditorId,
@@ -17,4 +18,5 @@ public sealed record AuditListQuery(
     DateTimeOffset? GradedFrom,
     DateTimeOffset? GradedTo,
     int PageSize,
-    AuditPageToken? After);
+    AuditPageToken? After,
+    bool AwaitingModeration = false);

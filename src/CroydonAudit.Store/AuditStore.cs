@@ -170,7 +170,7 @@ public sealed class AuditStore : IAsyncDisposable
     // A page's statement names only the filters it was given, so PostgreSQL can walk the one index made for them
     // (V7 to V10: by team, auditor, grade, team and grade; by time alone) in the listing's order and stop at the
     // page's end. A filter written as "(@team IS NULL OR team = @team)" would leave it only the walk by time,
-    // through every latest revision, when a team's audits are few. At most 2^6 statements; each is planned for its values.
+    // through every latest revision, when a team's audits are few. At most 2^7 statements; each is planned for its values.
     private static string PageStatement(AuditListQuery query)
     {
         var sql = new System.Text.StringBuilder(PageColumns);
@@ -199,12 +199,18 @@ public sealed class AuditStore : IAsyncDisposable
             sql.Append(" AND graded_at < @to");
         }
 
-        if (query.After is not null)
+        // The moderation queue is listed oldest first (V12's index), every other listing newest first.
+        if (query.AwaitingModeration)
         {
-            sql.Append(" AND (graded_at, audit_id) < (@afterAt, @afterId)");
+            sql.Append(" AND moderation_required AND moderated_at IS NULL");
         }
 
-        return sql.Append(" ORDER BY graded_at DESC, audit_id DESC LIMIT @limit").ToString();
+        if (query.After is not null)
+        {
+            sql.Append(query.AwaitingModeration ? " AND (graded_at, audit_id) > (@afterAt, @afterId)" : " AND (graded_at, audit_id) < (@afterAt, @afterId)");
+        }
+
+        return sql.Append(query.AwaitingModeration ? " ORDER BY graded_at, audit_id LIMIT @limit" : " ORDER BY graded_at DESC, audit_id DESC LIMIT @limit").ToString();
     }
 
     /// <summary>

@@ -56,6 +56,10 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<ReadDataSource>().DataSource,
             sp.GetRequiredService<StoreSchema>(),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+        services.AddSingleton(sp => new Moderation.ModerationStore(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StoreSchema>(),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
         services.AddHostedService<StoreSchemaStartup>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Years is null or >= 1 && o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention: Years at least 1 (or unset), Interval and BatchSize positive.")

@@ -9,4 +9,8 @@ namespace CroydonAudit.Store;
 /// <param name="Reason">Why it was stored.</param>
 /// <param name="CallerSubject">Who stored it: the authenticated caller's subject.</param>
 /// <param name="CallerClient">Through which client application.</param>
-public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason, string CallerSubject, string CallerClient);
+public sealed record StoredAudit(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason, string CallerSubject, string CallerClient)
+{
+    /// <summary>Moderators' decisions on this revision, oldest first: the last stands.</summary>
+    public IReadOnlyList<Moderation.ModerationDecision> Moderation { get; init; } = [];
+}

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Store.Moderation;
 using CroydonAudit.Store.Serialization;
 using Npgsql;
 
@@ -24,15 +25,20 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
     /// </summary>
     public const string Columns = """
         a.revision, a.submission, a.result, a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
-        o.positions, o.fired, o.effects, o.explanations, o.errors
+        o.positions, o.fired, o.effects, o.explanations, o.errors,
+        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id
         """;
 
-    /// <summary>What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>.</summary>
+    /// <summary>What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes and the moderators' decisions.</summary>
     public const string Outcomes = """
         CROSS JOIN LATERAL (
             SELECT array_agg(t.position) AS positions, array_agg(t.fired) AS fired, array_agg(t.effect) AS effects,
                    array_agg(t.explanation) AS explanations, array_agg(t.error) AS errors
             FROM (SELECT * FROM rule_trace WHERE revision_id = a.id ORDER BY position) AS t) AS o
+        CROSS JOIN LATERAL (
+            SELECT array_agg(d.outcome) AS outcomes, array_agg(d.final_grade) AS final_grades, array_agg(d.reason) AS reasons,
+                   array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at
+            FROM (SELECT * FROM moderation_decision WHERE audit_id = a.audit_id AND revision = a.revision ORDER BY id) AS d) AS m
         """;
 
     private const string SelectRules = """
@@ -44,8 +50,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
     /// <summary>Reads <see cref="Columns"/> from the reader's current row, starting at <paramref name="first"/>.</summary>
     public static Row ReadRow(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetInt32(first),
-        reader.GetString(first + 1),
-        reader.GetString(first + 2),
+        reader.GetFieldValue<byte[]>(first + 1),
+        reader.GetFieldValue<byte[]>(first + 2),
         reader.GetFieldValue<DateTime>(first + 3),
         reader.GetInt16(first + 4),
         reader.GetString(first + 5),
@@ -56,7 +62,19 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
             reader.GetFieldValue<bool[]>(first + 9),
             reader.GetFieldValue<string[]>(first + 10),
             reader.GetFieldValue<string[]>(first + 11),
-            reader.GetFieldValue<string[]>(first + 12)));
+            reader.GetFieldValue<string[]>(first + 12)),
+        reader.IsDBNull(first + 13) ? [] : Decisions(
+            reader.GetString(first + 18),
+            reader.GetFieldValue<string[]>(first + 13),
+            reader.GetFieldValue<short[]>(first + 14),
+            reader.GetFieldValue<string[]>(first + 15),
+            reader.GetFieldValue<string[]>(first + 16),
+            reader.GetFieldValue<DateTime[]>(first + 17),
+            reader.GetInt32(first)));
+
+    private static ModerationDecision[] Decisions(string auditId, string[] outcomes, short[] grades, string[] reasons, string[] by, DateTime[] at, int revision) =>
+        [.. outcomes.Select((outcome, i) => new ModerationDecision(
+            auditId, revision, outcome == "grade_changed", (Grade)grades[i], reasons[i], by[i], new DateTimeOffset(at[i], TimeSpan.Zero)))];
 
     /// <summary>
     /// The stored audit a row holds. Reading its version's rules for the first time takes one query, on
@@ -81,7 +99,10 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
 
         var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace };
         var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
-        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient);
+        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient)
+        {
+            Moderation = row.Moderation,
+        };
     }
 
     private async ValueTask<RuleTraceEntry[]> LoadRulesAsync(string version, NpgsqlConnection? connection, CancellationToken cancellationToken)
@@ -119,10 +140,10 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>A stored revision as read, before its trace is put together.</summary>
+    /// <summary>A stored revision as read, before its trace is put together; its documents as the UTF-8 they are stored as.</summary>
     internal sealed record Row(
-        int Revision, string Submission, string Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
-        string RuleSetVersion, Outcome? Outcomes);
+        int Revision, byte[] Submission, byte[] Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
+        string RuleSetVersion, Outcome? Outcomes, IReadOnlyList<ModerationDecision> Moderation);
 
     /// <summary>The outcomes of the rules that fired or failed, by position in evaluation order.</summary>
     internal sealed record Outcome(short[] Positions, bool[] Fired, string[] Effects, string[] Explanations, string[] Errors);

@@ -130,6 +130,7 @@ public static class GradingServiceExtensions
         app.MapGrpcService<AuditGradingService>();
         app.MapGrpcService<RuleSetLifecycleService>();
         app.MapGrpcService<AccessLogReviewService>();
+        app.MapGrpcService<ModerationReportService>();
 
         // Probes need no token and are never rate limited; reflection needs one unless Auth:AnonymousReflection.
         app.MapGrpcHealthChecksService().AllowAnonymous().DisableRateLimiting();

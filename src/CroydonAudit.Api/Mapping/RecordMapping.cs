@@ -17,6 +17,19 @@ public static class RecordMapping
         Reason = (V1.RevisionReason)stored.Reason,
         CallerSubject = stored.CallerSubject,
         CallerClientId = stored.CallerClient,
+        ModerationDecisions = { stored.Moderation.Select(ToContract) },
+    };
+
+    /// <summary>A moderator's decision.</summary>
+    public static V1.ModerationDecision ToContract(this CroydonAudit.Store.Moderation.ModerationDecision decision) => new()
+    {
+        AuditId = decision.AuditId,
+        Revision = decision.Revision,
+        Outcome = decision.GradeChanged ? V1.ModerationOutcome.GradeChanged : V1.ModerationOutcome.Agreed,
+        FinalGrade = (V1.Grade)decision.FinalGrade,
+        Reason = decision.Reason,
+        DecidedBy = decision.DecidedBy,
+        DecidedAt = Timestamp.FromDateTimeOffset(decision.DecidedAt),
     };
 
     /// <summary>One line of a listing.</summary>

@@ -21,6 +21,9 @@ public static class Policies
     /// <summary>Checking, activating and previewing rule sets, and re-grading: the principal social worker.</summary>
     public const string ChangeRules = "change-rules";
 
+    /// <summary>Moderation decisions and the moderation queue: moderators (limited to their team when the token names one).</summary>
+    public const string Moderate = "moderate";
+
     /// <summary>The access log: information governance.</summary>
     public const string ReviewAccess = "review-access";
 
@@ -31,5 +34,6 @@ public static class Policies
         .AddPolicy(ReadAudits, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator))
         .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin))
         .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))
+        .AddPolicy(Moderate, policy => policy.RequireRole(Roles.Moderator))
         .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));
 }

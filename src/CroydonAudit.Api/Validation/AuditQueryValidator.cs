@@ -34,6 +34,54 @@ public static class AuditQueryValidator
         return (request.AuditId, request.Revision);
     }
 
+    /// <summary>The longest reason a moderator may give.</summary>
+    public const int MaxReasonLength = 4_000;
+
+    /// <summary>A moderation decision: the revision, and the final grade (null: agreed) and reason; or INVALID_ARGUMENT.</summary>
+    public static (string AuditId, int Revision, Domain.Grade? FinalGrade, string Reason) Validate(RecordModerationDecisionRequest request)
+    {
+        var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
+        AuditSubmissionValidator.CheckId(violations, "audit_id", request.AuditId, restrictCharacters: true);
+        if (request.Revision < 0)
+        {
+            violations.Add(Violation("revision", "must be 0 (the latest) or a revision number from 1."));
+        }
+
+        switch (request.Outcome)
+        {
+            case ModerationOutcome.Agreed when request.FinalGrade != Grade.Unspecified:
+                violations.Add(Violation("final_grade", "must be empty when the moderator agrees: the rule-derived grade stands."));
+                break;
+            case ModerationOutcome.GradeChanged when !System.Enum.IsDefined(request.FinalGrade) || request.FinalGrade == Grade.Unspecified:
+                violations.Add(Violation("final_grade", "is required when the moderator changes the grade: Outstanding, Good, Requires improvement or Inadequate."));
+                break;
+            case ModerationOutcome.GradeChanged when string.IsNullOrWhiteSpace(request.Reason):
+                violations.Add(Violation("reason", "is required when the moderator changes the grade: say why."));
+                break;
+            case ModerationOutcome.Agreed or ModerationOutcome.GradeChanged:
+                break;
+            default:
+                violations.Add(Violation("outcome", "must say whether the moderator agreed or changed the grade."));
+                break;
+        }
+
+        if (request.Reason.Length > MaxReasonLength)
+        {
+            violations.Add(Violation("reason", $"must be at most {MaxReasonLength:N0} characters, not {request.Reason.Length:N0}."));
+        }
+        else
+        {
+            AuditSubmissionValidator.CheckText(violations, "reason", request.Reason);
+        }
+
+        ThrowIfAny(violations);
+        return (request.AuditId, request.Revision, request.Outcome == ModerationOutcome.GradeChanged ? (Domain.Grade)request.FinalGrade : null, request.Reason);
+    }
+
+    /// <summary>The moderation queue's page: the latest revisions needing moderation and having none, oldest first; or INVALID_ARGUMENT.</summary>
+    public static AuditListQuery Validate(ListModerationQueueRequest request) =>
+        Validate(new ListAuditsRequest { Team = request.Team, PageSize = request.PageSize, PageToken = request.PageToken }) with { AwaitingModeration = true };
+
     private static bool IsAuditId(string id)
     {
         var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();

@@ -25,6 +25,8 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
         ["ActivateRuleSet"] = [Roles.RulesAdmin],
         ["PreviewRuleSetImpact"] = [Roles.RulesAdmin],
         ["ListAccessRecords"] = [Roles.DataProtection],
+        ["RecordModerationDecision"] = [Roles.Moderator],
+        ["ListModerationQueue"] = [Roles.Moderator],
     };
 
     public static TheoryData<string, string> EveryRoleAndMethod
@@ -129,6 +131,9 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
             "CheckRuleSet" => rules.CheckRuleSetAsync(new() { Files = { files } }).ResponseAsync,
             "ActivateRuleSet" => rules.ActivateRuleSetAsync(new() { Files = { files } }).ResponseAsync,
             "PreviewRuleSetImpact" => rules.PreviewRuleSetImpactAsync(new() { Files = { files } }).ResponseAsync,
+            "RecordModerationDecision" => new ReportService.ReportServiceClient(channel).RecordModerationDecisionAsync(
+                new() { AuditId = "for-roles", Outcome = ModerationOutcome.Agreed }).ResponseAsync,
+            "ListModerationQueue" => new ReportService.ReportServiceClient(channel).ListModerationQueueAsync(new()).ResponseAsync,
             _ => new AccessLogService.AccessLogServiceClient(channel).ListAccessRecordsAsync(new()).ResponseAsync,
         };
     }
