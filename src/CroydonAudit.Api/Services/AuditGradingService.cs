@@ -56,34 +56,18 @@ public sealed partial class AuditGradingService(
         var (auditId, revision) = AuditQueryValidator.Validate(request);
         // The store records the read (or its refusal) in the access log in the statement that reads it.
         var (stored, allowed) = await store.GetAsync(auditId, revision, AccessRecorder.Of(context), Caller.Of(context).Team, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, revision == 0
-                ? $"There is no audit {auditId}."
-                : $"Audit {auditId} has no revision {revision}."));
+            ?? throw CallerListing.NotFound(auditId, revision);
         return allowed
             ? new GetAuditResponse { Audit = stored!.ToContract() }
-            : throw new RpcException(new Status(StatusCode.PermissionDenied, "This audit belongs to another team than the one your access is for."));
+            : throw CallerListing.OtherTeam();
     }
 
     /// <inheritdoc />
     [Authorize(Policy = Policies.ReadAudits)]
     public override async Task<ListAuditsResponse> ListAudits(ListAuditsRequest request, ServerCallContext context)
     {
-        var query = AuditQueryValidator.Validate(request);
-        if (Caller.Of(context).Team is { } team)
-        {
-            // A caller limited to a team lists only that team's audits, whether or not it asked for them.
-            query = string.IsNullOrEmpty(query.Team) || query.Team == team
-                ? query with { Team = team }
-                : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={query.Team}");
-        }
-
-        var page = await store.ListAsync(query, context.CancellationToken);
-        await access.RecordAsync(context, "read", query: Describe(query));
-        return new ListAuditsResponse
-        {
-            Audits = { page.Audits.Select(a => a.ToContract()) },
-            NextPageToken = page.Next?.Encode() ?? "",
-        };
+        var (audits, next) = await store.ListAsync(access, AuditQueryValidator.Validate(request), context);
+        return new ListAuditsResponse { Audits = { audits }, NextPageToken = next };
     }
 
     /// <inheritdoc />
@@ -112,10 +96,6 @@ public sealed partial class AuditGradingService(
             filter, grader, request.MaxAudits == 0 ? AuditRegrader.DefaultBatch : request.MaxAudits, AccessRecorder.Of(context), context.CancellationToken);
         return new RegradeAuditsResponse { RuleSetVersion = grader.RuleSet.Version, Regraded = regraded, Remaining = remaining };
     }
-
-    // A listing's filter, as identifiers, for the access log.
-    private static string Describe(CroydonAudit.Store.AuditListQuery query) =>
-        $"team={query.Team} auditor={query.AuditorId} grade={query.OverallGrade} from={query.GradedFrom:O} to={query.GradedTo:O} page_size={query.PageSize}";
 
     // The audit's ids and outcome only: never its free text.
     [LoggerMessage(Level = LogLevel.Information, Message = "Graded audit {AuditId} revision {Revision} (new revision: {Created}) by rule set {RuleSetVersion}: {OverallGrade}; rules fired: {FiredRules}")]

@@ -1,0 +1,43 @@
+using CroydonAudit.Api.Mapping;
+using CroydonAudit.Api.Security;
+using CroydonAudit.Store;
+using Grpc.Core;
+using V1 = Croydon.Audit.V1;
+
+namespace CroydonAudit.Api.Services;
+
+/// <summary>Audits as their caller may see them: ListAudits and the moderation queue, and the refusals GetAudit and moderation share.</summary>
+public static class CallerListing
+{
+    /// <summary>
+    /// One page of <paramref name="query"/>, limited to the caller's team when its token names one (whether or not it
+    /// asked: asking for another team is PERMISSION_DENIED, recorded), recorded in the access log as a read.
+    /// </summary>
+    public static async Task<(IEnumerable<V1.AuditSummary> Audits, string NextPageToken)> ListAsync(
+        this AuditStore store, AccessRecorder access, AuditListQuery query, ServerCallContext context)
+    {
+        if (Caller.Of(context).Team is { } team)
+        {
+            query = string.IsNullOrEmpty(query.Team) || query.Team == team
+                ? query with { Team = team }
+                : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={query.Team}");
+        }
+
+        var page = await store.ListAsync(query, context.CancellationToken);
+        await access.RecordAsync(context, "read", query: Describe(query));
+        return (page.Audits.Select(a => a.ToContract()), page.Next?.Encode() ?? "");
+    }
+
+    /// <summary>NOT_FOUND for an audit, or one of its revisions (0: the latest).</summary>
+    public static RpcException NotFound(string auditId, int revision) =>
+        new(new Status(StatusCode.NotFound, revision == 0 ? $"There is no audit {auditId}." : $"Audit {auditId} has no revision {revision}."));
+
+    /// <summary>PERMISSION_DENIED for an audit of another team than the caller's token is for.</summary>
+    public static RpcException OtherTeam() =>
+        new(new Status(StatusCode.PermissionDenied, "This audit belongs to another team than the one your access is for."));
+
+    // A listing's filter, as identifiers, for the access log.
+    private static string Describe(AuditListQuery query) =>
+        $"team={query.Team} auditor={query.AuditorId} grade={query.OverallGrade} from={query.GradedFrom:O} to={query.GradedTo:O} page_size={query.PageSize}"
+        + (query.AwaitingModeration ? " awaiting_moderation=true" : "");
+}
