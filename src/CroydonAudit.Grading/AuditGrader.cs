@@ -53,9 +53,9 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
 
         var trace = new RuleTraceEntry[outcomes.Length];
         List<Finding>? findings = null;
-        List<string>? holding = null;
+        List<(int Position, int Limit)>? limits = null;
         var overall = progress.BaseRank;
-        string? baseSetBy = null, overrideSetBy = null;
+        bool baseSet = false, overrideSet = false;
         for (var i = 0; i < outcomes.Length; i++)
         {
             var outcome = outcomes[i];
@@ -70,8 +70,8 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
             switch (rule.Effect)
             {
                 case RuleEffect.Base:
-                    effect = baseSetBy is null ? Effects.SetBase[progress.BaseRank] : $"no change: the base grade was already set by {baseSetBy}";
-                    baseSetBy ??= rule.RuleId;
+                    effect = baseSet ? "no change: an earlier rule had already set the base grade" : Effects.SetBase[progress.BaseRank];
+                    baseSet = true;
                     break;
                 case RuleEffect.Limit:
                     var limit = OverallGradeCap.EffectiveLimit(outcome, progress);
@@ -79,17 +79,17 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
                         ? (limit > overall ? Effects.LimitedTo[limit] : Effects.AlreadyAt[overall])
                         : $"{(limit > overall ? Effects.LimitedTo[limit] : Effects.AlreadyAt[overall])} (relaxed from {Words.Of((Grade)outcome.Rank)} by the override)";
                     overall = Math.Max(overall, limit);
-                    if (limit == progress.OverallRank && limit > progress.BaseRank)
+                    if (limit > progress.BaseRank)
                     {
-                        (holding ??= []).Add(rule.RuleId);
+                        (limits ??= []).Add((i, limit));
                     }
 
                     break;
                 case RuleEffect.Override:
-                    effect = overrideSetBy is null
+                    effect = !overrideSet
                         ? $"relaxed each soft limit by {progress.SoftLimitsRelaxedBy} grade{(progress.SoftLimitsRelaxedBy == 1 ? "" : "s")}; the audit needs moderation"
-                        : $"no change: {overrideSetBy} already relaxed the soft limits";
-                    overrideSetBy ??= rule.RuleId;
+                        : "no change: an earlier rule had already relaxed the soft limits";
+                    overrideSet = true;
                     break;
                 default:
                     effect = RaiseFindings(outcome, facts, progress, findings ??= []);
@@ -119,7 +119,9 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
             Summary: "",
             RuleSetVersion: ruleSet.Version,
             GradedAt: TruncateToMicroseconds(clock.GetUtcNow()));
-        return result with { Summary = GradingSummary.Write(facts, result, holding ?? (IReadOnlyList<string>)[]) };
+        // The limits that held the grade: every one whose limit is the final overall grade, in its own words.
+        IReadOnlyList<string> holding = limits is null ? [] : [.. limits.Where(l => l.Limit == overall).Select(l => trace[l.Position].Explanation)];
+        return result with { Summary = GradingSummary.Write(facts, result, holding) };
     }
 
     private static string RaiseFindings(in RuleOutcome outcome, AuditFacts facts, GradingProgress progress, List<Finding> findings)

@@ -7,8 +7,11 @@ namespace CroydonAudit.Grading;
 /// <summary>Writes the plain-English paragraph an auditor reads first.</summary>
 public static class GradingSummary
 {
-    /// <summary>The summary of a grading; <paramref name="holdingRules"/> are the limits that set the overall grade.</summary>
-    public static string Write(AuditFacts facts, GradingResult result, IReadOnlyList<string> holdingRules)
+    /// <summary>
+    /// The summary of a grading; <paramref name="holdingLimits"/> are the explanations of every limit that held the
+    /// overall grade where it is (each a sentence in the rule set's own words, never a rule id).
+    /// </summary>
+    public static string Write(AuditFacts facts, GradingResult result, IReadOnlyList<string> holdingLimits)
     {
         var overall = Words.Of(result.OverallGrade);
         var text = new System.Text.StringBuilder($"Overall grade: {overall}. ");
@@ -18,7 +21,7 @@ public static class GradingSummary
         text.Append($"; across {facts.GradedAreaCount} graded area{Plural(facts.GradedAreaCount)} the median is {Words.Of(facts.MedianGrade)}");
         text.Append($" and the lowest is {Words.Of(facts.LowestGrade)} ({facts.LowestAreas}). ");
         text.Append(result.CapApplied
-            ? $"The rules held the overall grade at {overall}, below the base grade of {Words.Of(result.BaseGrade)}, because of {Words.List(holdingRules)}. "
+            ? $"The rules held the overall grade at {overall}, below the base grade of {Words.Of(result.BaseGrade)}{Because(holdingLimits)} "
             : $"No rule held the overall grade below the base grade of {Words.Of(result.BaseGrade)}. ");
         if (result.ModerationRequired)
         {
@@ -35,4 +38,14 @@ public static class GradingSummary
     }
 
     private static string Plural(int count) => count == 1 ? "" : "s";
+
+    private static readonly string[] Counted = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+
+    // ". A significant concern was recorded ..., so it can be at most ... (guidance: ...)." — one sentence per limit.
+    private static string Because(IReadOnlyList<string> limits) => limits.Count switch
+    {
+        0 => ".",
+        1 => $". {limits[0]}",
+        _ => $", for {(limits.Count < Counted.Length ? Counted[limits.Count] : limits.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} reasons. {string.Join(" ", limits)}",
+    };
 }

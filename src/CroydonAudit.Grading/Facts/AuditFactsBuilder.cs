@@ -12,7 +12,8 @@ public static class AuditFactsBuilder
     private static readonly Dictionary<PracticeArea, (string Evidence, string GoodPractice, string Concern)> TextLabels =
         NineAreas.ToDictionary(a => a, a => ($"{Words.Of(a)} evidence", $"{Words.Of(a)} good practice", $"{Words.Of(a)} significant concern detail"));
 
-    private static readonly string[] RecommendationLabels = [.. Enumerable.Range(1, 50).Select(n => $"recommendation {n}")];
+    // "the second recommendation", as a person would say it, not "recommendation 2".
+    private static readonly string[] RecommendationLabels = [.. Enumerable.Range(1, 50).Select(n => $"{Ordinal(n)} recommendation")];
 
     /// <summary>Derives the facts; texts are measured by the rule set's bland text policy.</summary>
     public static AuditFacts Build(AuditSubmission audit, BlandTextPolicy bland)
@@ -24,7 +25,8 @@ public static class AuditFactsBuilder
             areas[i] = BuildArea(NineAreas[i], FindArea(audit.Areas, NineAreas[i]), bland, texts);
         }
 
-        var strengths = Measure(bland, "strengths", PracticeArea.Unspecified, audit.Strengths);
+        // "The statement of strengths is bland", not "The strengths is bland".
+        var strengths = Measure(bland, "statement of strengths", PracticeArea.Unspecified, audit.Strengths);
         var learning = Measure(bland, "learning", PracticeArea.Unspecified, audit.Learning);
         var summary = Measure(bland, "summary of findings", PracticeArea.Unspecified, audit.SummaryOfFindings);
         texts.Add(strengths);
@@ -35,7 +37,7 @@ public static class AuditFactsBuilder
         for (var i = 0; i < recommendations.Length; i++)
         {
             var recommendation = audit.Recommendations[i];
-            var label = i < RecommendationLabels.Length ? RecommendationLabels[i] : $"recommendation {i + 1}";
+            var label = i < RecommendationLabels.Length ? RecommendationLabels[i] : $"{Ordinal(i + 1)} recommendation";
             var text = Measure(bland, label, PracticeArea.Unspecified, recommendation.Text);
             texts.Add(text);
             recommendations[i] = new RecommendationFact(
@@ -155,6 +157,13 @@ public static class AuditFactsBuilder
             goodPractice,
             concernDetail);
     }
+
+    private static string Ordinal(int n) => n switch
+    {
+        <= 10 => ((string[])["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"])[n],
+        _ when n % 100 is 11 or 12 or 13 => $"{n}th",
+        _ => $"{n}{(n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" }}",
+    };
 
     private static TextFact Measure(BlandTextPolicy bland, string label, PracticeArea area, string? text)
     {

@@ -58,6 +58,53 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
     }
 
     [Fact]
+    public async Task PreviewGrade_Summary_NamesTheLimitsThatHeldTheGradeInWords_NeverARuleId()
+    {
+        var capped = 0;
+        foreach (var name in FixtureCases.Names)
+        {
+            var result = await Preview(name);
+            var ruleIds = result.Trace.Select(t => t.RuleId).ToList();
+
+            Assert.All(ruleIds, id => Assert.DoesNotContain(id, result.Summary, StringComparison.Ordinal));
+            Assert.All(result.Trace.Select(t => t.Effect), effect => Assert.All(ruleIds, id => Assert.DoesNotContain(id, effect, StringComparison.Ordinal)));
+            if (result.CapApplied)
+            {
+                // The limit that brought the grade down to where it stands is named by its own explanation.
+                var holding = result.Trace.Where(t => t.Effect == $"limited the overall grade to {Words(result.OverallGrade)}").ToList();
+                Assert.NotEmpty(holding);
+                Assert.All(holding, t => Assert.Contains(t.Explanation, result.Summary, StringComparison.Ordinal));
+                capped++;
+            }
+        }
+
+        Assert.True(capped >= 2, "the fixture cases should include capped audits");
+    }
+
+    [Fact]
+    public async Task PreviewGrade_Findings_SpeakOfTextsAsAPersonWould()
+    {
+        var audit = FixtureCases.Load("complete-good").Audit.Also(a =>
+        {
+            a.Strengths = "Good.";
+            a.Recommendations.Add(new Recommendation { Text = "Review the plan with the adult and their carer within six weeks." });
+        });
+
+        var messages = (await host.Client.PreviewGradeAsync(new() { Audit = audit })).Result.Findings.Select(f => f.Message).ToList();
+
+        Assert.Contains("The statement of strengths says nothing specific.", messages);
+        Assert.Contains("The second recommendation names no Croydon value.", messages);
+    }
+
+    private static string Words(Grade grade) => grade switch
+    {
+        Grade.Outstanding => "Outstanding",
+        Grade.Good => "Good",
+        Grade.RequiresImprovement => "Requires improvement",
+        _ => "Inadequate",
+    };
+
+    [Fact]
     public async Task PreviewGrade_LimitThatChangesNothing_SaysSo()
     {
         var result = await Preview("risk-not-acknowledged");
