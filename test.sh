@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: the contract's lint, the shipped rules' own check (their worked cases), the unit
+# Runs every test: the contract's lint and breaking-change check, the shipped rules' own check (their worked cases), the unit
 # tests, the functional and store tests against a real PostgreSQL (a cluster of the tests' own under
 # .data/ unless ConnectionStrings__Audit names one; each test class makes a fresh database of its own
 # there), and the proof that a legitimate policy change leaves all of that green.
