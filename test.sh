@@ -9,6 +9,15 @@ cd "$root"
 
 scripts/lint-protos.sh
 
+# The second-language client test (tests/second-language) uses Debian's python3 with grpcio and protobuf, and protoc.
+if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
+  echo "test.sh: installing python3-grpcio, python3-protobuf and protobuf-compiler for the second-language client test" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-grpcio python3-protobuf protobuf-compiler >/dev/null
+fi
+
 if [ -z "${ConnectionStrings__Audit:-}" ]; then
   # A cluster of the tests' own, never the one ./run.sh serves from: the restart test restarts it.
   export CROYDON_PG_PORT="${CROYDON_TEST_PG_PORT:-55433}" CROYDON_PG_DATA="$root/.data/postgres-test"
