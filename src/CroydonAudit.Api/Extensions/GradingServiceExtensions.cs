@@ -37,10 +37,21 @@ public static class GradingServiceExtensions
         // Log lines go to standard output in batches, from one background loop (ZLogger). The console logger
         // wrote each line by itself and woke its thread for it: a tenth of the service's CPU at thousands of
         // graded audits a second, each of which logs one event.
-        builder.Logging.ClearProviders().AddZLoggerConsole(options => options.UsePlainTextFormatter(formatter =>
-            formatter.SetPrefixFormatter(
+        // Logging__Format=json: one JSON object a line (timestamp, level, category, message and its parameters), for a
+        // log collector; otherwise plain lines for people.
+        var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Logging.ClearProviders().AddZLoggerConsole(options =>
+        {
+            if (json)
+            {
+                options.UseJsonFormatter();
+                return;
+            }
+
+            options.UsePlainTextFormatter(formatter => formatter.SetPrefixFormatter(
                 $"{0:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {1:short} {2}: ",
-                (in MessageTemplate template, in LogInfo info) => template.Format(info.Timestamp.Utc, info.LogLevel, info.Category))));
+                (in MessageTemplate template, in LogInfo info) => template.Format(info.Timestamp.Utc, info.LogLevel, info.Category)));
+        });
 
         builder.Services.AddOptions<GradingOptions>()
             .BindConfiguration(GradingOptions.Section)

@@ -12,13 +12,17 @@ public sealed partial class ServiceProcess : IDisposable
 {
     private readonly Process _process;
 
-    private ServiceProcess(Process process, Uri address)
+    private ServiceProcess(Process process, Uri address, IReadOnlyList<string> startupLines)
     {
         _process = process;
         Address = address;
+        StartupLines = startupLines;
     }
 
     public Uri Address { get; }
+
+    /// <summary>What the service wrote to standard output up to saying where it listens.</summary>
+    public IReadOnlyList<string> StartupLines { get; }
 
     /// <summary>Starts the service and waits until it says where it listens; fails with its output if it exits first.</summary>
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
@@ -35,19 +39,19 @@ public sealed partial class ServiceProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        var seen = new System.Text.StringBuilder();
+        var seen = new List<string>();
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
             while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
             {
-                seen.AppendLine(line);
+                seen.Add(line);
                 if (ListeningOn().Match(line) is { Success: true } listening)
                 {
                     // Keep draining its output so the service never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                     _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                    return new ServiceProcess(process, new Uri(listening.Groups["address"].Value));
+                    return new ServiceProcess(process, new Uri(listening.Groups["address"].Value), seen);
                 }
             }
         }
@@ -57,7 +61,7 @@ public sealed partial class ServiceProcess : IDisposable
 
         process.Kill(entireProcessTree: true);
         process.Dispose();
-        throw new InvalidOperationException($"The service did not start listening within {timeout}:\n{seen}");
+        throw new InvalidOperationException($"The service did not start listening within {timeout}:\n{string.Join('\n', seen)}");
     }
 
     public void Dispose()
@@ -67,6 +71,6 @@ public sealed partial class ServiceProcess : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (?<address>\S+)")]
+    [GeneratedRegex(@"Now listening on: (?<address>[^\s""]+)")]
     private static partial Regex ListeningOn();
 }

@@ -72,6 +72,25 @@ public sealed class StartupTests : IDisposable
         Assert.IsType<System.Security.Authentication.AuthenticationException>(refused.Status.DebugException?.InnerException);
     }
 
+    [Fact]
+    public async Task LoggingFormatJson_WritesOneJsonObjectALine()
+    {
+        using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Local",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Logging__Format"] = "json",
+            ["ConnectionStrings__Audit"] = _database.ConnectionString,
+            ["Grading__RulesPath"] = RepositoryRoot.FixtureRules,
+            ["Auth__LocalSigningKeyPath"] = Path.Combine(_scratch.FullName, "json-key"),
+        }, Timeout);
+
+        var lines = service.StartupLines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.Contains(lines, l => l.GetProperty("Message").GetString()!.StartsWith("Now listening on: ", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l.TryGetProperty("LogLevel", out _) && l.TryGetProperty("Timestamp", out _), l.ToString()));
+    }
+
     public void Dispose()
     {
         _database.Dispose();
