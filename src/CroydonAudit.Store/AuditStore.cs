@@ -233,9 +233,7 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>One revision (0: the latest) of an audit, trace and all; null when there is no such audit or revision.</summary>
     /// <remarks>Concurrent reads share one statement: a few workers each read everything waiting at once.</remarks>
     public async Task<StoredAudit?> GetAsync(string auditId, int revision, CancellationToken cancellationToken) =>
-        await _groupRead.EnqueueAsync(new ReadRequest(auditId, revision, null, null), cancellationToken) is { } read
-            ? await _reader.ToStoredAsync(read.Row, null, cancellationToken)
-            : null;
+        (await ReadAsync(new ReadRequest(auditId, revision, null, null), cancellationToken))?.Audit;
 
     /// <summary>
     /// One revision (0: the latest) of an audit, read by <paramref name="reader"/>, whose access may be limited to
@@ -243,8 +241,11 @@ public sealed class AuditStore : IAsyncDisposable
     /// as a read, or as denied when the audit belongs to another team, and then only that is answered (Allowed
     /// false, Audit null). Null when there is no such audit or revision (nothing recorded: nothing was read).
     /// </summary>
-    public async Task<(StoredAudit? Audit, bool Allowed)?> GetAsync(string auditId, int revision, Accessor reader, string? team, CancellationToken cancellationToken) =>
-        await _groupRead.EnqueueAsync(new ReadRequest(auditId, revision, reader, team), cancellationToken) switch
+    public Task<(StoredAudit? Audit, bool Allowed)?> GetAsync(string auditId, int revision, Accessor reader, string? team, CancellationToken cancellationToken) =>
+        ReadAsync(new ReadRequest(auditId, revision, reader, team), cancellationToken);
+
+    private async Task<(StoredAudit? Audit, bool Allowed)?> ReadAsync(ReadRequest request, CancellationToken cancellationToken) =>
+        await _groupRead.EnqueueAsync(request, cancellationToken) switch
         {
             null => null,
             { Allowed: false } => (null, false),

@@ -45,21 +45,21 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<ReadDataSource>().DataSource,
             sp.GetRequiredService<StoreSchema>(),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName),
+            Pipeline(sp),
             sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
         services.AddSingleton(sp => new RuleSetStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+            Pipeline(sp)));
         services.AddSingleton(sp => new AccessLog(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<ReadDataSource>().DataSource,
             sp.GetRequiredService<StoreSchema>(),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+            Pipeline(sp)));
         services.AddSingleton(sp => new Moderation.ModerationStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName)));
+            Pipeline(sp)));
         services.AddHostedService<StoreSchemaStartup>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Years is null or >= 1 && o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention: Years at least 1 (or unset), Interval and BatchSize positive.")
@@ -69,6 +69,9 @@ public static class StoreServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
         return services;
     }
+
+    private static ResiliencePipeline Pipeline(IServiceProvider services) =>
+        services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.PipelineName);
 
     private static NpgsqlDataSourceBuilder Configured(IServiceProvider services)
     {

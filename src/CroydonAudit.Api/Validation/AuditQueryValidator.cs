@@ -23,15 +23,19 @@ public static class AuditQueryValidator
     public static (string AuditId, int Revision) Validate(GetAuditRequest request)
     {
         var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
-        AuditSubmissionValidator.CheckId(violations, "audit_id", request.AuditId, restrictCharacters: true);
+        CheckRevisionOf(violations, request.AuditId, request.Revision);
+        ThrowIfAny(violations);
+        return (request.AuditId, request.Revision);
+    }
 
-        if (request.Revision < 0)
+    // One revision of one audit: an audit id, and 0 (the latest) or a revision number.
+    private static void CheckRevisionOf(List<Google.Rpc.BadRequest.Types.FieldViolation> violations, string auditId, int revision)
+    {
+        AuditSubmissionValidator.CheckId(violations, "audit_id", auditId, restrictCharacters: true);
+        if (revision < 0)
         {
             violations.Add(Violation("revision", "must be 0 (the latest) or a revision number from 1."));
         }
-
-        ThrowIfAny(violations);
-        return (request.AuditId, request.Revision);
     }
 
     /// <summary>The longest reason a moderator may give.</summary>
@@ -41,12 +45,7 @@ public static class AuditQueryValidator
     public static (string AuditId, int Revision, Domain.Grade? FinalGrade, string Reason) Validate(RecordModerationDecisionRequest request)
     {
         var violations = new List<Google.Rpc.BadRequest.Types.FieldViolation>();
-        AuditSubmissionValidator.CheckId(violations, "audit_id", request.AuditId, restrictCharacters: true);
-        if (request.Revision < 0)
-        {
-            violations.Add(Violation("revision", "must be 0 (the latest) or a revision number from 1."));
-        }
-
+        CheckRevisionOf(violations, request.AuditId, request.Revision);
         switch (request.Outcome)
         {
             case ModerationOutcome.Agreed when request.FinalGrade != Grade.Unspecified:
