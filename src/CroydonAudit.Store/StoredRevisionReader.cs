@@ -29,7 +29,10 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
         m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id
         """;
 
-    /// <summary>What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes and the moderators' decisions.</summary>
+    /// <summary>
+    /// What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes and the moderators'
+    /// decisions — the latest 20, so an answer stays bounded however often a revision is moderated (all are kept).
+    /// </summary>
     public const string Outcomes = """
         CROSS JOIN LATERAL (
             SELECT array_agg(t.position) AS positions, array_agg(t.fired) AS fired, array_agg(t.effect) AS effects,
@@ -38,7 +41,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
         CROSS JOIN LATERAL (
             SELECT array_agg(d.outcome) AS outcomes, array_agg(d.final_grade) AS final_grades, array_agg(d.reason) AS reasons,
                    array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at
-            FROM (SELECT * FROM moderation_decision WHERE audit_id = a.audit_id AND revision = a.revision ORDER BY id) AS d) AS m
+            FROM (SELECT * FROM (SELECT * FROM moderation_decision WHERE audit_id = a.audit_id AND revision = a.revision ORDER BY id DESC LIMIT 20) AS l
+                  ORDER BY id) AS d) AS m
         """;
 
     private const string SelectRules = """

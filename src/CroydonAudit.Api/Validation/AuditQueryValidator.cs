@@ -109,7 +109,7 @@ public static class AuditQueryValidator
         AuditPageToken? after = null;
         if (request.PageToken.Length > 0 && (request.PageToken.Length > MaxPageTokenLength || !AuditPageToken.TryDecode(request.PageToken, out after) || !IsAuditId(after!.AuditId)))
         {
-            violations.Add(Violation("page_token", "is not a token from a previous ListAudits response."));
+            violations.Add(Violation("page_token", "is not a token from a previous page of this listing."));
         }
 
         ThrowIfAny(violations);

@@ -46,6 +46,22 @@ public sealed class ModerationTests(GradingServiceHost host) : IClassFixture<Gra
     }
 
     [Fact]
+    public async Task ManyDecisions_AreAllKept_AndTheAuditShowsTheLatest20()
+    {
+        await Store("often-moderated", "Busy Team", "override-relaxes-soft-limit");
+        var moderation = new ReportService.ReportServiceClient(host.ChannelFor(host.Token([Roles.Moderator])));
+        for (var i = 1; i <= 22; i++)
+        {
+            await moderation.RecordModerationDecisionAsync(new() { AuditId = "often-moderated", Outcome = ModerationOutcome.Agreed, Reason = $"Decision {i}." });
+        }
+
+        var shown = (await host.Client.GetAuditAsync(new() { AuditId = "often-moderated" })).Audit.ModerationDecisions;
+
+        Assert.Equal(Enumerable.Range(3, 20).Select(i => $"Decision {i}."), shown.Select(d => d.Reason));
+        Assert.Equal(22, host.Database.Count("SELECT count(*) FROM moderation_decision WHERE audit_id = 'often-moderated'"));
+    }
+
+    [Fact]
     public async Task BadDecisions_AreRefusedNamingTheirFields_AndNothingIsStored()
     {
         await Store("bad-decisions", "Bad Decision Team", "override-relaxes-soft-limit");
