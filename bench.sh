@@ -31,7 +31,7 @@ token="$(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll token
 # Starts the built service in the background, logging to $1; $service is its pid.
 start_service() {
   local out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
-  ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" RateLimit__PermitsPerSecond=1000000 RateLimit__Burst=1000000 \
+  ASPNETCORE_URLS="$url" Pages__Url="${PAGES_URL:-http://127.0.0.1:0}" Grading__RulesPath="$root/rules" RateLimit__PermitsPerSecond=1000000 RateLimit__Burst=1000000 \
     dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$1" 2>&1 &
   service=$!
   trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT

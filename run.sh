@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ./run.sh                  starts the service on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it). Ctrl-C stops it.
+# ./run.sh                  starts the service: gRPC on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it), and REST/JSON,
+#                           the OpenAPI document and metrics on 127.0.0.1:5001 (Pages__Url). Ctrl-C stops it.
 # ./run.sh rules check [DIR] | rules diff A B | rules impact DIR | rules activate DIR
 #                           the principal social worker's commands (rules/README.md); exit 0 only on success.
 # ./run.sh token --role ROLE [--role ROLE ...] [--team T] [--name N] [--minutes M]

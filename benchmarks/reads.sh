@@ -27,7 +27,7 @@ load=(dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.L
 # Starts the built service on database $1, logging to $2; $service is its pid.
 start_service() {
   local out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
-  ConnectionStrings__Audit="$(scripts/postgres.sh url "$1")" ASPNETCORE_URLS="$url" Grading__RulesPath="$root/rules" \
+  ConnectionStrings__Audit="$(scripts/postgres.sh url "$1")" ASPNETCORE_URLS="$url" Pages__Url="${PAGES_URL:-http://127.0.0.1:0}" Grading__RulesPath="$root/rules" \
     RateLimit__PermitsPerSecond=1000000 RateLimit__Burst=1000000 dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$2" 2>&1 &
   service=$!
   trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT

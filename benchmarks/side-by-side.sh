@@ -34,7 +34,7 @@ mkdir -p "$results"
 run() {
   local out="$2/src/CroydonAudit.Api/bin/Release/net10.0" service
   scripts/postgres.sh recreate croydon_side_by_side
-  ConnectionStrings__Audit="$(scripts/postgres.sh url croydon_side_by_side)" ASPNETCORE_URLS="$url" Grading__RulesPath="$2/rules" \
+  ConnectionStrings__Audit="$(scripts/postgres.sh url croydon_side_by_side)" ASPNETCORE_URLS="$url" Pages__Url="${PAGES_URL:-http://127.0.0.1:0}" Grading__RulesPath="$2/rules" \
     dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/side-by-side-$1-$3.log" 2>&1 &
   service=$!
   dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll --target "$url" --scenarios "$scenario" \

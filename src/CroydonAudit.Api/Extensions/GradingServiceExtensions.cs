@@ -1,5 +1,6 @@
 using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Infrastructure.Grpc;
+using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Services;
@@ -17,9 +18,6 @@ namespace CroydonAudit.Api.Extensions;
 /// <summary>Wires the gRPC host: options, the rule set, the grader, the store, gRPC with health and reflection.</summary>
 public static class GradingServiceExtensions
 {
-    /// <summary>Where the service listens unless ASPNETCORE_URLS or --urls says otherwise.</summary>
-    public const string DefaultUrl = "http://127.0.0.1:5000";
-
     /// <summary>The largest request or response of GradingService, health and reflection.</summary>
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
@@ -29,10 +27,7 @@ public static class GradingServiceExtensions
     /// <summary>Adds everything the grading service needs.</summary>
     public static WebApplicationBuilder AddGradingService(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        ServiceEndpoints.Configure(builder);
 
         // Log lines go to standard output in batches, from one background loop (ZLogger). The console logger
         // wrote each line by itself and woke its thread for it: a tenth of the service's CPU at thousands of
@@ -72,6 +67,9 @@ public static class GradingServiceExtensions
 
         // Explicit message limits: an audit (at most 132 texts of 20,000 characters) fits in 4 MiB, and a larger
         // request is RESOURCE_EXHAUSTED before it is read. A rule set's files are larger: up to 16 MiB in all.
+        // Every method is also REST/JSON (gRPC JSON transcoding, routes from the contract's google.api.http
+        // annotations) through the same interceptors, validation and authorisation; its errors are a
+        // google.rpc.Status as JSON, details included.
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
@@ -82,7 +80,8 @@ public static class GradingServiceExtensions
         {
             options.MaxReceiveMessageSize = MaxRuleSetMessageBytes;
             options.MaxSendMessageSize = MaxRuleSetMessageBytes;
-        });
+        }).AddJsonTranscoding(options => options.TypeRegistry = RestJson.ErrorDetails);
+        builder.AddOpenApiDocument();
         builder.Services.AddGrpcReflection();
         // Check answers from the status published every second, so a probe costs next to nothing and
         // the service's ceiling is measured by it; NOT_SERVING follows an outage within about a second.
@@ -104,10 +103,22 @@ public static class GradingServiceExtensions
             options.Period = TimeSpan.FromSeconds(1);
         });
 
-        // Every service's requests are read through the request guard: its binder replaces grpc-dotnet's own
-        // (last, as adding gRPC, health and reflection each add the default binder if it is missing).
+        // Every service's gRPC requests are read through the request guard: its binder replaces grpc-dotnet's own
+        // (last, as adding gRPC, health and reflection each add the default binder if it is missing). JSON
+        // transcoding's provider, which binds the REST routes, stays.
         builder.Services.AddSingleton<RequestGuard>();
-        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        var grpcOwn = new ServiceCollection().AddGrpc().Services
+            .Where(d => d.ServiceType == typeof(IServiceMethodProvider<>))
+            .Select(d => d.ImplementationType)
+            .ToHashSet();
+        for (var i = builder.Services.Count - 1; i >= 0; i--)
+        {
+            if (builder.Services[i].ServiceType == typeof(IServiceMethodProvider<>) && grpcOwn.Contains(builder.Services[i].ImplementationType))
+            {
+                builder.Services.RemoveAt(i);
+            }
+        }
+
         builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
         return builder;
     }
@@ -135,6 +146,8 @@ public static class GradingServiceExtensions
     public static WebApplication MapGradingService(this WebApplication app)
     {
         app.UseMiddleware<CallOutcomeMiddleware>();
+        app.UseMiddleware<RestBodyLimit>();
+        app.MapOpenApiDocument();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Identity;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -103,7 +104,8 @@ public static partial class SecurityExtensions
         },
     };
 
-    // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again.
+    // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again
+    // (REST/JSON: 429 with the same status as JSON), and Retry-After.
     private static ValueTask Refuse(HttpContext context, TimeSpan retryAfter)
     {
         var status = new Google.Rpc.Status
@@ -112,12 +114,17 @@ public static partial class SecurityExtensions
             Message = $"Too many calls from this caller; retry after {retryAfter.TotalSeconds:0.#} s.",
             Details = { Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
         };
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        if (!RestJson.IsGrpc(context))
+        {
+            return new ValueTask(RestJson.WriteStatusAsync(context, StatusCodes.Status429TooManyRequests, status));
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/grpc";
         context.Response.Headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
         context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
-        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return ValueTask.CompletedTask;
     }
 

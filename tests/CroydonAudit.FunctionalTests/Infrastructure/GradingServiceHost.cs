@@ -32,7 +32,8 @@ public class GradingServiceHost : WebApplicationFactory<Program>
     {
         Database = database;
         _ownsDatabase = ownsDatabase;
-        UseKestrel(0);
+        // Kestrel on both of the service's endpoints, at free loopback ports (UseKestrel(port) would bind one only).
+        UseKestrel();
         SigningKeyPath = Path.Combine(Path.GetTempPath(), $"croydon-test-key-{Guid.NewGuid():N}");
         _channel = new Lazy<GrpcChannel>(() => ChannelFor(Token(Roles.All)));
     }
@@ -72,13 +73,31 @@ public class GradingServiceHost : WebApplicationFactory<Program>
 
     public GrpcChannel Channel => _channel.Value;
 
-    /// <summary>The server's address, once started.</summary>
-    public Uri Address
+    /// <summary>The gRPC endpoint's address (HTTP/2), once started.</summary>
+    public Uri Address => Addresses[0];
+
+    /// <summary>The HTTP/1.1 endpoint's address (REST/JSON, the OpenAPI document, metrics), once started.</summary>
+    public Uri PagesAddress => Addresses[^1];
+
+    /// <summary>A plain HTTP/1.1 client of the HTTP/1.1 endpoint, calling with a token, or with none.</summary>
+    public HttpClient RestClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = PagesAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    // Kestrel binds the configured endpoints in the order of their names: Grpc, then Pages.
+    private Uri[] Addresses
     {
         get
         {
             StartServer();
-            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
         }
     }
 
@@ -91,6 +110,8 @@ public class GradingServiceHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Kestrel:Endpoints:Grpc:Url", "http://127.0.0.1:0");
+        builder.UseSetting("Pages:Url", "http://127.0.0.1:0");
         builder.UseSetting("Grading:RulesPath", RulesPath);
         builder.UseSetting("ConnectionStrings:Audit", StoreConnectionString);
         // Give up sooner than in production, so outage tests take seconds.

@@ -33,6 +33,8 @@ public sealed partial class ServiceProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // The HTTP/1.1 endpoint at a free port too, unless the test says where: never the port a running ./run.sh uses.
+        start.Environment["Pages__Url"] = "http://127.0.0.1:0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CroydonAudit.Api.Infrastructure.Grpc;
 
 /// <summary>
-/// The last word on every gRPC call's status, after grpc-dotnet has written it:
+/// The last word on every gRPC call's status (REST/JSON calls have JSON transcoding's own), after grpc-dotnet has written it:
 /// <list type="bullet">
 /// <item>grpc-dotnet's own refusals of a malformed frame ("Incomplete message.") are the caller's mistake:
 /// INVALID_ARGUMENT, not INTERNAL;</item>
@@ -31,7 +31,7 @@ public sealed partial class CallOutcomeMiddleware(RequestDelegate next, RequestG
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
-        if (context.Features.Get<IServerCallContextFeature>()?.ServerCallContext is not { } call || call.Status.StatusCode == StatusCode.OK)
+        if (!Rest.RestJson.IsGrpc(context) || context.Features.Get<IServerCallContextFeature>()?.ServerCallContext is not { } call || call.Status.StatusCode == StatusCode.OK)
         {
             return;
         }
