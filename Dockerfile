@@ -26,17 +26,21 @@ WORKDIR /app
 COPY --from=build /app ./
 # The rules with their worked cases: the service checks them (cases included) before it grades by them.
 COPY rules/ ./rules/
-# Listen on every interface inside the container, in plain HTTP/2 (from appsettings.json): the default is
-# for a service mesh, whose sidecar terminates TLS (and mutual TLS) beside the container. Without a mesh,
-# serve TLS from a mounted certificate instead (README, "TLS"):
-#   Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:5001
+# Listen on every interface inside the container: gRPC in plain HTTP/2 on 5000 (from appsettings.json), and the
+# HTTP/1.1 endpoint (REST/JSON, the OpenAPI document, Prometheus' /metrics) on 5001. Plain is for a service
+# mesh, whose sidecar terminates TLS (and mutual TLS) beside the container. Without a mesh, serve TLS from a
+# mounted certificate instead (README, "TLS"):
+#   Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:5443
 #   Kestrel__Endpoints__Grpc__Certificate__Path=/certs/tls.crt  Kestrel__Endpoints__Grpc__Certificate__KeyPath=/certs/tls.key
 # The image runs as Production: it refuses to start until its identity provider is configured
 # (Auth__Authority, Auth__Audience); local mode's self-signed tokens never run here.
 # The database connection comes from the environment (ConnectionStrings__Audit), never the image.
+# Probes: grpc.health.v1 on 5000, service "liveness" (the process answers) and "croydon.audit.v1.GradingService"
+# (ready: rules loaded, store reachable); deploy/kubernetes/ has both.
 # The command line, in a running container: dotnet /app/cli/croydon-audit.dll rules check /app/rules
 ENV ASPNETCORE_URLS=http://0.0.0.0:5000 \
+    Pages__Url=http://0.0.0.0:5001 \
     Grading__RulesPath=/app/rules
-EXPOSE 5000
+EXPOSE 5000 5001
 USER $APP_UID
 ENTRYPOINT ["dotnet", "CroydonAudit.Api.dll"]

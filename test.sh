@@ -32,6 +32,13 @@ dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
 dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll rules check rules
 dotnet test CroydonAudit.sln --configuration Release --no-build
 
+# The container image, where a builder is available (CI with Docker); elsewhere the Dockerfile, compose.yaml and the
+# Kubernetes manifests are checked by the functional tests (Deployment/) instead.
+if [ -z "${CROYDON_POLICY_CHANGE_PROOF:-}" ] && command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  docker build --quiet --tag croydon-audit:test "$root" >/dev/null
+  echo "test.sh: the container image builds (croydon-audit:test)"
+fi
+
 if [ -z "${CROYDON_POLICY_CHANGE_PROOF:-}" ]; then
   tests/policy-change/prove.sh
 fi

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Facts;
 using CroydonAudit.Grading.Rules;
@@ -26,6 +27,7 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
     /// <exception cref="OperationCanceledException">The caller gave up while its audit was being graded.</exception>
     public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes, CancellationToken cancellationToken = default, DateTime? deadline = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
         var rules = ruleSet.Rules;
         var outcomes = new RuleOutcome[rules.Count];
@@ -40,10 +42,13 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
         }
 
         ruleOutcomes = outcomes;
-        return Compose(audit, facts, outcomes, progress);
+        var (result, decidingLimits) = Compose(audit, facts, outcomes, progress);
+        GradingMetrics.Record(result, decidingLimits, Stopwatch.GetElapsedTime(started));
+        return result;
     }
 
-    private GradingResult Compose(AuditSubmission audit, AuditFacts facts, RuleOutcome[] outcomes, GradingProgress progress)
+    // The result, and the rule ids of the limits that decided its overall grade (none unless one held it below the base).
+    private (GradingResult Result, IEnumerable<string> DecidingLimits) Compose(AuditSubmission audit, AuditFacts facts, RuleOutcome[] outcomes, GradingProgress progress)
     {
         if (progress.BaseRank == 0)
         {
@@ -120,8 +125,9 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
             RuleSetVersion: ruleSet.Version,
             GradedAt: TruncateToMicroseconds(clock.GetUtcNow()));
         // The limits that held the grade: every one whose limit is the final overall grade, in its own words.
-        IReadOnlyList<string> holding = limits is null ? [] : [.. limits.Where(l => l.Limit == overall).Select(l => trace[l.Position].Explanation)];
-        return result with { Summary = GradingSummary.Write(facts, result, holding) };
+        var held = limits?.Where(l => l.Limit == overall).ToArray() ?? [];
+        IReadOnlyList<string> holding = [.. held.Select(l => trace[l.Position].Explanation)];
+        return (result with { Summary = GradingSummary.Write(facts, result, holding) }, result.CapApplied ? held.Select(l => trace[l.Position].RuleId) : []);
     }
 
     private static string RaiseFindings(in RuleOutcome outcome, AuditFacts facts, GradingProgress progress, List<Finding> findings)

@@ -43,10 +43,10 @@ public sealed class AuditStore : IAsyncDisposable
         _schema = schema;
         _calls = new StoreCalls(schema, pipeline);
         _reader = new StoredRevisionReader(reads);
-        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize);
+        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
         // Two readers: at 64 concurrent GetAudits, fewer and larger batches cost PostgreSQL and the service least
         // (1 to 8 readers measured: 8 gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850); two keep one slow batch from holding up every read.
-        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize);
+        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize, "read");
     }
 
     // A batch's transaction costs four round trips: BEGIN rides with its reads, COMMIT with its last writes.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace CroydonAudit.Store;
@@ -14,20 +15,30 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _work;
     private readonly int _maxBatch;
+    private readonly string _kind;
     private readonly Task[] _workers;
 
-    public BatchQueue(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch)
+    /// <param name="work">Does one batch.</param>
+    /// <param name="workers">How many batches may run at once.</param>
+    /// <param name="maxBatch">The most items in one batch.</param>
+    /// <param name="kind">What a batch is ("write", "read"), for its span and metrics (<see cref="StoreTelemetry"/>).</param>
+    public BatchQueue(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind)
     {
         _work = work;
         _maxBatch = maxBatch;
-        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkLoopAsync))];
+        _kind = kind;
+        // The workers belong to no call: whichever call first touched the store must not become every batch's parent span.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkLoopAsync))];
+        }
     }
 
     /// <summary>Queues an item; completes when its batch is done (a write committed), or fails with the batch's error.</summary>
     public Task<TResult> EnqueueAsync(TItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken, Activity.Current?.Context);
         if (!_queue.Writer.TryWrite(pending))
         {
             // Shutting down: nothing was stored, and another replica (or this one, restarted) can take the retry.
@@ -65,10 +76,31 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await RunAsync(batch);
+                await RunTracedAsync(batch);
                 batch.Clear();
             }
         }
+    }
+
+    // A span for the batch, linked to the span of each call it serves (one batch serves many calls, so it is no
+    // call's child), and the batch's size and time.
+    private async Task RunTracedAsync(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using (var span = StoreTelemetry.Source.HasListeners() ? StartSpan(batch) : null)
+        {
+            await RunAsync(batch);
+        }
+
+        StoreTelemetry.RecordBatch(_kind, batch.Count, Stopwatch.GetElapsedTime(started));
+    }
+
+    private Activity? StartSpan(List<Pending> batch)
+    {
+        var links = batch.Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Value)).ToList();
+        var span = StoreTelemetry.Source.StartActivity($"store {_kind} batch", ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag("croydon.audit.batch.size", batch.Count);
+        return span;
     }
 
     private async Task RunAsync(List<Pending> batch)
@@ -97,5 +129,5 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion, CancellationToken CallerGone);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion, CancellationToken CallerGone, ActivityContext? Caller);
 }

@@ -1,6 +1,7 @@
 using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
+using CroydonAudit.Api.Infrastructure.Telemetry;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Services;
@@ -18,6 +19,9 @@ namespace CroydonAudit.Api.Extensions;
 /// <summary>Wires the gRPC host: options, the rule set, the grader, the store, gRPC with health and reflection.</summary>
 public static class GradingServiceExtensions
 {
+    /// <summary>The grpc.health.v1 service name a liveness probe asks for: SERVING while the process answers at all.</summary>
+    public const string LivenessService = "liveness";
+
     /// <summary>The largest request or response of GradingService, health and reflection.</summary>
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
@@ -82,6 +86,7 @@ public static class GradingServiceExtensions
             options.MaxSendMessageSize = MaxRuleSetMessageBytes;
         }).AddJsonTranscoding(options => options.TypeRegistry = RestJson.ErrorDetails);
         builder.AddOpenApiDocument();
+        builder.AddServiceTelemetry();
         builder.Services.AddGrpcReflection();
         // Check answers from the status published every second, so a probe costs next to nothing and
         // the service's ceiling is measured by it; NOT_SERVING follows an outage within about a second.
@@ -94,7 +99,12 @@ public static class GradingServiceExtensions
                 {
                     options.Services.Map(service, _ => true);
                 }
+
+                // "liveness": SERVING whenever the process can answer, whatever the store (its one check always
+                // passes): what a liveness probe asks, so that a database outage makes replicas unready, not restarted.
+                options.Services.Map(LivenessService, result => result.Name == LivenessService);
             })
+            .AddCheck(LivenessService, () => HealthCheckResult.Healthy("The process answers."))
             .AddCheck<RuleSetHealthCheck>("rules")
             .AddCheck<AuditStoreHealthCheck>("store");
         builder.Services.Configure<HealthCheckPublisherOptions>(options =>
@@ -147,7 +157,6 @@ public static class GradingServiceExtensions
     {
         app.UseMiddleware<CallOutcomeMiddleware>();
         app.UseMiddleware<RestBodyLimit>();
-        app.MapOpenApiDocument();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -155,6 +164,8 @@ public static class GradingServiceExtensions
         app.MapGrpcService<RuleSetLifecycleService>();
         app.MapGrpcService<AccessLogReviewService>();
         app.MapGrpcService<ModerationReportService>();
+        app.MapServiceTelemetry();
+        app.MapOpenApiDocument();
 
         // Probes need no token and are never rate limited; reflection needs one unless Auth:AnonymousReflection.
         app.MapGrpcHealthChecksService().AllowAnonymous().DisableRateLimiting();

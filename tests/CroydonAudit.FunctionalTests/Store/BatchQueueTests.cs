@@ -14,7 +14,7 @@ public sealed class BatchQueueTests
     public async Task SaveAsync_ConcurrentSaves_ShareOneBatch()
     {
         var writer = new RecordingWriter();
-        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64, kind: "write");
 
         var saves = await writer.WhileHeld(() => Enumerable.Range(0, 5).Select(i => queue.EnqueueAsync(Pending($"a{i}"), CancellationToken.None)).ToList());
 
@@ -28,7 +28,7 @@ public sealed class BatchQueueTests
     public async Task SaveAsync_OneAuditBreaksItsBatch_OnlyThatAuditFails()
     {
         var writer = new RecordingWriter { Poison = "bad" };
-        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64, kind: "write");
 
         var saves = await writer.WhileHeld(() => new[] { "first", "ok-1", "bad", "ok-2" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)).ToList());
 
@@ -41,7 +41,7 @@ public sealed class BatchQueueTests
     public async Task SaveAsync_StoreUnavailable_FailsTheWholeBatchWithoutRetryingEachAudit()
     {
         var writer = new RecordingWriter { Unavailable = true };
-        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64);
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64, kind: "write");
 
         var saves = await writer.WhileHeld(() => new[] { "x", "y", "z" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)).ToList());
 
