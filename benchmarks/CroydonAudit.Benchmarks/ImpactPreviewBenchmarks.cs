@@ -37,7 +37,7 @@ public class ImpactPreviewBenchmarks
         Admin(server, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
         Admin(server, $"CREATE DATABASE {Database}");
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = Database }.ConnectionString);
-        _store = new AuditStore(_dataSource, _dataSource, new StoreSchema(_dataSource, NullLogger<StoreSchema>.Instance), ResiliencePipeline.Empty, new AuditStoreOptions());
+        _store = new AuditStore(_dataSource, new StoreReads(_dataSource, _dataSource, ResiliencePipeline.Empty), new StoreSchema(_dataSource, NullLogger<StoreSchema>.Instance), ResiliencePipeline.Empty, new AuditStoreOptions());
         var grader = new AuditGrader(RuleSetLoader.Load(RuleFolders.Default), TimeProvider.System);
 
         var now = DateTimeOffset.UtcNow;

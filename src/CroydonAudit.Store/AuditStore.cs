@@ -23,8 +23,10 @@ public sealed class AuditStore : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _reads;
+    private readonly NpgsqlDataSource _bulk;
     private readonly StoreSchema _schema;
     private readonly StoreCalls _calls;
+    private readonly StoreCalls _readCalls;
     private readonly BatchQueue<PendingRevision, SavedRevision> _groupCommit;
     private readonly BatchQueue<ReadRequest, (StoredRevisionReader.Row Row, bool Allowed)?> _groupRead;
     private readonly StoredRevisionReader _reader;
@@ -34,15 +36,17 @@ public sealed class AuditStore : IAsyncDisposable
 
     /// <summary>
     /// Creates the store; concurrent saves are group-committed as <paramref name="options"/> says. Reads go
-    /// through <paramref name="reads"/>: the same database by a smaller pool of its own.
+    /// through <paramref name="reads"/>: the same database by pools and a pipeline of their own.
     /// </summary>
-    public AuditStore(NpgsqlDataSource dataSource, NpgsqlDataSource reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options)
+    public AuditStore(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options)
     {
         _dataSource = dataSource;
-        _reads = reads;
+        _reads = reads.Interactive;
+        _bulk = reads.Bulk;
         _schema = schema;
         _calls = new StoreCalls(schema, pipeline);
-        _reader = new StoredRevisionReader(reads);
+        _readCalls = new StoreCalls(schema, reads.Pipeline);
+        _reader = new StoredRevisionReader(reads.Interactive);
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
         // Two readers: at 64 concurrent GetAudits, fewer and larger batches cost PostgreSQL and the service least
         // (1 to 8 readers measured: 8 gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850); two keep one slow batch from holding up every read.
@@ -254,7 +258,7 @@ public sealed class AuditStore : IAsyncDisposable
 
     /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
     public Task<AuditPage> ListAsync(AuditListQuery query, CancellationToken cancellationToken) =>
-        Run(query, static async (store, query, ct) =>
+        Read(query, static async (store, query, ct) =>
         {
             await using var connection = await store._reads.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(PageStatement(query), new
@@ -281,7 +285,7 @@ public sealed class AuditStore : IAsyncDisposable
     public async IAsyncEnumerable<LatestRevision> StreamLatestAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _bulk.OpenConnectionAsync(cancellationToken);
         var rows = connection.QueryUnbufferedAsync<LatestRow>(SelectLatest, Parameters(filter));
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
@@ -298,7 +302,7 @@ public sealed class AuditStore : IAsyncDisposable
     public Task<(IReadOnlyList<string> AuditIds, int Total)> ListGradedByOtherVersionsAsync(AuditFilter filter, string version, int limit, CancellationToken cancellationToken) =>
         Run((Filter: filter, Version: version, Limit: limit), static async (store, query, ct) =>
         {
-            await using var connection = await store._reads.OpenConnectionAsync(ct);
+            await using var connection = await store._bulk.OpenConnectionAsync(ct);
             var parameters = new DynamicParameters(Parameters(query.Filter));
             parameters.Add("version", query.Version);
             parameters.Add("limit", query.Limit);
@@ -318,8 +322,12 @@ public sealed class AuditStore : IAsyncDisposable
     private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
         _calls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
 
+    // A caller's read: the read pool and the reads' pipeline.
+    private Task<TResult> Read<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+        _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
+
     private Task<IReadOnlyList<(StoredRevisionReader.Row, bool)?>> ReadBatchAsync(IReadOnlyList<ReadRequest> reads, CancellationToken cancellationToken) =>
-        Run(reads, static async (store, reads, ct) =>
+        Read(reads, static async (store, reads, ct) =>
         {
             var rows = new (StoredRevisionReader.Row, bool)?[reads.Count];
             await using var connection = await store._reads.OpenConnectionAsync(ct);

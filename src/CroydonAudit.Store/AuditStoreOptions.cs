@@ -34,6 +34,16 @@ public sealed class AuditStoreOptions
     /// </summary>
     public int ReadConnections { get; set; } = 8;
 
+    /// <summary>
+    /// How long PostgreSQL lets one of a caller's reads (GetAudit, ListAudits, the moderation queue, the access log)
+    /// run before it stops it (statement_timeout on the read pool): a read that long is answered UNAVAILABLE, saying
+    /// so, and is not retried. Every such read goes by an index and takes milliseconds.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connections for the rules administrator's long reads (impact previews, re-grading), apart from callers' reads.</summary>
+    public int BulkConnections { get; set; } = 2;
+
     /// <summary>How long calls fail fast once the breaker opens.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -16,7 +16,7 @@ using Polly.Telemetry;
 
 namespace CroydonAudit.Store;
 
-/// <summary>Wires the audit store: an NpgsqlDataSource for writes and a smaller one for reads, the schema, the resilience pipeline, the store.</summary>
+/// <summary>Wires the audit store: an NpgsqlDataSource for writes and smaller ones for reads (<see cref="StoreReads"/>), the schema, the resilience pipelines, the store.</summary>
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>Adds the store, reading <c>ConnectionStrings:Audit</c> and the <c>Store</c> section.</summary>
@@ -25,16 +25,28 @@ public static class StoreServiceCollectionExtensions
         services.AddOptions<AuditStoreOptions>()
             .BindConfiguration(AuditStoreOptions.Section)
             .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
-            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1, "Store: MaxBatchSize, Writers and ReadConnections must be at least 1.")
+            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1 && o.BulkConnections >= 1, "Store: MaxBatchSize, Writers, ReadConnections and BulkConnections must be at least 1.")
+            .Validate(o => o.ReadTimeout >= TimeSpan.FromMilliseconds(1), "Store: ReadTimeout must be at least a millisecond.")
             .ValidateOnStart();
         services.AddSingleton(sp => Configured(sp).Build());
-        // The same database, through a pool of its own for reads (AuditStoreOptions.ReadConnections).
+        // The same database, through pools of their own for reads (StoreReads): callers' reads, stopped by
+        // PostgreSQL at the read timeout, and the administrator's long reads.
         services.AddSingleton(sp =>
         {
-            var builder = Configured(sp);
-            builder.ConnectionStringBuilder.MaxPoolSize = sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value.ReadConnections;
-            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, builder.ConnectionStringBuilder.MaxPoolSize);
-            return new ReadDataSource(builder.Build());
+            var options = sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value;
+            var interactive = Configured(sp);
+            Limit(interactive, options.ReadConnections);
+            interactive.ConnectionStringBuilder.Options += $" -c statement_timeout={(long)options.ReadTimeout.TotalMilliseconds}";
+            var bulk = Configured(sp);
+            Limit(bulk, options.BulkConnections);
+            return new ReadDataSources(interactive.Build(), bulk.Build());
+        });
+        services.AddResiliencePipeline(StoreResilience.ReadPipelineName, (builder, context) =>
+            StoreResilience.ConfigureReads(builder, context.ServiceProvider.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            var sources = sp.GetRequiredService<ReadDataSources>();
+            return new StoreReads(sources.Interactive, sources.Bulk, sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.ReadPipelineName));
         });
         services.AddSingleton<StoreSchema>();
         // Polly's telemetry would log each call's result — a stored audit, free text and all. It never does.
@@ -43,7 +55,7 @@ public static class StoreServiceCollectionExtensions
             StoreResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
         services.AddSingleton(sp => new AuditStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<ReadDataSource>().DataSource,
+            sp.GetRequiredService<StoreReads>(),
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp),
             sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
@@ -53,7 +65,7 @@ public static class StoreServiceCollectionExtensions
             Pipeline(sp)));
         services.AddSingleton(sp => new AccessLog(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<ReadDataSource>().DataSource,
+            sp.GetRequiredService<StoreReads>(),
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp)));
         services.AddSingleton(sp => new Moderation.ModerationStore(
@@ -105,10 +117,20 @@ public static class StoreServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>The read pool, disposed with the container.</summary>
-    private sealed record ReadDataSource(NpgsqlDataSource DataSource) : IAsyncDisposable
+    private static void Limit(NpgsqlDataSourceBuilder builder, int connections)
     {
-        public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+        builder.ConnectionStringBuilder.MaxPoolSize = connections;
+        builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, connections);
+    }
+
+    /// <summary>The read pools, disposed with the container.</summary>
+    private sealed record ReadDataSources(NpgsqlDataSource Interactive, NpgsqlDataSource Bulk) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Interactive.DisposeAsync();
+            await Bulk.DisposeAsync();
+        }
     }
 
     /// <summary>Migrates at start-up without holding the service back: PreviewGrade needs no database.</summary>

@@ -25,6 +25,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             logger.LogError(e, "Rule {RuleId} in workflow {Workflow} failed during {Method}", e.RuleId, e.Workflow, context.Method);
             throw new RpcException(new Status(StatusCode.Internal, $"The audit could not be graded: {e.Message}"));
         }
+        catch (AuditStoreUnavailableException e) when (e.ReadTookTooLong)
+        {
+            logger.LogWarning("A read for {Method} ran past the store's read timeout and was stopped", context.Method);
+            throw new RpcException(new Status(StatusCode.Unavailable, TookTooLongMessage(context.Method)));
+        }
         catch (AuditStoreUnavailableException e)
         {
             logger.LogWarning(e.InnerException, "The audit store was unavailable during {Method}", context.Method);
@@ -44,6 +49,10 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             throw new RpcException(new Status(StatusCode.Internal, "The service could not complete the call; the error has been logged."));
         }
     }
+
+    // A caller's read that PostgreSQL stopped at the read timeout (Store:ReadTimeout): the store is up, but busy.
+    private static string TookTooLongMessage(string method) =>
+        $"The audit store took too long to answer {method[(method.LastIndexOf('/') + 1)..]}, and the read was stopped; nothing was changed. Retry later.";
 
     // Each method's message speaks of that method: whether anything could have been stored, and whether a retry is safe.
     private static string UnavailableMessage(string method) => method[(method.LastIndexOf('/') + 1)..] switch

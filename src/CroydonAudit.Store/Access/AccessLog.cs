@@ -27,15 +27,17 @@ public sealed class AccessLog : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _reads;
     private readonly StoreCalls _calls;
+    private readonly StoreCalls _readCalls;
     private readonly Channel<(AccessRecord Record, TaskCompletionSource Stored)> _queue = Channel.CreateUnbounded<(AccessRecord, TaskCompletionSource)>();
     private readonly Task _writer;
 
-    /// <summary>Creates the log over the audit store's database; reviews read it through <paramref name="reads"/>.</summary>
-    public AccessLog(NpgsqlDataSource dataSource, NpgsqlDataSource reads, StoreSchema schema, ResiliencePipeline pipeline)
+    /// <summary>Creates the log over the audit store's database; reviews read it as callers' reads (<paramref name="reads"/>).</summary>
+    public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline)
     {
         _dataSource = dataSource;
-        _reads = reads;
+        _reads = reads.Interactive;
         _calls = new StoreCalls(schema, pipeline);
+        _readCalls = new StoreCalls(schema, reads.Pipeline);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -55,7 +57,7 @@ public sealed class AccessLog : IAsyncDisposable
 
     /// <summary>The records matching a filter, newest first, a page at a time (at most 500).</summary>
     public Task<(IReadOnlyList<AccessRecord> Records, long? NextId)> ListAsync(string? auditId, string? subject, DateTimeOffset? from, DateTimeOffset? to, int pageSize, long? beforeId, CancellationToken cancellationToken) =>
-        _calls.Run((Log: this, AuditId: auditId, Subject: subject, From: from, To: to, Size: Math.Clamp(pageSize, 1, 500), Before: beforeId), static async (query, ct) =>
+        _readCalls.Run((Log: this, AuditId: auditId, Subject: subject, From: from, To: to, Size: Math.Clamp(pageSize, 1, 500), Before: beforeId), static async (query, ct) =>
         {
             await using var connection = await query.Log._reads.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""

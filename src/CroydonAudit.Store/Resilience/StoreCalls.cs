@@ -1,4 +1,5 @@
 using CroydonAudit.Store.Schema;
+using Npgsql;
 using Polly;
 
 namespace CroydonAudit.Store.Resilience;
@@ -25,6 +26,11 @@ internal sealed class StoreCalls(StoreSchema schema, ResiliencePipeline pipeline
         catch (Exception e) when (StoreResilience.MeansUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
             throw new AuditStoreUnavailableException(e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            // Nobody here cancelled it: PostgreSQL's statement_timeout stopped it (the read pool's). Not retried.
+            throw new AuditStoreUnavailableException(e, readTookTooLong: true);
         }
     }
 }

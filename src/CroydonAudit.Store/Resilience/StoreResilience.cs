@@ -17,6 +17,9 @@ public static class StoreResilience
     /// <summary>The pipeline's registered name.</summary>
     public const string PipelineName = "audit-store";
 
+    /// <summary>The reads' pipeline's registered name: the same strategies, its own breaker (<see cref="ConfigureReads"/>).</summary>
+    public const string ReadPipelineName = "audit-store-reads";
+
     /// <summary>Adds the strategies, outermost first.</summary>
     public static void Configure(ResiliencePipelineBuilder builder, AuditStoreOptions options)
     {
@@ -40,6 +43,22 @@ public static class StoreResilience
             })
             .AddTimeout(options.AttemptTimeout);
     }
+
+    /// <summary>
+    /// Reads: one retry, an attempt a second longer than PostgreSQL's own limit on the statement (so PostgreSQL stops
+    /// it first, and says why), and a breaker of their own.
+    /// </summary>
+    public static void ConfigureReads(ResiliencePipelineBuilder builder, AuditStoreOptions options) =>
+        Configure(builder, new AuditStoreOptions
+        {
+            RetryAttempts = Math.Min(1, options.RetryAttempts),
+            RetryDelay = options.RetryDelay,
+            AttemptTimeout = options.ReadTimeout + TimeSpan.FromSeconds(1),
+            TotalTimeout = Max(options.TotalTimeout, (2 * (options.ReadTimeout + TimeSpan.FromSeconds(1))) + options.RetryDelay),
+            BreakDuration = options.BreakDuration,
+        });
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Failures worth another attempt, and that mean "unavailable" when they last: the database or the network,
