@@ -12,14 +12,11 @@ rounds="${1:-2}"
 listing="${2:-list-rare-team}"
 warmup="${BENCH_WARMUP:-20}"
 duration="${BENCH_DURATION:-20}"
-results="$root/benchmarks/results"
-mkdir -p "$results"
 dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
-scripts/postgres.sh start
-export ASPNETCORE_ENVIRONMENT=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
+database=croydon_reads
+# shellcheck source=turns.sh
+source "$root/benchmarks/turns.sh"
 cli=(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll)
-token="$("${cli[@]}" token --role grader --role auditor --name load-driver --minutes 600)"
-url="http://127.0.0.1:${BENCH_PORT:-5100}"
 load=(dotnet benchmarks/CroydonAudit.LoadTest/bin/Release/net10.0/CroydonAudit.LoadTest.dll --target "$url" --token "$token")
 psql=(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d croydon_reads -tAc)
 
@@ -30,7 +27,7 @@ fi
 
 out="$root/src/CroydonAudit.Api/bin/Release/net10.0"
 ConnectionStrings__Audit="$(scripts/postgres.sh url croydon_reads)" ASPNETCORE_URLS="$url" Pages__Url=http://127.0.0.1:0 Grading__RulesPath="$root/rules" \
-  RateLimit__PermitsPerSecond=1000000 RateLimit__Burst=1000000 dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/contention-service.log" 2>&1 &
+  dotnet "$out/CroydonAudit.Api.dll" --contentRoot "$out" > "$results/contention-service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
 

@@ -1,4 +1,4 @@
-# Sourced by benchmarks/side-by-side.sh and benchmarks/telemetry.sh: one turn of an alternating comparison.
+# Sourced by benchmarks/side-by-side.sh, telemetry.sh and contention.sh: one turn of an alternating comparison.
 # Needs: root, scenario, and a name for the run's database (database). Sets up what every turn shares, then
 #   turn LABEL ROUND CHECKOUT [VAR=VALUE ...]
 # runs that checkout's built service with those settings on a fresh database, drives one scenario at it, stops it,

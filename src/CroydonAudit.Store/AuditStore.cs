@@ -27,6 +27,7 @@ public sealed class AuditStore : IAsyncDisposable
     private readonly StoreSchema _schema;
     private readonly StoreCalls _calls;
     private readonly StoreCalls _readCalls;
+    private readonly ReadGate _readGate;
     private readonly BatchQueue<PendingRevision, SavedRevision> _groupCommit;
     private readonly BatchQueue<ReadRequest, (StoredRevisionReader.Row Row, bool Allowed)?> _groupRead;
     private readonly StoredRevisionReader _reader;
@@ -48,6 +49,7 @@ public sealed class AuditStore : IAsyncDisposable
         _readCalls = new StoreCalls(schema, reads.Pipeline);
         _reader = new StoredRevisionReader(reads.Interactive);
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
+        _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
         // Two readers: at 64 concurrent GetAudits, fewer and larger batches cost PostgreSQL and the service least
         // (1 to 8 readers measured: 8 gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850); two keep one slow batch from holding up every read.
         _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize, "read");
@@ -322,9 +324,11 @@ public sealed class AuditStore : IAsyncDisposable
     private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
         _calls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
 
-    // A caller's read: the read pool and the reads' pipeline.
+    // A caller's read: through the gate (writes first), then the read pool and the reads' pipeline.
     private Task<TResult> Read<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
-        _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
+        _readGate.RunAsync(
+            ct => _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), ct),
+            cancellationToken);
 
     private Task<IReadOnlyList<(StoredRevisionReader.Row, bool)?>> ReadBatchAsync(IReadOnlyList<ReadRequest> reads, CancellationToken cancellationToken) =>
         Read(reads, static async (store, reads, ct) =>

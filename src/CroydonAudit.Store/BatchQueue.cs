@@ -17,6 +17,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly string _kind;
     private readonly Task[] _workers;
+    private int _pending;
 
     /// <param name="work">Does one batch.</param>
     /// <param name="workers">How many batches may run at once.</param>
@@ -34,13 +35,18 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         }
     }
 
+    /// <summary>True while any item is queued or in a batch under way.</summary>
+    public bool Busy => Volatile.Read(ref _pending) > 0;
+
     /// <summary>Queues an item; completes when its batch is done (a write committed), or fails with the batch's error.</summary>
     public Task<TResult> EnqueueAsync(TItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken, Activity.Current?.Context);
+        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _pending);
             // Shutting down: nothing was stored, and another replica (or this one, restarted) can take the retry.
             throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AuditStore), "The audit store is shutting down."));
         }
@@ -68,6 +74,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
                 if (pending.CallerGone.IsCancellationRequested)
                 {
                     pending.Completion.TrySetCanceled(pending.CallerGone);
+                    Interlocked.Decrement(ref _pending);
                     continue;
                 }
 
@@ -77,6 +84,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             if (batch.Count > 0)
             {
                 await RunTracedAsync(batch);
+                Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
             }
         }

@@ -6,7 +6,7 @@ namespace CroydonAudit.FunctionalTests.Store;
 /// <summary>
 /// Group commit in isolation, with the database replaced by a recording writer: saves waiting together
 /// share one batch; a batch failing for one audit's content is retried audit by audit; an unavailable
-/// store fails the whole batch.
+/// store fails the whole batch; the queue says when saves are waiting, and callers' reads then go one at a time.
 /// </summary>
 public sealed class BatchQueueTests
 {
@@ -22,6 +22,58 @@ public sealed class BatchQueueTests
         // Whatever the first batch took, the rest queued behind it and went together.
         Assert.Equal(5, writer.BatchSizes.Sum());
         Assert.InRange(writer.BatchSizes.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task Busy_WhileSavesAreQueuedOrUnderWay_AndNotAfter()
+    {
+        var writer = new RecordingWriter();
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(writer.WriteAsync, workers: 1, maxBatch: 64, kind: "write");
+        Assert.False(queue.Busy);
+
+        var busyWhileHeld = false;
+        var saves = await writer.WhileHeld(() =>
+        {
+            var queued = Enumerable.Range(0, 3).Select(i => queue.EnqueueAsync(Pending($"b{i}"), CancellationToken.None)).ToList();
+            busyWhileHeld = queue.Busy;
+            return queued;
+        });
+        await Task.WhenAll(saves);
+
+        Assert.True(busyWhileHeld);
+        Assert.False(queue.Busy);
+    }
+
+    [Theory]
+    [InlineData(false, 4)]
+    [InlineData(true, 1)]
+    public async Task ReadGate_ReadsGoOneAtATime_OnlyWhileWritesWait(bool writesWaiting, int mostAtOnce)
+    {
+        var gate = new ReadGate(connections: 4, () => writesWaiting);
+        var running = 0;
+        var most = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => gate.RunAsync(async _ =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(20);
+            Interlocked.Decrement(ref running);
+            return now;
+        }, CancellationToken.None)));
+
+        Assert.Equal(mostAtOnce, most);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     [Fact]
