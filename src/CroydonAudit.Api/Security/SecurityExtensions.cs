@@ -102,6 +102,33 @@ public static partial class SecurityExtensions
 
             return Task.CompletedTask;
         },
+
+        // REST/JSON callers get their refusals as every other error: a google.rpc.Status in JSON. (gRPC clients
+        // read 401 and 403 as UNAUTHENTICATED and PERMISSION_DENIED already.)
+        OnChallenge = context =>
+        {
+            if (RestJson.IsGrpc(context.HttpContext))
+            {
+                return Task.CompletedTask;
+            }
+
+            context.HandleResponse();
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status401Unauthorized, new Google.Rpc.Status
+            {
+                Code = (int)Google.Rpc.Code.Unauthenticated,
+                Message = context.AuthenticateFailure is null
+                    ? "This call needs a bearer token (Authorization: Bearer TOKEN) from the council's identity provider."
+                    : "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.",
+            });
+        },
+        OnForbidden = context => RestJson.IsGrpc(context.HttpContext)
+            ? Task.CompletedTask
+            : RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status403Forbidden, new Google.Rpc.Status
+            {
+                Code = (int)Google.Rpc.Code.PermissionDenied,
+                Message = "The token's roles do not allow this call.",
+            }),
     };
 
     // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again

@@ -115,10 +115,11 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         using var auditor = host.RestClient(host.Token([Roles.Auditor]));
         using var expired = host.RestClient(host.Token([Roles.Grader], lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(anonymous, HttpMethod.Post, "/v1/audits", request)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(expired, HttpMethod.Post, "/v1/audits", request)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await Send(auditor, HttpMethod.Post, "/v1/audits", request)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(anonymous, HttpMethod.Get, "/v1/audits", null)).StatusCode);
+        // Refusals are a google.rpc.Status in JSON too, as every other error.
+        Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(anonymous, HttpMethod.Post, "/v1/audits", request)));
+        Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(expired, HttpMethod.Post, "/v1/audits", request)));
+        Assert.Equal((HttpStatusCode.Forbidden, (int)Code.PermissionDenied), Refusal(await Error(auditor, HttpMethod.Post, "/v1/audits", request)));
+        Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(anonymous, HttpMethod.Get, "/v1/audits", null)));
         Assert.Equal(0, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'rest-refused'"));
     }
 
@@ -164,6 +165,8 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method.FullName} has no summary");
         }
     }
+
+    private static (HttpStatusCode, int) Refusal((HttpStatusCode Code, Google.Rpc.Status Status) error) => (error.Code, error.Status.Code);
 
     private static AuditSubmission Audit(string id, string team, string fixture) =>
         FixtureCases.Load(fixture).Audit.Also(a =>
