@@ -87,6 +87,10 @@ public static class GradingServiceExtensions
         }).AddJsonTranscoding(options => options.TypeRegistry = RestJson.ErrorDetails);
         builder.AddOpenApiDocument();
         builder.AddServiceTelemetry();
+        // Reflection serves the contract with its comments (ContractDescriptors), beside health and reflection
+        // itself; registered before AddGrpcReflection, whose own (comment-less, from the generated code) then stands aside.
+        builder.Services.AddSingleton(_ => new Grpc.Reflection.ReflectionServiceImpl(
+            [.. CroydonAudit.Contracts.ContractDescriptors.Services, Grpc.Health.V1.Health.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor]));
         builder.Services.AddGrpcReflection();
         // Check answers from the status published every second, so a probe costs next to nothing and
         // the service's ceiling is measured by it; NOT_SERVING follows an outage within about a second.

@@ -173,6 +173,27 @@ public sealed partial class PreviewGradeTests(GradingServiceHost host) : IClassF
         Assert.Contains("grpc.health.v1.Health", services);
     }
 
+    [Fact]
+    public async Task Reflection_ServesTheContractWithItsComments()
+    {
+        using var call = new ServerReflection.ServerReflectionClient(host.Channel).ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "croydon.audit.v1.GradingService" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var files = call.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto
+            .Select(b => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(b))
+            .ToList();
+        var grading = Assert.Single(files, f => f.Name == "croydon/audit/v1/grading_service.proto");
+        var comments = grading.SourceCodeInfo.Location.Select(l => l.LeadingComments).Where(c => c.Length > 0).ToList();
+
+        // The service's own comment, and its methods' (roles, errors), as written in protos/.
+        Assert.Contains(comments, c => c.Contains("Grades adult social care case file audits", StringComparison.Ordinal));
+        Assert.Contains(comments, c => c.Contains("Idempotent on audit_id and content", StringComparison.Ordinal));
+        // The files it imports come too, so a client can build every message.
+        Assert.Contains(files, f => f.Name == "croydon/audit/v1/audit.proto");
+    }
+
     private async Task<GradingResult> Preview(string workedCase) =>
         (await host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load(workedCase).Audit })).Result;
 
