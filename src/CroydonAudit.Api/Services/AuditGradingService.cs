@@ -44,8 +44,12 @@ public sealed partial class AuditGradingService(
 
         var (result, created) = await store.SaveAsync(
             new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) }, context.CancellationToken);
-        LogGraded(result.AuditId, result.Revision, created, result.RuleSetVersion, result.OverallGrade,
-            string.Join(' ', result.Trace.Where(t => t.Fired).Select(t => t.RuleId)));
+        // One line per stored audit (identifiers only); the list of fired rules is built only when it is written.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogGraded(result.AuditId, result.Revision, created, result.RuleSetVersion, result.OverallGrade,
+                string.Join(' ', result.Trace.Where(t => t.Fired).Select(t => t.RuleId)));
+        }
         return new GradeAuditResponse { Result = result.ToContract() };
     }
 
