@@ -28,10 +28,14 @@ public static class GradingMetrics
     private static readonly Counter<long> Graded = Meter.CreateCounter<long>(
         "croydon.audit.graded", "{audit}", "Audits graded, by overall grade.");
 
+    // Each grade's tag, made once: recording runs for every audit graded.
+    private static readonly Dictionary<Grade, KeyValuePair<string, object?>> GradeTags =
+        Enum.GetValues<Grade>().ToDictionary(g => g, g => new KeyValuePair<string, object?>("grade", g.ToString()));
+
     internal static void Record(GradingResult result, IEnumerable<string> decidingLimits, TimeSpan took)
     {
         Duration.Record(took.TotalSeconds);
-        Graded.Add(1, new KeyValuePair<string, object?>("grade", result.OverallGrade.ToString()));
+        Graded.Add(1, GradeTags[result.OverallGrade]);
         if (Fired.Enabled)
         {
             foreach (var entry in result.Trace)

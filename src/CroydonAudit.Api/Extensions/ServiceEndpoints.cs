@@ -28,6 +28,9 @@ public static class ServiceEndpoints
     /// <summary>The OpenAPI document of the REST/JSON routes, on the HTTP/1.1 endpoint.</summary>
     public const string OpenApiPath = "/openapi/v1.json";
 
+    /// <summary>The route <see cref="OpenApiPath"/> is served by (document "v1").</summary>
+    public const string OpenApiRoute = "/openapi/{documentName}.json";
+
     /// <summary>Prometheus' scrape endpoint, on the HTTP/1.1 endpoint.</summary>
     public const string MetricsPath = "/metrics";
 

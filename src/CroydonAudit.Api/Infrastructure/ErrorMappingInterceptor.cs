@@ -52,14 +52,17 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     // A caller's read that PostgreSQL stopped at the read timeout (Store:ReadTimeout): the store is up, but busy.
     private static string TookTooLongMessage(string method) =>
-        $"The audit store took too long to answer {method[(method.LastIndexOf('/') + 1)..]}, and the read was stopped; nothing was changed. Retry later.";
+        $"The audit store took too long to answer {MethodName(method)}, and the read was stopped; nothing was changed. Retry later.";
 
     // Each method's message speaks of that method: whether anything could have been stored, and whether a retry is safe.
-    private static string UnavailableMessage(string method) => method[(method.LastIndexOf('/') + 1)..] switch
+    private static string UnavailableMessage(string method) => MethodName(method) switch
     {
         "GradeAudit" => "The audit store is unavailable; nothing was stored. Retry later: GradeAudit is idempotent on audit_id and content.",
         "RegradeAudit" or "RegradeAudits" => "The audit store is unavailable; nothing more was stored. Retry later: re-grading an audit twice stores one revision.",
         "ActivateRuleSet" => "The database is unavailable; the rule set was not activated. Retry later.",
         var name => $"The audit store is unavailable, so {name} could not be answered. Retry later.",
     };
+
+    // "/croydon.audit.v1.GradingService/ListAudits" -> "ListAudits".
+    private static string MethodName(string method) => method[(method.LastIndexOf('/') + 1)..];
 }

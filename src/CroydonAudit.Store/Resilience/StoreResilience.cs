@@ -21,15 +21,28 @@ public static class StoreResilience
     public const string ReadPipelineName = "audit-store-reads";
 
     /// <summary>Adds the strategies, outermost first.</summary>
-    public static void Configure(ResiliencePipelineBuilder builder, AuditStoreOptions options)
+    public static void Configure(ResiliencePipelineBuilder builder, AuditStoreOptions options) =>
+        Add(builder, options.RetryAttempts, options.RetryDelay, options.AttemptTimeout, options.TotalTimeout, options.BreakDuration);
+
+    /// <summary>
+    /// Reads: one retry, an attempt a second longer than PostgreSQL's own limit on the statement (so PostgreSQL stops
+    /// it first, and says why), and a breaker of their own.
+    /// </summary>
+    public static void ConfigureReads(ResiliencePipelineBuilder builder, AuditStoreOptions options)
     {
+        var attempt = options.ReadTimeout + TimeSpan.FromSeconds(1);
+        var total = (2 * attempt) + options.RetryDelay;
+        Add(builder, Math.Min(1, options.RetryAttempts), options.RetryDelay, attempt, total > options.TotalTimeout ? total : options.TotalTimeout, options.BreakDuration);
+    }
+
+    private static void Add(ResiliencePipelineBuilder builder, int retries, TimeSpan retryDelay, TimeSpan attemptTimeout, TimeSpan totalTimeout, TimeSpan breakDuration) =>
         builder
-            .AddTimeout(options.TotalTimeout)
+            .AddTimeout(totalTimeout)
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
-                MaxRetryAttempts = options.RetryAttempts,
-                Delay = options.RetryDelay,
+                MaxRetryAttempts = retries,
+                Delay = retryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
             })
@@ -39,26 +52,9 @@ public static class StoreResilience
                 FailureRatio = 0.5,
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = options.BreakDuration,
+                BreakDuration = breakDuration,
             })
-            .AddTimeout(options.AttemptTimeout);
-    }
-
-    /// <summary>
-    /// Reads: one retry, an attempt a second longer than PostgreSQL's own limit on the statement (so PostgreSQL stops
-    /// it first, and says why), and a breaker of their own.
-    /// </summary>
-    public static void ConfigureReads(ResiliencePipelineBuilder builder, AuditStoreOptions options) =>
-        Configure(builder, new AuditStoreOptions
-        {
-            RetryAttempts = Math.Min(1, options.RetryAttempts),
-            RetryDelay = options.RetryDelay,
-            AttemptTimeout = options.ReadTimeout + TimeSpan.FromSeconds(1),
-            TotalTimeout = Max(options.TotalTimeout, (2 * (options.ReadTimeout + TimeSpan.FromSeconds(1))) + options.RetryDelay),
-            BreakDuration = options.BreakDuration,
-        });
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+            .AddTimeout(attemptTimeout);
 
     /// <summary>
     /// Failures worth another attempt, and that mean "unavailable" when they last: the database or the network,

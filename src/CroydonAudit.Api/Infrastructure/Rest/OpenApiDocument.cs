@@ -53,5 +53,5 @@ public static class OpenApiDocument
 
     /// <summary>Serves the document: an endpoint, not a middleware every call would pass through.</summary>
     public static void MapOpenApiDocument(this WebApplication app) =>
-        app.MapSwagger(ServiceEndpoints.OpenApiPath.Replace("v1", "{documentName}", StringComparison.Ordinal)).AllowAnonymous().DisableRateLimiting();
+        app.MapSwagger(ServiceEndpoints.OpenApiRoute).AllowAnonymous().DisableRateLimiting();
 }
