@@ -42,13 +42,13 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
         }
 
         ruleOutcomes = outcomes;
-        var (result, decidingLimits) = Compose(audit, facts, outcomes, progress);
-        GradingMetrics.Record(result, decidingLimits, Stopwatch.GetElapsedTime(started));
+        var result = Compose(audit, facts, outcomes, progress);
+        GradingMetrics.Record(result, Stopwatch.GetElapsedTime(started));
         return result;
     }
 
-    // The result, and the rule ids of the limits that decided its overall grade (none unless one held it below the base).
-    private (GradingResult Result, IEnumerable<string> DecidingLimits) Compose(AuditSubmission audit, AuditFacts facts, RuleOutcome[] outcomes, GradingProgress progress)
+    // The result, with the rule ids of the limits that decided its overall grade (none unless one held it below the base).
+    private GradingResult Compose(AuditSubmission audit, AuditFacts facts, RuleOutcome[] outcomes, GradingProgress progress)
     {
         if (progress.BaseRank == 0)
         {
@@ -127,7 +127,11 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
         // The limits that held the grade: every one whose limit is the final overall grade, in its own words.
         var held = limits?.Where(l => l.Limit == overall).ToArray() ?? [];
         IReadOnlyList<string> holding = [.. held.Select(l => trace[l.Position].Explanation)];
-        return (result with { Summary = GradingSummary.Write(facts, result, holding) }, result.CapApplied ? held.Select(l => trace[l.Position].RuleId) : []);
+        return result with
+        {
+            Summary = GradingSummary.Write(facts, result, holding),
+            DecidingLimits = result.CapApplied ? [.. held.Select(l => trace[l.Position].RuleId)] : [],
+        };
     }
 
     private static string RaiseFindings(in RuleOutcome outcome, AuditFacts facts, GradingProgress progress, List<Finding> findings)

@@ -32,7 +32,7 @@ public static class GradingMetrics
     private static readonly Dictionary<Grade, KeyValuePair<string, object?>> GradeTags =
         Enum.GetValues<Grade>().ToDictionary(g => g, g => new KeyValuePair<string, object?>("grade", g.ToString()));
 
-    internal static void Record(GradingResult result, IEnumerable<string> decidingLimits, TimeSpan took)
+    internal static void Record(GradingResult result, TimeSpan took)
     {
         Duration.Record(took.TotalSeconds);
         Graded.Add(1, GradeTags[result.OverallGrade]);
@@ -47,7 +47,7 @@ public static class GradingMetrics
             }
         }
 
-        foreach (var ruleId in decidingLimits)
+        foreach (var ruleId in result.DecidingLimits)
         {
             Deciding.Add(1, new KeyValuePair<string, object?>("rule_id", ruleId));
         }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Access;
+using CroydonAudit.Store.Reporting;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
 using CroydonAudit.Store.Serialization;
@@ -107,6 +108,23 @@ public sealed class AuditStore : IAsyncDisposable
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
             $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[],
             $18::text[], $19::text[])
+        """;
+
+    // The report's figures of each audit's new latest revision (V13): a later revision replaces an earlier one's.
+    private const string UpsertFigures = """
+        INSERT INTO audit_figures (audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,
+            area_grades, deciding_limits, findings, recommendation_values, learning_points)
+        SELECT audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,
+               area_grades::smallint[], deciding_limits::text[], findings::text[], recommendation_values::smallint[], learning_points
+        FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::timestamptz[], $6::smallint[], $7::smallint[], $8::boolean[],
+            $9::text[], $10::text[], $11::text[], $12::text[], $13::smallint[])
+            AS f (audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,
+                  area_grades, deciding_limits, findings, recommendation_values, learning_points)
+        ON CONFLICT (audit_id) DO UPDATE SET revision = excluded.revision, team = excluded.team, auditor_id = excluded.auditor_id,
+            graded_at = excluded.graded_at, overall_grade = excluded.overall_grade, proposed_grade = excluded.proposed_grade,
+            moderation_required = excluded.moderation_required, area_grades = excluded.area_grades, deciding_limits = excluded.deciding_limits,
+            findings = excluded.findings, recommendation_values = excluded.recommendation_values, learning_points = excluded.learning_points
+        WHERE audit_figures.revision < excluded.revision
         """;
 
     private const string CopyTrace = """
@@ -452,6 +470,7 @@ public sealed class AuditStore : IAsyncDisposable
             }
 
             writes.BatchCommands.Add(InsertRevisionsStatement(inserts));
+            writes.BatchCommands.Add(UpsertFiguresStatement(inserts));
         }
 
         // Each call's access, in the same transaction: a new revision is a write; content stored already is
@@ -514,6 +533,30 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => (short)r.Pending.Reason),
             Column(r => r.Pending.StoredBy.Subject),
             Column(r => r.Pending.StoredBy.Client));
+    }
+
+    private static NpgsqlBatchCommand UpsertFiguresStatement(List<NewRevision> inserts)
+    {
+        // One row per audit: an audit with two new revisions in the batch counts its last.
+        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
+        var figures = latest.Select(r => AuditFigures.Of(r.Pending.Submission, r.Result)).ToList();
+        NpgsqlParameter<T[]> Column<T>(Func<NewRevision, T> value) => Value<T[]>([.. latest.Select(value)]);
+        NpgsqlParameter<T[]> Figure<T>(Func<AuditFigures, T> value) => Value<T[]>([.. figures.Select(value)]);
+        return Statement(
+            UpsertFigures,
+            Column(r => r.Pending.Submission.AuditId),
+            Column(r => r.Result.Revision),
+            Column(r => r.Pending.Submission.Team),
+            Column(r => r.Pending.Submission.AuditorId),
+            Column(r => r.Result.GradedAt),
+            Column(r => (short)r.Result.OverallGrade),
+            Figure(f => f.ProposedGrade),
+            Column(r => r.Result.ModerationRequired),
+            Figure(f => f.AreaGrades),
+            Figure(f => f.DecidingLimits),
+            Figure(f => f.Findings),
+            Figure(f => f.RecommendationValues),
+            Figure(f => f.LearningPoints));
     }
 
     private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)

@@ -72,6 +72,7 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp)));
+        services.AddSingleton<Reporting.ReportStore>();
         services.AddHostedService<StoreSchemaStartup>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Years is null or >= 1 && o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention: Years at least 1 (or unset), Interval and BatchSize positive.")

@@ -24,6 +24,9 @@ public static class Policies
     /// <summary>Moderation decisions and the moderation queue: moderators (limited to their team when the token names one).</summary>
     public const string Moderate = "moderate";
 
+    /// <summary>The programme report: analysts and moderators (limited to their team when the token names one).</summary>
+    public const string Report = "report";
+
     /// <summary>The access log: information governance.</summary>
     public const string ReviewAccess = "review-access";
 
@@ -35,5 +38,6 @@ public static class Policies
         .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin))
         .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))
         .AddPolicy(Moderate, policy => policy.RequireRole(Roles.Moderator))
+        .AddPolicy(Report, policy => policy.RequireRole(Roles.Analyst, Roles.Moderator))
         .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));
 }

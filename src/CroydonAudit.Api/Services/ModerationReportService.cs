@@ -1,19 +1,38 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
+using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Validation;
 using CroydonAudit.Store;
 using CroydonAudit.Store.Moderation;
+using CroydonAudit.Store.Reporting;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 
 namespace CroydonAudit.Api.Services;
 
 /// <summary>
-/// The contract's ReportService: moderation (decisions and the queue). The programme report's figures are to come.
+/// The contract's ReportService: the programme report's figures, and moderation (decisions and the queue).
 /// </summary>
-public sealed class ModerationReportService(ModerationStore moderation, AuditStore store, AccessRecorder access) : ReportService.ReportServiceBase
+public sealed class ModerationReportService(ModerationStore moderation, AuditStore store, ReportStore reports, ActiveRuleSet rules, AccessRecorder access, TimeProvider clock)
+    : ReportService.ReportServiceBase
 {
+    /// <inheritdoc />
+    [Authorize(Policy = Policies.Report)]
+    public override async Task<GetProgrammeReportResponse> GetProgrammeReport(GetProgrammeReportRequest request, ServerCallContext context)
+    {
+        var (from, to, team) = ReportRequests.Validate(request, clock.GetUtcNow());
+        var query = $"team={team} from={from:O} to={to:O}";
+        if (Caller.Of(context).Team is { } own)
+        {
+            team = team is null || team == own ? own : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: query);
+        }
+
+        var figures = await reports.ReadAsync(from, to, team, context.CancellationToken);
+        await access.RecordAsync(context, "read", query: $"programme report: team={team} from={from:O} to={to:O}");
+        return new GetProgrammeReportResponse { Report = figures.ToContract(from, to, team, rules.IsLoaded ? rules.Grader.RuleSet : null) };
+    }
+
     /// <inheritdoc />
     [Authorize(Policy = Policies.Moderate)]
     public override async Task<RecordModerationDecisionResponse> RecordModerationDecision(RecordModerationDecisionRequest request, ServerCallContext context)

@@ -31,4 +31,11 @@ public sealed record GradingResult(
     IReadOnlyList<RuleTraceEntry> Trace,
     string Summary,
     string RuleSetVersion,
-    DateTimeOffset GradedAt);
+    DateTimeOffset GradedAt)
+{
+    /// <summary>
+    /// The rule ids of the limits that decided the overall grade: those that held it below the base grade, at
+    /// the grade it ended on; none when no limit did. Kept with the stored result for the programme report.
+    /// </summary>
+    public IReadOnlyList<string> DecidingLimits { get; init; } = [];
+}

@@ -23,4 +23,11 @@ public sealed record RuleDefinition(
     Severity Severity,
     Template Message,
     Template Explanation,
-    string GuidanceRef);
+    string GuidanceRef)
+{
+    /// <summary>
+    /// A short name for what the rule checks, in the rule set's own words, for the pages and the programme report;
+    /// optional (the guidance reference stands in).
+    /// </summary>
+    public string? Title { get; init; }
+}

@@ -13,10 +13,10 @@ internal static class RuleDefinitionReader
 
     private static readonly Dictionary<RuleEffect, string[]> AllowedProperties = new()
     {
-        [RuleEffect.Base] = ["effect", "explanation", "guidance"],
-        [RuleEffect.Limit] = ["effect", "explanation", "guidance", "limit", "kind"],
-        [RuleEffect.Override] = ["effect", "explanation", "guidance", "relaxBy"],
-        [RuleEffect.Finding] = ["effect", "explanation", "guidance", "severity", "message"],
+        [RuleEffect.Base] = ["effect", "title", "explanation", "guidance"],
+        [RuleEffect.Limit] = ["effect", "title", "explanation", "guidance", "limit", "kind"],
+        [RuleEffect.Override] = ["effect", "title", "explanation", "guidance", "relaxBy"],
+        [RuleEffect.Finding] = ["effect", "title", "explanation", "guidance", "severity", "message"],
     };
 
     /// <summary>The rule's definition, or null after adding its problems.</summary>
@@ -48,6 +48,12 @@ internal static class RuleDefinitionReader
         if (string.IsNullOrWhiteSpace(guidance))
         {
             site.Add($"\"Properties\".\"guidance\" must say where in the guidance the rule comes from.", "guidance");
+        }
+
+        var title = Text(properties, "title");
+        if (title is not null && (string.IsNullOrWhiteSpace(title) || title.Length > 200 || title.Contains('{')))
+        {
+            site.Add($"\"Properties\".\"title\" is a short name for what the rule checks, in plain words (at most 200 characters, no placeholders), e.g. \"An advocate was required but not provided\".", "title");
         }
 
         var explanation = ReadTemplate(site, properties, "explanation");
@@ -82,7 +88,7 @@ internal static class RuleDefinitionReader
 
         return site.Problems.Count > count
             ? null
-            : new RuleDefinition(workflow, rule.RuleName, effect, kind, limit, relaxBy, severity, message, explanation, guidance!);
+            : new RuleDefinition(workflow, rule.RuleName, effect, kind, limit, relaxBy, severity, message, explanation, guidance!) { Title = title };
     }
 
     /// <summary>The rule's output expression, if it has an OutputExpression action.</summary>

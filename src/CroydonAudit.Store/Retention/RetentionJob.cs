@@ -7,7 +7,7 @@ using Npgsql;
 namespace CroydonAudit.Store.Retention;
 
 /// <summary>
-/// Deletes revisions older than the retention period, with their trace, and records each deletion in the
+/// Deletes revisions older than the retention period, with their trace and report figures, and records each deletion in the
 /// access log — in one statement, so a deletion is never unrecorded. Runs daily when Retention:Years is set;
 /// replicas may run it together (rows being deleted by one are skipped by the others).
 /// </summary>
@@ -21,7 +21,9 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore
         trace AS (
             DELETE FROM rule_trace WHERE revision_id IN (SELECT id FROM old)),
         gone AS (
-            DELETE FROM audit_revision WHERE id IN (SELECT id FROM old) RETURNING audit_id, revision)
+            DELETE FROM audit_revision WHERE id IN (SELECT id FROM old) RETURNING audit_id, revision),
+        figures AS (
+            DELETE FROM audit_figures AS f USING gone AS g WHERE f.audit_id = g.audit_id AND f.revision = g.revision)
         INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
         SELECT 'retention', '', '{}', 'retention job', 'deleted', audit_id, revision, @why FROM gone
         """;

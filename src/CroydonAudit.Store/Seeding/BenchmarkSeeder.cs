@@ -2,6 +2,7 @@ using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Store.Access;
+using CroydonAudit.Store.Reporting;
 using Npgsql;
 
 namespace CroydonAudit.Store.Seeding;
@@ -45,7 +46,8 @@ public static class BenchmarkSeeder
     [
         """
         CREATE TEMP TABLE seed_template (k integer PRIMARY KEY, submission text, result text, overall_grade smallint, status smallint,
-            moderation_required boolean, rule_set_version text)
+            moderation_required boolean, rule_set_version text, proposed_grade smallint, area_grades text, deciding_limits text,
+            findings text, recommendation_values text, learning_points smallint)
         """,
         "CREATE TEMP TABLE seed_trace (k integer, position smallint, fired boolean, effect text, explanation text, error text)",
         """
@@ -55,7 +57,8 @@ public static class BenchmarkSeeder
     ];
 
     private const string InsertTemplates = """
-        INSERT INTO seed_template SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::smallint[], $5::smallint[], $6::boolean[], $7::text[])
+        INSERT INTO seed_template SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::smallint[], $5::smallint[], $6::boolean[], $7::text[],
+            $8::smallint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::smallint[])
         """;
 
     private const string InsertTemplateTrace = """
@@ -102,6 +105,14 @@ public static class BenchmarkSeeder
         SELECT c.id, r.position, r.fired, r.effect, r.explanation, r.error FROM seed_chunk AS c JOIN seed_trace AS r USING (k)
         """;
 
+    private const string InsertChunkFigures = """
+        INSERT INTO audit_figures (audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,
+            area_grades, deciding_limits, findings, recommendation_values, learning_points)
+        SELECT c.audit_id, c.revision, c.team, c.auditor_id, c.at, t.overall_grade, t.proposed_grade, t.moderation_required,
+               t.area_grades::smallint[], t.deciding_limits::text[], t.findings::text[], t.recommendation_values::smallint[], t.learning_points
+        FROM seed_chunk AS c JOIN seed_template AS t USING (k) WHERE c.is_latest
+        """;
+
     private const string InsertChunkAccess = """
         INSERT INTO access_record (at, subject, client, roles, method, action, audit_id, revision)
         SELECT c.at, $1, $2, '{grader}', '/croydon.audit.v1.GradingService/GradeAudit', 'write', c.audit_id, c.revision FROM seed_chunk AS c
@@ -131,6 +142,7 @@ public static class BenchmarkSeeder
         await using (var setup = new NpgsqlBatch(connection))
         {
             var results = templates.Select(t => t.Result).ToList();
+            var figures = templates.Select(t => AuditFigures.Of(t.Submission, t.Result)).ToList();
             foreach (var create in CreateTables)
             {
                 setup.BatchCommands.Add(new(create));
@@ -143,7 +155,13 @@ public static class BenchmarkSeeder
                 results.Select(r => (short)r.OverallGrade).ToArray(),
                 results.Select(r => (short)r.Status).ToArray(),
                 results.Select(r => r.ModerationRequired).ToArray(),
-                results.Select(r => r.RuleSetVersion).ToArray()));
+                results.Select(r => r.RuleSetVersion).ToArray(),
+                figures.Select(f => f.ProposedGrade).ToArray(),
+                figures.Select(f => f.AreaGrades).ToArray(),
+                figures.Select(f => f.DecidingLimits).ToArray(),
+                figures.Select(f => f.Findings).ToArray(),
+                figures.Select(f => f.RecommendationValues).ToArray(),
+                figures.Select(f => f.LearningPoints).ToArray()));
             var outcomes = templates.SelectMany((t, k) => t.Result.Trace.Select((entry, position) => (k, position: (short)position, entry)))
                 .Where(o => AuditStore.HasOutcome(o.entry)).ToList();
             setup.BatchCommands.Add(Statement(InsertTemplateTrace,
@@ -183,6 +201,7 @@ public static class BenchmarkSeeder
                     Statement(MakeChunk, lo, hi, audits, (long)revisions, start, step, templates.Count, RareTeamEvery, RareTeam),
                     Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, gradedAt, by.Subject, by.Client),
                     Statement(InsertChunkTrace),
+                    Statement(InsertChunkFigures),
                     Statement(InsertChunkAccess, by.Subject, by.Client),
                 },
             };
@@ -193,7 +212,7 @@ public static class BenchmarkSeeder
 
         // Vacuumed and analysed, as a store long in service would be: otherwise autovacuum would work through the new
         // rows in the middle of whatever is measured next. VACUUM runs outside a transaction, one table a statement.
-        foreach (var table in new[] { "audit_revision", "rule_trace", "access_record" })
+        foreach (var table in new[] { "audit_revision", "rule_trace", "access_record", "audit_figures" })
         {
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };
             await vacuum.ExecuteNonQueryAsync(cancellationToken);

@@ -8,6 +8,7 @@ using CroydonAudit.Testing;
 using Google.Api;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 
 namespace CroydonAudit.FunctionalTests.Rest;
@@ -60,6 +61,12 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         await Same("ListModerationQueue", await reports.ListModerationQueueAsync(new() { Team = team }), HttpMethod.Get, $"/v1/moderationQueue?team={Uri.EscapeDataString(team)}");
         await Same("RegradeAudit", await host.Client.RegradeAuditAsync(new() { AuditId = "rest:second" }), HttpMethod.Post, "/v1/audits/rest:second:regrade", new RegradeAuditRequest());
         await Same("RegradeAudits", await host.Client.RegradeAuditsAsync(new() { Team = team }), HttpMethod.Post, "/v1/audits:regrade", new RegradeAuditsRequest { Team = team });
+        var period = new GetProgrammeReportRequest
+        {
+            Team = team, GradedFrom = Timestamp.FromDateTime(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)), GradedTo = Timestamp.FromDateTime(new DateTime(2029, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
+        };
+        await Same("GetProgrammeReport", await reports.GetProgrammeReportAsync(period), HttpMethod.Get,
+            $"/v1/programmeReport?team={Uri.EscapeDataString(team)}&gradedFrom=2020-01-01T00:00:00Z&gradedTo=2029-01-01T00:00:00Z");
         await Same("ListAccessRecords", await accessLog.ListAccessRecordsAsync(new() { AuditId = "rest-stored" }), HttpMethod.Get, "/v1/accessRecords?auditId=rest-stored");
 
         // A decision recorded by REST shows on the audit read by gRPC, and takes it out of the queue.

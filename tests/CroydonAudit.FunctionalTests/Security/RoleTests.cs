@@ -27,6 +27,7 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
         ["ListAccessRecords"] = [Roles.DataProtection],
         ["RecordModerationDecision"] = [Roles.Moderator],
         ["ListModerationQueue"] = [Roles.Moderator],
+        ["GetProgrammeReport"] = [Roles.Analyst, Roles.Moderator],
     };
 
     public static TheoryData<string, string> EveryRoleAndMethod
@@ -134,6 +135,7 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
             "RecordModerationDecision" => new ReportService.ReportServiceClient(channel).RecordModerationDecisionAsync(
                 new() { AuditId = "for-roles", Outcome = ModerationOutcome.Agreed }).ResponseAsync,
             "ListModerationQueue" => new ReportService.ReportServiceClient(channel).ListModerationQueueAsync(new()).ResponseAsync,
+            "GetProgrammeReport" => new ReportService.ReportServiceClient(channel).GetProgrammeReportAsync(new()).ResponseAsync,
             _ => new AccessLogService.AccessLogServiceClient(channel).ListAccessRecordsAsync(new()).ResponseAsync,
         };
     }

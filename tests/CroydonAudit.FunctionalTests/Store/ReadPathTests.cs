@@ -109,6 +109,13 @@ public sealed class ReadPathTests
         Assert.Equal(0, database.Count("SELECT count(*) FROM audit_revision WHERE submission LIKE '%XSEED%' OR result LIKE '%XSEED%'"));
         Assert.InRange(database.Count("SELECT count(DISTINCT team) FROM audit_revision"), 10, 24);
 
+        // The report's figures: one row per audit, its latest revision's, as the write path would make it.
+        Assert.Equal(database.Count("SELECT count(*) FROM audit_revision WHERE is_latest"), database.Count("SELECT count(*) FROM audit_figures"));
+        Assert.Equal(0, database.Count("""
+            SELECT count(*) FROM audit_figures AS f JOIN audit_revision AS r ON r.audit_id = f.audit_id AND r.is_latest
+            WHERE (f.revision, f.team, f.auditor_id, f.graded_at, f.overall_grade) IS DISTINCT FROM (r.revision, r.team, r.auditor_id, r.graded_at, r.overall_grade)
+            """));
+
         var grader = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.FixtureRules), TimeProvider.System);
         foreach (var auditId in new[] { "seed-1", "seed-2", "seed-1500", "seed-2700" })
         {
