@@ -1,6 +1,13 @@
 # syntax=docker/dockerfile:1
 # CroydonAudit gRPC service, with its command line (rules check|impact|diff|activate) beside it.
 # Build from the repository root: docker build -t croydon-audit .
+# GOV.UK Frontend for the pages, installed from the lock file in a Node stage of its own: the .NET SDK image has no
+# npm, and the service's build copies the installed package's files instead of fetching it.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /frontend
+COPY src/CroydonAudit.Api/Frontend/package.json src/CroydonAudit.Api/Frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only code changes.
@@ -18,6 +25,7 @@ COPY protos/ protos/
 # The rule-file JSON Schemas in rules/schema/ are built into the rules check.
 COPY rules/ rules/
 COPY src/ src/
+COPY --from=frontend /frontend/node_modules src/CroydonAudit.Api/Frontend/node_modules
 RUN dotnet publish src/CroydonAudit.Api/CroydonAudit.Api.csproj --configuration Release --no-restore --output /app \
  && dotnet publish src/CroydonAudit.Cli/CroydonAudit.Cli.csproj --configuration Release --no-restore --output /app/cli
 
@@ -27,7 +35,7 @@ COPY --from=build /app ./
 # The rules with their worked cases: the service checks them (cases included) before it grades by them.
 COPY rules/ ./rules/
 # Listen on every interface inside the container: gRPC in plain HTTP/2 on 5000 (from appsettings.json), and the
-# HTTP/1.1 endpoint (REST/JSON, the OpenAPI document, Prometheus' /metrics) on 5001. Plain is for a service
+# HTTP/1.1 endpoint (the pages, REST/JSON, the OpenAPI document, Prometheus' /metrics) on 5001. Plain is for a service
 # mesh, whose sidecar terminates TLS (and mutual TLS) beside the container. Without a mesh, serve TLS from a
 # mounted certificate instead (README, "TLS"):
 #   Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:5443

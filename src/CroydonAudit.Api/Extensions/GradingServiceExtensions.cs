@@ -2,6 +2,7 @@ using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Api.Infrastructure.Telemetry;
+using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Services;
@@ -32,6 +33,7 @@ public static class GradingServiceExtensions
     public static WebApplicationBuilder AddGradingService(this WebApplicationBuilder builder)
     {
         ServiceEndpoints.Configure(builder);
+        builder.Services.AddServicePages();
 
         // Log lines go to standard output in batches, from one background loop (ZLogger). The console logger
         // wrote each line by itself and woke its thread for it: a tenth of the service's CPU at thousands of
@@ -159,6 +161,9 @@ public static class GradingServiceExtensions
     /// <summary>Maps the grading service, health and reflection.</summary>
     public static WebApplication MapGradingService(this WebApplication app)
     {
+        app.UsePageAssets();
+        // Routing after the problem pages, so that a re-executed request (to /problem) is routed again.
+        app.UseRouting();
         app.UseMiddleware<CallOutcomeMiddleware>();
         app.UseMiddleware<RestBodyLimit>();
         app.UseAuthentication();
@@ -170,6 +175,7 @@ public static class GradingServiceExtensions
         app.MapGrpcService<ModerationReportService>();
         app.MapServiceTelemetry();
         app.MapOpenApiDocument();
+        app.MapServicePages();
 
         // Probes need no token and are never rate limited; reflection needs one unless Auth:AnonymousReflection.
         app.MapGrpcHealthChecksService().AllowAnonymous().DisableRateLimiting();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using CroydonAudit.Api.Infrastructure.Rest;
+using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Identity;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -85,7 +86,15 @@ public static partial class SecurityExtensions
     {
         OnMessageReceived = context =>
         {
-            if (context.Request.Headers.Authorization is [{ } header] && tokens.TryGet(header, out var caller))
+            // A page's browser sends its token in the session cookie (PageSession); nothing else reads the cookie.
+            var header = context.Request.Headers.Authorization is [{ } sent] ? sent : null;
+            if (header is null && PageSession.Token(context.HttpContext) is { } kept)
+            {
+                context.Token = kept;
+                header = $"Bearer {kept}";
+            }
+
+            if (header is not null && tokens.TryGet(header, out var caller))
             {
                 context.Principal = caller;
                 context.Success();
@@ -95,7 +104,9 @@ public static partial class SecurityExtensions
         },
         OnTokenValidated = context =>
         {
-            if (context.Request.Headers.Authorization is [{ } header] && context.Principal is { } caller)
+            var header = context.Request.Headers.Authorization is [{ } sent] ? sent
+                : PageSession.Token(context.HttpContext) is { } kept ? $"Bearer {kept}" : null;
+            if (header is not null && context.Principal is { } caller)
             {
                 tokens.Remember(header, caller, new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero));
             }
@@ -112,6 +123,14 @@ public static partial class SecurityExtensions
                 return Task.CompletedTask;
             }
 
+            // A page: to sign in, and back (saying so when a kept token was refused).
+            if (PageSession.IsPage(context.HttpContext))
+            {
+                context.HandleResponse();
+                context.Response.Redirect(ContractErrors.SignInLink(context.HttpContext, refused: PageSession.Token(context.HttpContext) is not null));
+                return Task.CompletedTask;
+            }
+
             context.HandleResponse();
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status401Unauthorized, new Google.Rpc.Status
@@ -122,7 +141,8 @@ public static partial class SecurityExtensions
                     : "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.",
             });
         },
-        OnForbidden = context => RestJson.IsGrpc(context.HttpContext)
+        // A page's refusal is a page (the problem page, by its status): no body here.
+        OnForbidden = context => RestJson.IsGrpc(context.HttpContext) || PageSession.IsPage(context.HttpContext)
             ? Task.CompletedTask
             : RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status403Forbidden, new Google.Rpc.Status
             {

@@ -43,7 +43,11 @@ public sealed partial class ContainerTests
     {
         var instructions = Instructions();
         var stages = instructions.Where(i => i.Name == "FROM").Select(i => i.Arguments.Split(' ')[0]).ToList();
-        Assert.All(stages, image => Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(sdk|aspnet):\d+\.\d+$", image));
+        Assert.All(stages, image => Assert.Matches(@"^(mcr\.microsoft\.com/dotnet/(sdk|aspnet):\d+\.\d+|node:\d+-bookworm-slim)$", image));
+
+        // The pages' GOV.UK Frontend comes from its lock file, installed in the Node stage, into the build.
+        Assert.Contains(instructions, i => i.Name == "RUN" && i.Arguments == "npm ci --no-audit --no-fund");
+        Assert.Contains(instructions, i => i.Name == "COPY" && i.Arguments == "--from=frontend /frontend/node_modules src/CroydonAudit.Api/Frontend/node_modules");
         Assert.Equal($"{TargetFramework()[3..]}", stages[^1].Split(':')[1]);
 
         var runtime = instructions.Skip(instructions.FindLastIndex(i => i.Name == "FROM")).ToList();

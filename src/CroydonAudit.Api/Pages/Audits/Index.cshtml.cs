@@ -1,0 +1,53 @@
+using Croydon.Audit.V1;
+using CroydonAudit.Api.Pages.Support;
+using CroydonAudit.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CroydonAudit.Api.Pages.Audits;
+
+/// <summary>The audits, newest first, filtered by team, auditor, grade and period, a page at a time (ListAudits).</summary>
+[Authorize(Policy = Policies.ReadAudits)]
+public sealed class IndexModel(PageContract contract) : PageModel
+{
+    /// <summary>How many audits a page lists.</summary>
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)] public string? Team { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Auditor { get; set; }
+    [BindProperty(SupportsGet = true)] public Grade Grade { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true, Name = "after")] public string? Cursor { get; set; }
+
+    /// <summary>This page of audits.</summary>
+    public IReadOnlyList<AuditSummary> Audits { get; private set; } = [];
+
+    /// <summary>The next page's token; empty on the last page.</summary>
+    public string Next { get; private set; } = "";
+
+    /// <summary>Lists one page.</summary>
+    public async Task OnGetAsync()
+    {
+        var request = new ListAuditsRequest
+        {
+            Team = Team ?? "",
+            AuditorId = Auditor ?? "",
+            OverallGrade = Grade,
+            GradedFrom = Show.StartOf(From),
+            GradedTo = Show.StartOf(To?.AddDays(1)),
+            PageSize = PageSize,
+            PageToken = Cursor ?? "",
+        };
+        var page = await contract.Grading.ListAuditsAsync(request, contract.As(HttpContext));
+        (Audits, Next) = (page.Audits, page.NextPageToken);
+    }
+
+    /// <summary>The link to the next page, keeping the filters.</summary>
+    public string NextLink() => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["team"] = Team, ["auditor"] = Auditor, ["grade"] = Grade == Grade.Unspecified ? null : Grade.ToString(),
+        ["from"] = From?.ToString("yyyy-MM-dd"), ["to"] = To?.ToString("yyyy-MM-dd"), ["after"] = Next,
+    }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
+}

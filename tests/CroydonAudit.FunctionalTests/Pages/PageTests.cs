@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+
+namespace CroydonAudit.FunctionalTests.Pages;
+
+/// <summary>
+/// The pages over plain HTTP/1.1, signed in as a browser is (a session cookie holding the token, forms with
+/// their anti-forgery token): each page renders real data from the store through the contract, in words, never
+/// rule ids or enum names; roles are obeyed; a moderation decision made on the audit page shows there and takes
+/// the audit out of the queue; the report and its CSV carry the contract's figures; the cookie is never accepted
+/// by the REST/JSON routes.
+/// </summary>
+public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
+{
+    private const string Team = "Pages Team";
+
+    [Fact]
+    public async Task ABrowserWithoutSignIn_IsSentToSignIn_AndComesBackAfterwards()
+    {
+        using var browser = Browser();
+        var response = await browser.GetAsync("/audits?team=x");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/sign-in?returnUrl=%2Faudits%3Fteam%3Dx", response.Headers.Location!.OriginalString);
+
+        var signedIn = await SignIn(browser, host.Token([Roles.Auditor]), "/audits?team=x");
+        Assert.Equal("/audits?team=x", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits?team=x")).StatusCode);
+
+        // A token that is not valid brings the browser back to sign in, saying so.
+        using var forged = Browser();
+        await SignIn(forged, "not-a-token");
+        var refused = await forged.GetAsync("/audits");
+        Assert.Contains("refused=true", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("not valid, or has expired", await forged.GetStringAsync(refused.Headers.Location), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAuditsAndAnAudit_ShowStoredAuditsInWords()
+    {
+        var stored = await Store("pages-capped", "significant-concern");
+        await Store("pages-good", "complete-good");
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Auditor]));
+
+        var list = await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}");
+        Assert.Contains("pages-capped", list, StringComparison.Ordinal);
+        Assert.Contains("pages-good", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&grade=RequiresImprovement"), StringComparison.Ordinal);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-capped"));
+        Assert.Contains(stored.Summary, page, StringComparison.Ordinal);
+        Assert.Contains("Requires improvement", page, StringComparison.Ordinal);
+        Assert.Contains("Adult's voice", page, StringComparison.Ordinal);
+        Assert.All(stored.Trace.Where(t => t.Fired), t => Assert.Contains(t.Explanation, page, StringComparison.Ordinal));
+        Assert.All(stored.Trace, t => Assert.DoesNotContain(t.RuleId, page, StringComparison.Ordinal));
+        Assert.DoesNotContain("GRADE_", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("RequiresImprovement", Regex.Replace(page, "value=\"[A-Za-z]+\"", ""), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/audits/no-such-audit")).StatusCode);
+        Assert.Contains("There is no audit no-such-audit.", await (await browser.GetAsync("/audits/no-such-audit")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AModerationDecision_MadeOnThePage_ShowsOnTheAudit_AndLeavesTheQueue()
+    {
+        await Store("pages-moderate", "override-relaxes-soft-limit");
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Moderator], name: "moderator-pages"));
+        Assert.Contains("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+
+        // Changing the grade without a reason is refused on the page, naming the field.
+        var form = await browser.GetStringAsync("/audits/pages-moderate");
+        var refused = await browser.PostAsync("/audits/pages-moderate?handler=Moderate", Form(form, ("outcome", "changed"), ("finalGrade", "Inadequate")));
+        Assert.Contains("Say why the grade should change.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        var decided = await browser.PostAsync("/audits/pages-moderate?handler=Moderate",
+            Form(form, ("outcome", "changed"), ("finalGrade", "RequiresImprovement"), ("reason", "The plan was not reviewed with the adult.")));
+        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-moderate"));
+        Assert.Contains("moderator-pages changed the final grade to Requires improvement: The plan was not reviewed with the adult.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        var stored = (await host.Client.GetAuditAsync(new() { AuditId = "pages-moderate" })).Audit.ModerationDecisions.Single();
+        Assert.Equal((ModerationOutcome.GradeChanged, Grade.RequiresImprovement, "moderator-pages"), (stored.Outcome, stored.FinalGrade, stored.DecidedBy));
+
+        // A form without its anti-forgery token is refused.
+        var forged = await browser.PostAsync("/audits/pages-moderate?handler=Moderate", new FormUrlEncodedContent([new("outcome", "agreed")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheReportAndItsCsv_CarryTheContractsFigures_ForAnalystsOnly()
+    {
+        await Store("pages-report-1", "lowest-plus-one");
+        await Store("pages-report-2", "complete-good");
+        var figures = (await new ReportService.ReportServiceClient(host.ChannelFor(host.Token([Roles.Analyst]))).GetProgrammeReportAsync(new() { Team = Team })).Report;
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Analyst]));
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync($"/report?team={Uri.EscapeDataString(Team)}"));
+        Assert.Contains($"{figures.Audits} audits", page, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"croydon-chart\" role=\"img\"", page, StringComparison.Ordinal);
+        Assert.All(figures.DecidingLimits, l => Assert.Contains(l.Title, page, StringComparison.Ordinal));
+
+        var csv = await browser.GetStringAsync($"/report/csv?team={Uri.EscapeDataString(Team)}");
+        Assert.Contains($"audits,all,,{figures.Audits}", csv, StringComparison.Ordinal);
+        foreach (var grade in figures.OverallGrades)
+        {
+            Assert.Contains($"overall grade,{CroydonAudit.Api.Pages.Support.Show.Of(grade.Grade)},,{grade.Count}", csv, StringComparison.Ordinal);
+        }
+
+        // An auditor may read audits, not the report.
+        using var auditor = Browser();
+        await SignIn(auditor, host.Token([Roles.Auditor]));
+        var forbidden = await auditor.GetAsync("/report");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("You do not have access to this page", await forbidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheRulesPage_ShowsTheActiveVersion()
+    {
+        var active = (await host.RuleSets.GetActiveRuleSetAsync(new())).RuleSet;
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Auditor]));
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/rules"));
+        Assert.Contains(active.Version, page, StringComparison.Ordinal);
+        Assert.Contains(active.Label, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSessionCookie_IsNeverAcceptedByTheRestRoutes()
+    {
+        using var browser = Browser();
+        await SignIn(browser, host.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/v1/audits")).StatusCode);
+    }
+
+    private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = host.PagesAddress };
+
+    private static async Task<HttpResponseMessage> SignIn(HttpClient browser, string token, string? returnUrl = null)
+    {
+        var form = await browser.GetStringAsync("/sign-in");
+        var response = await browser.PostAsync("/sign-in", Form(form, ("token", token), ("returnUrl", returnUrl ?? "")));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response;
+    }
+
+    // A page's form as a browser posts it: its anti-forgery token, and the fields given.
+    private static FormUrlEncodedContent Form(string page, params (string Name, string Value)[] fields) =>
+        new([new("__RequestVerificationToken", AntiForgery().Match(page).Groups[1].Value), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
+
+    private async Task<GradingResult> Store(string auditId, string fixture) =>
+        (await host.Client.GradeAuditAsync(new()
+        {
+            Audit = FixtureCases.Load(fixture).Audit.Also(a => (a.AuditId, a.Team) = (auditId, Team)),
+        })).Result;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiForgery();
+}
