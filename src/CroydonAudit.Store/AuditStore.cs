@@ -469,8 +469,10 @@ public sealed class AuditStore : IAsyncDisposable
                     Value(result.Trace.Select(t => t.GuidanceRef).ToArray())));
             }
 
-            writes.BatchCommands.Add(InsertRevisionsStatement(inserts));
-            writes.BatchCommands.Add(UpsertFiguresStatement(inserts));
+            // The last new revision of each audit in the batch is its latest.
+            var newLatest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
+            writes.BatchCommands.Add(InsertRevisionsStatement(inserts, newLatest.ToHashSet(ReferenceEqualityComparer.Instance)));
+            writes.BatchCommands.Add(UpsertFiguresStatement(newLatest));
         }
 
         // Each call's access, in the same transaction: a new revision is a write; content stored already is
@@ -506,10 +508,8 @@ public sealed class AuditStore : IAsyncDisposable
         return parameter;
     }
 
-    private static NpgsqlBatchCommand InsertRevisionsStatement(List<NewRevision> inserts)
+    private static NpgsqlBatchCommand InsertRevisionsStatement(List<NewRevision> inserts, HashSet<object?> latest)
     {
-        // The last new revision of each audit in the batch is its latest.
-        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToHashSet(ReferenceEqualityComparer.Instance);
         NpgsqlParameter<T[]> Column<T>(Func<NewRevision, T> value, NpgsqlDbType? type = null) => Value<T[]>([.. inserts.Select(value)], type);
         return Statement(
             InsertRevisions,
@@ -535,10 +535,9 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Pending.StoredBy.Client));
     }
 
-    private static NpgsqlBatchCommand UpsertFiguresStatement(List<NewRevision> inserts)
+    // One row per audit (its latest revision): an audit with two new revisions in the batch counts its last.
+    private static NpgsqlBatchCommand UpsertFiguresStatement(List<NewRevision> latest)
     {
-        // One row per audit: an audit with two new revisions in the batch counts its last.
-        var latest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
         var figures = latest.Select(r => AuditFigures.Of(r.Pending.Submission, r.Result)).ToList();
         NpgsqlParameter<T[]> Column<T>(Func<NewRevision, T> value) => Value<T[]>([.. latest.Select(value)]);
         NpgsqlParameter<T[]> Figure<T>(Func<AuditFigures, T> value) => Value<T[]>([.. figures.Select(value)]);

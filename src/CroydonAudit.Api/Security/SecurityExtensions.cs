@@ -86,15 +86,13 @@ public static partial class SecurityExtensions
     {
         OnMessageReceived = context =>
         {
-            // A page's browser sends its token in the session cookie (PageSession); nothing else reads the cookie.
-            var header = context.Request.Headers.Authorization is [{ } sent] ? sent : null;
-            if (header is null && PageSession.Token(context.HttpContext) is { } kept)
+            var bearer = Bearer(context.HttpContext);
+            if (bearer?.FromCookie is { } kept)
             {
                 context.Token = kept;
-                header = $"Bearer {kept}";
             }
 
-            if (header is not null && tokens.TryGet(header, out var caller))
+            if (bearer is { } sent && tokens.TryGet(sent.Header, out var caller))
             {
                 context.Principal = caller;
                 context.Success();
@@ -104,11 +102,9 @@ public static partial class SecurityExtensions
         },
         OnTokenValidated = context =>
         {
-            var header = context.Request.Headers.Authorization is [{ } sent] ? sent
-                : PageSession.Token(context.HttpContext) is { } kept ? $"Bearer {kept}" : null;
-            if (header is not null && context.Principal is { } caller)
+            if (Bearer(context.HttpContext) is { } sent && context.Principal is { } caller)
             {
-                tokens.Remember(header, caller, new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero));
+                tokens.Remember(sent.Header, caller, new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero));
             }
 
             return Task.CompletedTask;
@@ -150,6 +146,13 @@ public static partial class SecurityExtensions
                 Message = "The token's roles do not allow this call.",
             }),
     };
+
+    // The caller's token as an Authorization header: the header sent, or a page's browser's session cookie
+    // (PageSession; FromCookie), which nothing but a page reads.
+    private static (string Header, string? FromCookie)? Bearer(HttpContext context) =>
+        context.Request.Headers.Authorization is [{ } sent] ? (sent, null)
+        : PageSession.Token(context) is { } kept ? ($"Bearer {kept}", kept)
+        : null;
 
     // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again
     // (REST/JSON: 429 with the same status as JSON), and Retry-After.

@@ -16,16 +16,26 @@ public static class CallerListing
     public static async Task<(IEnumerable<V1.AuditSummary> Audits, string NextPageToken)> ListAsync(
         this AuditStore store, AccessRecorder access, AuditListQuery query, ServerCallContext context)
     {
-        if (Caller.Of(context).Team is { } team)
-        {
-            query = string.IsNullOrEmpty(query.Team) || query.Team == team
-                ? query with { Team = team }
-                : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={query.Team}");
-        }
-
+        query = query with { Team = await access.LimitToTeamAsync(context, query.Team) ?? "" };
         var page = await store.ListAsync(query, context.CancellationToken);
         await access.RecordAsync(context, "read", query: Describe(query));
         return (page.Audits.Select(a => a.ToContract()), page.Next?.Encode() ?? "");
+    }
+
+    /// <summary>
+    /// The team a caller's read covers: the one asked for (null or empty: every team), or, when the caller's token
+    /// names a team, that team — asking for another is PERMISSION_DENIED, recorded in the access log.
+    /// </summary>
+    public static async Task<string?> LimitToTeamAsync(this AccessRecorder access, ServerCallContext context, string? asked)
+    {
+        if (Caller.Of(context).Team is not { } own)
+        {
+            return string.IsNullOrEmpty(asked) ? null : asked;
+        }
+
+        return string.IsNullOrEmpty(asked) || asked == own
+            ? own
+            : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={asked}");
     }
 
     /// <summary>NOT_FOUND for an audit, or one of its revisions (0: the latest).</summary>

@@ -21,13 +21,8 @@ public sealed class ModerationReportService(ModerationStore moderation, AuditSto
     [Authorize(Policy = Policies.Report)]
     public override async Task<GetProgrammeReportResponse> GetProgrammeReport(GetProgrammeReportRequest request, ServerCallContext context)
     {
-        var (from, to, team) = ReportRequests.Validate(request, clock.GetUtcNow());
-        var query = $"team={team} from={from:O} to={to:O}";
-        if (Caller.Of(context).Team is { } own)
-        {
-            team = team is null || team == own ? own : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: query);
-        }
-
+        var (from, to, asked) = ReportRequests.Validate(request, clock.GetUtcNow());
+        var team = await access.LimitToTeamAsync(context, asked);
         var figures = await reports.ReadAsync(from, to, team, context.CancellationToken);
         await access.RecordAsync(context, "read", query: $"programme report: team={team} from={from:O} to={to:O}");
         return new GetProgrammeReportResponse { Report = figures.ToContract(from, to, team, rules.IsLoaded ? rules.Grader.RuleSet : null) };

@@ -19,7 +19,7 @@ public sealed class IndexModel(PageContract contract) : PageModel
     [BindProperty(SupportsGet = true)] public Grade Grade { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
-    [BindProperty(SupportsGet = true, Name = "after")] public string? Cursor { get; set; }
+    [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
     /// <summary>This page of audits.</summary>
     public IReadOnlyList<AuditSummary> Audits { get; private set; } = [];
@@ -44,10 +44,8 @@ public sealed class IndexModel(PageContract contract) : PageModel
         (Audits, Next) = (page.Audits, page.NextPageToken);
     }
 
-    /// <summary>The link to the next page, keeping the filters.</summary>
-    public string NextLink() => QueryString.Create(new Dictionary<string, string?>
-    {
-        ["team"] = Team, ["auditor"] = Auditor, ["grade"] = Grade == Grade.Unspecified ? null : Grade.ToString(),
-        ["from"] = From?.ToString("yyyy-MM-dd"), ["to"] = To?.ToString("yyyy-MM-dd"), ["after"] = Next,
-    }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
+    /// <summary>The link to the next page, keeping the filters; null on the last page.</summary>
+    public string? NextLink() => AuditList.Next("/audits", Next,
+        ("team", Team), ("auditor", Auditor), ("grade", Grade == Grade.Unspecified ? null : Grade.ToString()),
+        ("from", From?.ToString("yyyy-MM-dd")), ("to", To?.ToString("yyyy-MM-dd")));
 }

@@ -12,7 +12,7 @@ namespace CroydonAudit.Api.Pages.Moderation;
 public sealed class IndexModel(PageContract contract) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Team { get; set; }
-    [BindProperty(SupportsGet = true, Name = "after")] public string? Cursor { get; set; }
+    [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
     /// <summary>This page of the queue.</summary>
     public IReadOnlyList<AuditSummary> Audits { get; private set; } = [];

@@ -1,3 +1,4 @@
+using CroydonAudit.Api.Extensions;
 using Microsoft.AspNetCore.Http;
 
 namespace CroydonAudit.Api.Pages.Support;
@@ -17,12 +18,15 @@ public static class PageSession
     public const string SignInPath = "/sign-in";
 
     /// <summary>Prefixes of the HTTP/1.1 endpoint that are not pages: the cookie is never read for them.</summary>
-    private static readonly string[] NotPages = ["/v1/", "/openapi/", "/metrics", "/assets/"];
+    private static readonly string[] NotPages = [RestPrefix, ServiceEndpoints.OpenApiPath, ServiceEndpoints.MetricsPath, PagesExtensions.AssetsPath];
+
+    // Every REST/JSON route of the contract starts here (google.api.http in protos/).
+    private const string RestPrefix = "/v1";
 
     /// <summary>Whether the request is for a page (as opposed to REST/JSON, metrics, assets, or gRPC).</summary>
     public static bool IsPage(HttpContext context) =>
         context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true
-        && !NotPages.Any(p => context.Request.Path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        && !NotPages.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The signed-in browser's token, if any.</summary>
     public static string? Token(HttpContext context) =>

@@ -14,6 +14,9 @@ public static class PagesExtensions
     /// <summary>Where the build puts GOV.UK Frontend's files and the pages' own stylesheet.</summary>
     public const string AssetsFolder = "pages-assets";
 
+    /// <summary>Where the assets are served.</summary>
+    public const string AssetsPath = "/assets";
+
     /// <summary>Adds the pages.</summary>
     public static IServiceCollection AddServicePages(this IServiceCollection services)
     {
@@ -29,7 +32,7 @@ public static class PagesExtensions
         var folder = Path.Combine(AppContext.BaseDirectory, AssetsFolder);
         if (Directory.Exists(folder))
         {
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder), RequestPath = "/assets" });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(folder), RequestPath = AssetsPath });
         }
 
         app.UseWhen(PageSession.IsPage, pages => pages.UseStatusCodePagesWithReExecute("/problem", "?code={0}"));

@@ -31,16 +31,10 @@ public static class Show
         _ => "For information",
     };
 
-    /// <summary>A Croydon value in words; "No value named" for none.</summary>
-    public static string Of(CroydonValue value) => value switch
-    {
-        CroydonValue.OneTeam => "One team",
-        CroydonValue.ProudToServe => "Proud to serve",
-        CroydonValue.HonestAndOpen => "Honest and open",
-        CroydonValue.TakingResponsibility => "Taking responsibility",
-        CroydonValue.ValuingDiversity => "Valuing diversity",
-        _ => "No value named",
-    };
+    /// <summary>A Croydon value in words ("Proud to serve"); "No value named" for none.</summary>
+    public static string Of(CroydonValue value) => value == CroydonValue.Unspecified
+        ? "No value named"
+        : Capitalised(Words.Describe((Domain.CroydonValue)value));
 
     /// <summary>Why a revision was stored.</summary>
     public static string Of(RevisionReason reason) => reason switch
@@ -81,6 +75,8 @@ public static class Show
 
     /// <summary>"12%" of a whole; "–" of none.</summary>
     public static string Percent(long part, long whole) => whole == 0 ? "–" : $"{Math.Round(100.0 * part / whole)}%";
+
+    private static string Capitalised(string words) => words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
 
     /// <summary>A count with thousands separators.</summary>
     public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
