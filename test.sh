@@ -9,13 +9,26 @@ cd "$root"
 
 scripts/lint-protos.sh
 
-# The second-language client test (tests/second-language) uses Debian's python3 with grpcio and protobuf, and protoc.
-if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
-  echo "test.sh: installing python3-grpcio, python3-protobuf and protobuf-compiler for the second-language client test" >&2
-  sudo=""
+# Debian packages the tests need, installed when missing: WHY, then the packages.
+install_packages() {
+  local why="$1"
+  shift
+  echo "test.sh: installing $* for $why" >&2
+  local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-grpcio python3-protobuf protobuf-compiler >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# The second-language client test (tests/second-language) uses Debian's python3 with grpcio and protobuf, and protoc.
+if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
+  install_packages "the second-language client test" python3-grpcio python3-protobuf protobuf-compiler
+fi
+
+# The pages' browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot
+# run here); the tests look for it at /usr/bin/chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  install_packages "the pages' browser tests" chromium
 fi
 
 if [ -z "${ConnectionStrings__Audit:-}" ]; then

@@ -10,7 +10,9 @@ namespace CroydonAudit.Store;
 /// <param name="GradedTo">Graded before this instant, if given.</param>
 /// <param name="PageSize">How many audits per page.</param>
 /// <param name="After">Where the previous page ended, if this is not the first page.</param>
-/// <param name="AwaitingModeration">Only audits whose latest revision needs moderation and has none yet: the moderation queue, oldest first.</param>
+/// <param name="AwaitingModeration">Only audits whose latest revision needs moderation and has none yet.</param>
+/// <param name="Status">Only audits with this status, if given.</param>
+/// <param name="OldestFirst">Oldest first (the moderation queue), rather than newest first.</param>
 public sealed record AuditListQuery(
     string? Team,
     string? AuditorId,
@@ -19,4 +21,6 @@ public sealed record AuditListQuery(
     DateTimeOffset? GradedTo,
     int PageSize,
     AuditPageToken? After,
-    bool AwaitingModeration = false);
+    bool AwaitingModeration = false,
+    AuditStatus? Status = null,
+    bool OldestFirst = false);

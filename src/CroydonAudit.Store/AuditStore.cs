@@ -223,18 +223,23 @@ public sealed class AuditStore : IAsyncDisposable
             sql.Append(" AND graded_at < @to");
         }
 
-        // The moderation queue is listed oldest first (V12's index), every other listing newest first.
+        // Awaiting moderation walks V12's index, either way; the queue is listed oldest first, every other listing newest first.
         if (query.AwaitingModeration)
         {
             sql.Append(" AND moderation_required AND moderated_at IS NULL");
         }
 
-        if (query.After is not null)
+        if (query.Status is not null)
         {
-            sql.Append(query.AwaitingModeration ? " AND (graded_at, audit_id) > (@afterAt, @afterId)" : " AND (graded_at, audit_id) < (@afterAt, @afterId)");
+            sql.Append(" AND status = @status");
         }
 
-        return sql.Append(query.AwaitingModeration ? " ORDER BY graded_at, audit_id LIMIT @limit" : " ORDER BY graded_at DESC, audit_id DESC LIMIT @limit").ToString();
+        if (query.After is not null)
+        {
+            sql.Append(query.OldestFirst ? " AND (graded_at, audit_id) > (@afterAt, @afterId)" : " AND (graded_at, audit_id) < (@afterAt, @afterId)");
+        }
+
+        return sql.Append(query.OldestFirst ? " ORDER BY graded_at, audit_id LIMIT @limit" : " ORDER BY graded_at DESC, audit_id DESC LIMIT @limit").ToString();
     }
 
     /// <summary>
@@ -286,6 +291,7 @@ public sealed class AuditStore : IAsyncDisposable
                 team = string.IsNullOrEmpty(query.Team) ? null : query.Team,
                 auditorId = string.IsNullOrEmpty(query.AuditorId) ? null : query.AuditorId,
                 grade = query.OverallGrade == Grade.Unspecified ? (short?)null : (short)query.OverallGrade,
+                status = query.Status is { } status ? (short?)status : null,
                 from = query.GradedFrom,
                 to = query.GradedTo,
                 afterAt = query.After?.GradedAt,

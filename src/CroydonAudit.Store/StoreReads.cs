@@ -10,8 +10,8 @@ namespace CroydonAudit.Store;
 /// <item><see cref="Interactive"/>: callers' reads (GetAudit, ListAudits, the moderation queue, the access log),
 /// on a pool of their own (<see cref="AuditStoreOptions.ReadConnections"/>) whose every statement PostgreSQL stops
 /// after <see cref="AuditStoreOptions.ReadTimeout"/>;</item>
-/// <item><see cref="Bulk"/>: the rules administrator's long reads (an impact preview's stream of every stored audit,
-/// the audits a re-grade must visit), on a smaller pool (<see cref="AuditStoreOptions.BulkConnections"/>) with no
+/// <item><see cref="Bulk"/>: long reads (an impact preview's stream of every stored audit, the audits a re-grade
+/// must visit, the programme report), on a smaller pool (<see cref="AuditStoreOptions.BulkConnections"/>) with no
 /// statement limit, bounded by their callers' deadlines;</item>
 /// <item><see cref="Pipeline"/>: the reads' resilience pipeline, with a circuit breaker of its own, so failing reads
 /// never open the writers' breaker.</item>

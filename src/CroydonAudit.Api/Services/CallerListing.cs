@@ -49,5 +49,5 @@ public static class CallerListing
     // A listing's filter, as identifiers, for the access log.
     private static string Describe(AuditListQuery query) =>
         $"team={query.Team} auditor={query.AuditorId} grade={query.OverallGrade} from={query.GradedFrom:O} to={query.GradedTo:O} page_size={query.PageSize}"
-        + (query.AwaitingModeration ? " awaiting_moderation=true" : "");
+        + (query.AwaitingModeration ? " awaiting_moderation=true" : "") + (query.Status is { } status ? $" status={status}" : "");
 }

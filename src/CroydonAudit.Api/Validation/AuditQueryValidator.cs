@@ -79,7 +79,7 @@ public static class AuditQueryValidator
 
     /// <summary>The moderation queue's page: the latest revisions needing moderation and having none, oldest first; or INVALID_ARGUMENT.</summary>
     public static AuditListQuery Validate(ListModerationQueueRequest request) =>
-        Validate(new ListAuditsRequest { Team = request.Team, PageSize = request.PageSize, PageToken = request.PageToken }) with { AwaitingModeration = true };
+        Validate(new ListAuditsRequest { Team = request.Team, PageSize = request.PageSize, PageToken = request.PageToken, AwaitingModeration = true }) with { OldestFirst = true };
 
     private static bool IsAuditId(string id)
     {
@@ -99,6 +99,7 @@ public static class AuditQueryValidator
         }
 
         CheckEnum(violations, "overall_grade", request.OverallGrade);
+        CheckEnum(violations, "status", request.Status);
         CheckInstant(violations, "graded_from", request.GradedFrom);
         CheckInstant(violations, "graded_to", request.GradedTo);
         if (request.PageSize < 0)
@@ -120,6 +121,8 @@ public static class AuditQueryValidator
             request.GradedFrom?.ToDateTimeOffset(),
             request.GradedTo?.ToDateTimeOffset(),
             request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize),
-            after);
+            after,
+            request.AwaitingModeration,
+            request.Status == AuditStatus.Unspecified ? null : (Domain.AuditStatus)request.Status);
     }
 }

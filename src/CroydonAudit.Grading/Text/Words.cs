@@ -64,6 +64,13 @@ public static class Words
         return $"{string.Join(", ", names.SkipLast(1))} or {names[^1]} (or Unspecified when not recorded)";
     }
 
+    /// <summary>A fact's or value's PascalCase name as words, capitalised: "PersonInvolvement" is "Person involvement".</summary>
+    public static string Named(string pascalCase)
+    {
+        var words = Humanise(pascalCase);
+        return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
+    }
+
     /// <summary>"A", "A and B", "A, B and C".</summary>
     public static string List(IReadOnlyList<string> items) => items.Count switch
     {

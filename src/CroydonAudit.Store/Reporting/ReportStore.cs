@@ -8,7 +8,9 @@ namespace CroydonAudit.Store.Reporting;
 
 /// <summary>
 /// The programme report's figures, read from <c>audit_figures</c> (one narrow row per audit, see V13) in one round
-/// trip: every statement of the report in one batch, on the callers' read pool and pipeline.
+/// trip: every statement of the report in one batch. Over a large store the report reads every row of its period,
+/// for seconds: it runs on the pool of long reads (<see cref="StoreReads.Bulk"/>, no statement limit, two
+/// connections, so reports never hold callers' or writers' connections), bounded by its caller's deadline.
 /// </summary>
 public sealed class ReportStore(StoreReads reads, StoreSchema schema)
 {
@@ -78,7 +80,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema)
 
     /// <summary>The figures of audits graded in [<paramref name="from"/>, <paramref name="to"/>), of <paramref name="team"/> alone when given.</summary>
     public Task<ProgrammeFigures> ReadAsync(DateTimeOffset from, DateTimeOffset to, string? team, CancellationToken cancellationToken) =>
-        _calls.Run((Source: reads.Interactive, From: from, To: to, Team: team), static async (call, ct) =>
+        _calls.Run((Source: reads.Bulk, From: from, To: to, Team: team), static async (call, ct) =>
         {
             await using var connection = await call.Source.OpenConnectionAsync(ct);
             await using var batch = new NpgsqlBatch(connection);

@@ -49,6 +49,8 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.Contains("pages-capped", list, StringComparison.Ordinal);
         Assert.Contains("pages-good", list, StringComparison.Ordinal);
         Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&grade=RequiresImprovement"), StringComparison.Ordinal);
+        Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&incomplete=true"), StringComparison.Ordinal);
+        Assert.Contains("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
 
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-capped"));
         Assert.Contains(stored.Summary, page, StringComparison.Ordinal);
@@ -57,6 +59,11 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.All(stored.Trace.Where(t => t.Fired), t => Assert.Contains(t.Explanation, page, StringComparison.Ordinal));
         Assert.All(stored.Trace, t => Assert.DoesNotContain(t.RuleId, page, StringComparison.Ordinal));
         Assert.DoesNotContain("GRADE_", page, StringComparison.Ordinal);
+
+        // Why a rule did not apply: the facts its condition read, with this audit's values.
+        var risk = CroydonAudit.Grading.Text.Words.Describe((CroydonAudit.Grading.Domain.RiskPractice)FixtureCases.Load("significant-concern").Audit.KeyEvidence.Risk);
+        Assert.Contains("It looked at:", page, StringComparison.Ordinal);
+        Assert.Contains($"Risk: {risk}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("RequiresImprovement", Regex.Replace(page, "value=\"[A-Za-z]+\"", ""), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/audits/no-such-audit")).StatusCode);
@@ -70,6 +77,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         using var browser = Browser();
         await SignIn(browser, host.Token([Roles.Moderator], name: "moderator-pages"));
         Assert.Contains("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        Assert.Contains("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
 
         // Changing the grade without a reason is refused on the page, naming the field.
         var form = await browser.GetStringAsync("/audits/pages-moderate");
@@ -83,6 +91,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-moderate"));
         Assert.Contains("moderator-pages changed the final grade to Requires improvement: The plan was not reviewed with the adult.", page, StringComparison.Ordinal);
         Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = "pages-moderate" })).Audit.ModerationDecisions.Single();
         Assert.Equal((ModerationOutcome.GradeChanged, Grade.RequiresImprovement, "moderator-pages"), (stored.Outcome, stored.FinalGrade, stored.DecidedBy));
 

@@ -1,6 +1,8 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
+using CroydonAudit.Contracts.Mapping;
+using CroydonAudit.Grading.Facts;
 using CroydonAudit.Identity;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -14,7 +16,7 @@ namespace CroydonAudit.Api.Pages.Audits;
 /// its revisions and moderation; a moderator records a decision here (GetAudit, RecordModerationDecision).
 /// </summary>
 [Authorize(Policy = Policies.ReadAudits)]
-public sealed class AuditModel(PageContract contract) : PageModel
+public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : PageModel
 {
     /// <summary>The longest moderation reason.</summary>
     public const int MaxReason = 4000;
@@ -27,6 +29,9 @@ public sealed class AuditModel(PageContract contract) : PageModel
 
     /// <summary>The revision before it, to compare with; null for the first.</summary>
     public AuditRecord? Previous { get; private set; }
+
+    /// <summary>For each rule that did not fire (by its position in the trace), what it looked at, in words.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> LookedAt { get; private set; } = new Dictionary<int, IReadOnlyList<string>>();
 
     /// <summary>Whether the signed-in person may record moderation decisions.</summary>
     public bool CanModerate => User.IsInRole(Roles.Moderator);
@@ -98,6 +103,15 @@ public sealed class AuditModel(PageContract contract) : PageModel
     {
         var options = contract.As(HttpContext);
         Audit = (await contract.Grading.GetAuditAsync(new GetAuditRequest { AuditId = AuditId, Revision = Revision }, options)).Audit;
+        if (await ruleSets.ForAsync(Audit.Result.RuleSetVersion, HttpContext) is { } rules)
+        {
+            var facts = AuditFactsBuilder.Build(Audit.Submission.ToDomain(), rules.BlandText);
+            LookedAt = Audit.Result.Trace
+                .Select((entry, position) => (entry, position))
+                .Where(t => !t.entry.Fired && t.position < rules.Rules.Count && rules.Rules[t.position].RuleId == t.entry.RuleId)
+                .ToDictionary(t => t.position, t => FactsLookedAt.Of(rules.Rules[t.position], facts));
+        }
+
         if (Audit.Result.Revision > 1)
         {
             Previous = (await contract.Grading.GetAuditAsync(new GetAuditRequest { AuditId = AuditId, Revision = Audit.Result.Revision - 1 }, options)).Audit;

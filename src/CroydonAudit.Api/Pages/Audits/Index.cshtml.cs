@@ -19,6 +19,8 @@ public sealed class IndexModel(PageContract contract) : PageModel
     [BindProperty(SupportsGet = true)] public Grade Grade { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Awaiting { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Incomplete { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
     /// <summary>This page of audits.</summary>
@@ -37,6 +39,8 @@ public sealed class IndexModel(PageContract contract) : PageModel
             OverallGrade = Grade,
             GradedFrom = Show.StartOf(From),
             GradedTo = Show.StartOf(To?.AddDays(1)),
+            AwaitingModeration = Awaiting,
+            Status = Incomplete ? AuditStatus.Incomplete : AuditStatus.Unspecified,
             PageSize = PageSize,
             PageToken = Cursor ?? "",
         };
@@ -47,5 +51,6 @@ public sealed class IndexModel(PageContract contract) : PageModel
     /// <summary>The link to the next page, keeping the filters; null on the last page.</summary>
     public string? NextLink() => AuditList.Next("/audits", Next,
         ("team", Team), ("auditor", Auditor), ("grade", Grade == Grade.Unspecified ? null : Grade.ToString()),
-        ("from", From?.ToString("yyyy-MM-dd")), ("to", To?.ToString("yyyy-MM-dd")));
+        ("from", From?.ToString("yyyy-MM-dd")), ("to", To?.ToString("yyyy-MM-dd")),
+        ("awaiting", Awaiting ? "true" : null), ("incomplete", Incomplete ? "true" : null));
 }

@@ -22,6 +22,7 @@ public static class PagesExtensions
     {
         services.AddHttpContextAccessor();
         services.AddSingleton<PageContract>();
+        services.AddSingleton<PageRuleSets>();
         services.AddRazorPages(options => options.Conventions.ConfigureFilter(new ContractErrors()));
         return services;
     }

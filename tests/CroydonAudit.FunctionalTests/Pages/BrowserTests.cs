@@ -1,0 +1,170 @@
+using Croydon.Audit.V1;
+using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
+using CroydonAudit.Testing;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CroydonAudit.FunctionalTests.Pages;
+
+/// <summary>
+/// The pages in a real headless browser: Debian's Chromium (test.sh installs it) driven by Playwright. Every page
+/// renders real data from PostgreSQL; axe-core finds no WCAG 2.2 A or AA violation on any of them; a moderation
+/// decision is made by keyboard alone and shows on the audit and leaves the queue; filters and paging work.
+/// Each page's screenshot is saved under .data/screenshots/.
+/// </summary>
+public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>, IAsyncLifetime
+{
+    private const string Team = "Browser Team";
+
+    /// <summary>Debian's Chromium; Playwright's own browser download cannot run here.</summary>
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string Screenshots = Path.Combine(RepositoryRoot.Path, ".data", "screenshots");
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"The browser tests need Chromium at {Chromium}: ./test.sh installs it (apt-get install chromium).");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // No sandbox as root; no background connections, which this closed network refuses.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task EveryPage_RendersRealData_WithNoAccessibilityViolations()
+    {
+        // A team of this test's own: the report counts exactly these three.
+        const string team = "Browser Pages Team";
+        await Store("browser-capped", "significant-concern", team);
+        await Store("browser-moderate", "override-relaxes-soft-limit", team);
+        await Store("browser-good", "complete-good", team);
+        var page = await SignedIn([Roles.Auditor, Roles.Moderator, Roles.Analyst]);
+
+        var pages = new (string Path, string Name, string Shows)[]
+        {
+            ("/sign-in", "sign-in", "Your access token"),
+            ($"/audits?team={Uri.EscapeDataString(team)}", "audits", "browser-capped"),
+            ("/audits/browser-capped", "audit", "Requires improvement"),
+            ($"/moderation?team={Uri.EscapeDataString(team)}", "moderation", "browser-moderate"),
+            ($"/report?team={Uri.EscapeDataString(team)}", "report", "3 audits"),
+            ("/rules", "rules", "Active now"),
+        };
+        foreach (var (path, name, shows) in pages)
+        {
+            var response = await page.GotoAsync(host.PagesAddress + path.TrimStart('/'));
+            Assert.Equal(200, response!.Status);
+            Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+
+            var axe = await page.RunAxe(new AxeRunOptions
+            {
+                RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+            });
+            Assert.True(axe.Violations.Length == 0, $"{path}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+        }
+    }
+
+    [Fact]
+    public async Task AModeratorDecides_ByKeyboardAlone_AndTheAuditLeavesTheQueue()
+    {
+        await Store("browser-keyboard", "override-relaxes-soft-limit");
+        var page = await SignedIn([Roles.Moderator], name: "moderator-browser");
+        await page.GotoAsync($"{host.PagesAddress}moderation?team={Uri.EscapeDataString(Team)}");
+
+        // From the top of the page, Tab to the audit's link and follow it with Enter.
+        await TabTo(page, "a[href='/audits/browser-keyboard#moderation']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/audits/browser-keyboard#moderation");
+
+        // Tab to "I agree", choose it with Space, Tab to the button and press Enter.
+        await TabTo(page, "#outcome");
+        await page.Keyboard.PressAsync("Space");
+        await TabTo(page, "button.govuk-button:has-text('Record decision')");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/audits/browser-keyboard*#moderation");
+
+        Assert.Contains("moderator-browser agreed with", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.GotoAsync($"{host.PagesAddress}moderation?team={Uri.EscapeDataString(Team)}");
+        Assert.DoesNotContain("browser-keyboard", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(ModerationOutcome.Agreed, (await host.Client.GetAuditAsync(new() { AuditId = "browser-keyboard" })).Audit.ModerationDecisions.Single().Outcome);
+    }
+
+    [Fact]
+    public async Task TheAuditList_FiltersAndPages()
+    {
+        const string team = "Browser Paging Team";
+        for (var i = 0; i < 30; i++)
+        {
+            await Store($"browser-page-{i:D2}", i % 2 == 0 ? "complete-good" : "significant-concern", team);
+        }
+
+        var page = await SignedIn([Roles.Auditor]);
+        await page.GotoAsync($"{host.PagesAddress}audits");
+        await page.FillAsync("#team", team);
+        await page.SelectOptionAsync("#grade", new SelectOptionValue { Label = "Requires improvement" });
+        await page.ClickAsync("button:has-text('Apply filters')");
+        var first = await page.Locator("tbody tr").AllInnerTextsAsync();
+        Assert.Equal(15, first.Count);
+        Assert.All(first, row => Assert.Contains("Requires improvement", row, StringComparison.Ordinal));
+
+        await page.GotoAsync($"{host.PagesAddress}audits?team={Uri.EscapeDataString(team)}");
+        var listed = new List<string>(await page.Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        await page.ClickAsync("a[rel=next]");
+        listed.AddRange(await page.Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"browser-page-{i:D2}").Reverse(), listed);
+        Assert.Equal(0, await page.Locator("a[rel=next]").CountAsync());
+    }
+
+    private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user")
+    {
+        var context = await _browser!.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{host.PagesAddress}sign-in");
+        await page.FillAsync("#token", host.Token(roles, name: name));
+        await page.ClickAsync("button:has-text('Sign in')");
+        await page.WaitForURLAsync("**/audits");
+        return page;
+    }
+
+    // Presses Tab until the element matching the selector has the focus.
+    private static async Task TabTo(IPage page, string selector)
+    {
+        for (var presses = 0; presses < 200; presses++)
+        {
+            if (await page.EvalOnSelectorAsync<bool>(selector, "e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Fail($"Tab never reached {selector}.");
+    }
+
+    private async Task Store(string auditId, string fixture, string team = Team) =>
+        await host.Client.GradeAuditAsync(new()
+        {
+            Audit = FixtureCases.Load(fixture).Audit.Also(a => (a.AuditId, a.Team) = (auditId, team)),
+        });
+}
