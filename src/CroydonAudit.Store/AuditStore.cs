@@ -111,7 +111,13 @@ public sealed class AuditStore : IAsyncDisposable
         """;
 
     // The report's figures of each audit's new latest revision (V13): a later revision replaces an earlier one's.
+    // A month an audit leaves (its earlier latest revision's) has its kept report figures made stale (V14).
     private const string UpsertFigures = """
+        WITH left_month AS (
+            INSERT INTO report_month_version AS v (month, version)
+            SELECT DISTINCT f.month, 1 FROM audit_figures AS f WHERE f.audit_id = ANY ($1::text[]) ORDER BY 1
+            ON CONFLICT (month) DO UPDATE SET version = v.version + 1
+        )
         INSERT INTO audit_figures (audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,
             area_grades, deciding_limits, findings, recommendation_values, learning_points)
         SELECT audit_id, revision, team, auditor_id, graded_at, overall_grade, proposed_grade, moderation_required,

@@ -1,4 +1,5 @@
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Grading.Text;
 using CroydonAudit.Store.Reporting;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Croydon.Audit.V1;
@@ -11,8 +12,7 @@ public static class ReportMapping
     /// <summary>The report of <paramref name="figures"/>; <paramref name="rules"/> (the active rule set) names each rule.</summary>
     public static V1.ProgrammeReport ToContract(this ProgrammeFigures figures, DateTimeOffset from, DateTimeOffset to, string? team, RuleSet? rules)
     {
-        var titles = rules?.Rules.ToDictionary(r => r.RuleId, r => r.Definition.Title ?? $"A rule from the guidance ({r.Definition.GuidanceRef})")
-            ?? [];
+        var titles = rules?.Rules.ToDictionary(r => r.RuleId, r => RuleWords.Name(r.Definition)) ?? [];
         V1.RuleCount Named(RuleCount count) => new()
         {
             RuleId = count.RuleId,

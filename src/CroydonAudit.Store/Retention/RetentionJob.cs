@@ -23,7 +23,12 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore
         gone AS (
             DELETE FROM audit_revision WHERE id IN (SELECT id FROM old) RETURNING audit_id, revision),
         figures AS (
-            DELETE FROM audit_figures AS f USING gone AS g WHERE f.audit_id = g.audit_id AND f.revision = g.revision)
+            DELETE FROM audit_figures AS f USING gone AS g WHERE f.audit_id = g.audit_id AND f.revision = g.revision
+            RETURNING f.month),
+        left_month AS (
+            INSERT INTO report_month_version AS v (month, version)
+            SELECT DISTINCT month, 1 FROM figures ORDER BY 1
+            ON CONFLICT (month) DO UPDATE SET version = v.version + 1)
         INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
         SELECT 'retention', '', '{}', 'retention job', 'deleted', audit_id, revision, @why FROM gone
         """;

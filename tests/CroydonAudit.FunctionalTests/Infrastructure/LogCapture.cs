@@ -14,7 +14,7 @@ public sealed class LogCapture : ILoggerProvider
     {
     }
 
-    public sealed record LoggedEvent(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
+    public sealed record LoggedEvent(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values, Exception? Exception = null);
 
     private sealed class Logger(string category, ConcurrentQueue<LoggedEvent> events) : ILogger
     {
@@ -28,7 +28,7 @@ public sealed class LogCapture : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.ToDictionary(p => p.Key, p => p.Value)
                 : [];
-            events.Enqueue(new LoggedEvent(category, logLevel, formatter(state, exception), values));
+            events.Enqueue(new LoggedEvent(category, logLevel, formatter(state, exception), values, exception));
         }
     }
 }

@@ -71,17 +71,22 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         };
         foreach (var (path, name, shows) in pages)
         {
-            var response = await page.GotoAsync(host.PagesAddress + path.TrimStart('/'));
-            Assert.Equal(200, response!.Status);
-            Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
-
-            var axe = await page.RunAxe(new AxeRunOptions
-            {
-                RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-            });
-            Assert.True(axe.Violations.Length == 0, $"{path}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+            await AssertShownAndAccessible(page, host.PagesAddress + path.TrimStart('/'), name, shows);
         }
+    }
+
+    [Fact]
+    public async Task TheRulesAdministratorsImpactPreview_HasNoAccessibilityViolations()
+    {
+        // A host of its own: the preview needs a second, inactive version of the rules.
+        using var own = new GradingServiceHost();
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        await own.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(changed.Path) } });
+        await own.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit.Also(a => a.AuditId = "browser-impact") });
+        var page = await SignedIn([Roles.RulesAdmin], of: own);
+
+        await AssertShownAndAccessible(page, $"{own.PagesAddress}rules/impact?version={RuleFiles.VersionOf(RepositoryRoot.FixtureRules)}", "rules-impact", "Audits compared");
     }
 
     [Fact]
@@ -135,12 +140,28 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         Assert.Equal(0, await page.Locator("a[rel=next]").CountAsync());
     }
 
-    private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user")
+    // Shows the page, checks it says what it should, saves its screenshot, and runs axe-core on it (WCAG 2.2 A and AA).
+    private static async Task AssertShownAndAccessible(IPage page, string address, string name, string shows)
     {
+        var response = await page.GotoAsync(address);
+        Assert.Equal(200, response!.Status);
+        Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+
+        var axe = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+        });
+        Assert.True(axe.Violations.Length == 0, $"{address}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+    }
+
+    private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user", GradingServiceHost? of = null)
+    {
+        of ??= host;
         var context = await _browser!.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{host.PagesAddress}sign-in");
-        await page.FillAsync("#token", host.Token(roles, name: name));
+        await page.GotoAsync($"{of.PagesAddress}sign-in");
+        await page.FillAsync("#token", of.Token(roles, name: name));
         await page.ClickAsync("button:has-text('Sign in')");
         await page.WaitForURLAsync("**/audits");
         return page;

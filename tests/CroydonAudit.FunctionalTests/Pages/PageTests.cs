@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Croydon.Audit.V1;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Identity;
+using CroydonAudit.Testing;
 
 namespace CroydonAudit.FunctionalTests.Pages;
 
@@ -138,6 +139,41 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/rules"));
         Assert.Contains(active.Version, page, StringComparison.Ordinal);
         Assert.Contains(active.Label, page, StringComparison.Ordinal);
+
+        // Each active rule in words, never by its id.
+        var rules = CroydonAudit.Grading.Rules.RuleSetLoader.Load(RepositoryRoot.FixtureRules);
+        Assert.All(rules.Rules, r => Assert.Contains(CroydonAudit.Grading.Text.RuleWords.WhatItDoes(r.Definition), page, StringComparison.Ordinal));
+        Assert.All(rules.Rules, r => Assert.DoesNotContain(r.RuleId, page, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnEarlierVersionsImpact_IsPreviewedAsAMatrix_ForTheRulesAdministratorOnly()
+    {
+        // A host of its own: this test changes the active rules.
+        using var own = new GradingServiceHost();
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        await own.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(changed.Path) } });
+        await own.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit.Also(a => a.AuditId = "impact-page") });
+        var earlier = RuleFiles.VersionOf(RepositoryRoot.FixtureRules);
+
+        using var admin = Browser(own);
+        await SignIn(admin, own.Token([Roles.RulesAdmin, Roles.Auditor]));
+        Assert.Contains($"/rules/impact?version={earlier}", await admin.GetStringAsync("/rules"), StringComparison.Ordinal);
+        var rulesOfEarlier = WebUtility.HtmlDecode(await admin.GetStringAsync($"/rules?version={earlier}"));
+        Assert.Contains($"The rules of version {earlier}", rulesOfEarlier, StringComparison.Ordinal);
+
+        // Stored Inadequate by the active rules; the earlier version would grade it Requires improvement.
+        var page = WebUtility.HtmlDecode(await admin.GetStringAsync($"/rules/impact?version={earlier}"));
+        var matrix = page[page.IndexOf("id=\"impact-matrix\"", StringComparison.Ordinal)..];
+        var inadequateRow = matrix[matrix.IndexOf(">Inadequate</th>", matrix.IndexOf("<tbody", StringComparison.Ordinal), StringComparison.Ordinal)..];
+        Assert.Equal(["0", "0", "1", "0"], Cells().Matches(inadequateRow[..inadequateRow.IndexOf("</tr>", StringComparison.Ordinal)]).Select(m => m.Groups[1].Value));
+        Assert.Contains("Overall grade would change</dt><dd class=\"govuk-summary-list__value\">1</dd>", page, StringComparison.Ordinal);
+
+        using var auditor = Browser(own);
+        await SignIn(auditor, own.Token([Roles.Auditor]));
+        Assert.DoesNotContain("/rules/impact", await auditor.GetStringAsync("/rules"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync($"/rules/impact?version={earlier}")).StatusCode);
     }
 
     [Fact]
@@ -149,7 +185,10 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/v1/audits")).StatusCode);
     }
 
-    private HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = host.PagesAddress };
+    private HttpClient Browser() => Browser(host);
+
+    private static HttpClient Browser(GradingServiceHost of) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = of.PagesAddress };
 
     private static async Task<HttpResponseMessage> SignIn(HttpClient browser, string token, string? returnUrl = null)
     {
@@ -168,6 +207,9 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         {
             Audit = FixtureCases.Load(fixture).Audit.Also(a => (a.AuditId, a.Team) = (auditId, Team)),
         })).Result;
+
+    [GeneratedRegex("<td class=\"govuk-table__cell govuk-table__cell--numeric\">([^<]*)</td>")]
+    private static partial Regex Cells();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiForgery();

@@ -5,14 +5,10 @@ using CroydonAudit.Grading;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Store;
 using AuditSummary = Croydon.Audit.V1.AuditSummary;
-using CroydonAudit.Store.Access;
-using CroydonAudit.Store.Seeding;
 using CroydonAudit.Testing;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CroydonAudit.FunctionalTests.Store;
 
@@ -65,7 +61,7 @@ public sealed class ReadPathTests
     {
         using var database = new TestDatabase();
         using var host = new GradingServiceHost(database);
-        await SeedAsync(host);
+        await StoreSeeding.SeedAsync(host, Seeded);
         var all = await ListAll(host, new());
         Assert.Equal((int)database.Count("SELECT count(*) FROM audit_revision WHERE is_latest"), all.Count);
 
@@ -101,7 +97,7 @@ public sealed class ReadPathTests
     {
         using var database = new TestDatabase();
         using var host = new GradingServiceHost(database);
-        await SeedAsync(host);
+        await StoreSeeding.SeedAsync(host, Seeded);
 
         Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision"));
         Assert.Equal(Seeded, database.Count("SELECT count(*) FROM access_record WHERE action = 'write'"));
@@ -132,15 +128,6 @@ public sealed class ReadPathTests
         }
 
         Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision"));
-    }
-
-    // Fills the host's database through the benchmark seeder, with templates graded by the host's own rules.
-    private static async Task SeedAsync(GradingServiceHost host)
-    {
-        await host.Services.GetRequiredService<AuditStore>().EnsureSchemaAsync(CancellationToken.None);
-        var templates = BenchmarkSeeder.Templates(RuleSetLoader.Load(RepositoryRoot.FixtureRules), FixtureCases.Names.Select(name => FixtureCases.Load(name).Audit.ToDomain()));
-        await using var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString);
-        await BenchmarkSeeder.SeedAsync(dataSource, templates, Seeded, new Accessor("seed", "tests", ["grader"], "GradeAudit"), null, CancellationToken.None);
     }
 
     private static async Task<List<AuditSummary>> ListAll(GradingServiceHost host, ListAuditsRequest request)

@@ -1,0 +1,22 @@
+using CroydonAudit.Contracts.Mapping;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.Store;
+using CroydonAudit.Store.Access;
+using CroydonAudit.Store.Seeding;
+using CroydonAudit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CroydonAudit.FunctionalTests.Infrastructure;
+
+/// <summary>Fills a host's database through the benchmark seeder, with templates graded by the host's own (fixture) rules.</summary>
+public static class StoreSeeding
+{
+    public static async Task SeedAsync(GradingServiceHost host, int revisions)
+    {
+        await host.Services.GetRequiredService<AuditStore>().EnsureSchemaAsync(CancellationToken.None);
+        var templates = BenchmarkSeeder.Templates(RuleSetLoader.Load(RepositoryRoot.FixtureRules), FixtureCases.Names.Select(name => FixtureCases.Load(name).Audit.ToDomain()));
+        await using var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString);
+        await BenchmarkSeeder.SeedAsync(dataSource, templates, revisions, new Accessor("seed", "tests", ["grader"], "GradeAudit"), null, CancellationToken.None);
+    }
+}
