@@ -83,8 +83,8 @@ public sealed class AuditStore : IAsyncDisposable
         """;
 
     // A retry is answered from what this probe reads: the stored revision holding the same content, whole.
-    private const string SelectSameContent = $"""
-        SELECT a.audit_id, a.content_hash, {StoredRevisionReader.Columns}
+    private static readonly string SelectSameContent = $"""
+        SELECT a.audit_id, a.content_hash, {StoredRevisionReader.Columns()}
         FROM unnest($1::text[], $2::bytea[]) AS p (audit_id, content_hash)
         JOIN audit_revision AS a ON a.audit_id = p.audit_id AND a.content_hash = p.content_hash
         {StoredRevisionReader.Outcomes}
@@ -104,10 +104,10 @@ public sealed class AuditStore : IAsyncDisposable
     private const string InsertRevisions = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
             overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason,
-            caller_subject, caller_client)
+            caller_subject, caller_client, answer)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
             $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[],
-            $18::text[], $19::text[])
+            $18::text[], $19::text[], $20::bytea[])
         """;
 
     // The report's figures of each audit's new latest revision (V13): a later revision replaces an earlier one's.
@@ -142,12 +142,12 @@ public sealed class AuditStore : IAsyncDisposable
     // The same statement records each read in the access log, as a read, or as denied when the reader's access is
     // for another team (and then nothing of the audit is shown): one round trip, and the records are durable —
     // committed with the statement — before any of the audits is answered. A read for no one (a re-grade's own) is not recorded.
-    private const string SelectRevisions = $"""
+    private static readonly string SelectRevisions = $"""
         WITH found AS (
             SELECT p.i, p.by_subject, p.by_client, p.by_roles, p.by_method, a.audit_id AS found_audit_id,
-                   (p.by_team IS NULL OR p.by_team = a.team) AS allowed, {StoredRevisionReader.Columns}
-            FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
-                AS p (audit_id, revision, by_team, by_subject, by_client, by_roles, by_method, i)
+                   (p.by_team IS NULL OR p.by_team = a.team) AS allowed, {StoredRevisionReader.Columns("p.documents")}
+            FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[]) WITH ORDINALITY
+                AS p (audit_id, revision, by_team, by_subject, by_client, by_roles, by_method, documents, i)
             JOIN audit_revision AS a ON a.audit_id = p.audit_id AND (a.revision = p.revision OR (p.revision = 0 AND a.is_latest))
             {StoredRevisionReader.Outcomes}
         ), recorded AS (
@@ -268,16 +268,18 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>One revision (0: the latest) of an audit, trace and all; null when there is no such audit or revision.</summary>
     /// <remarks>Concurrent reads share one statement: a few workers each read everything waiting at once.</remarks>
     public async Task<StoredAudit?> GetAsync(string auditId, int revision, CancellationToken cancellationToken) =>
-        (await ReadAsync(new ReadRequest(auditId, revision, null, null), cancellationToken))?.Audit;
+        (await ReadAsync(new ReadRequest(auditId, revision, null, null, Documents: true), cancellationToken))?.Audit;
 
     /// <summary>
     /// One revision (0: the latest) of an audit, read by <paramref name="reader"/>, whose access may be limited to
     /// <paramref name="team"/>; the read is recorded in the access log, in the same statement, before it answers:
     /// as a read, or as denied when the audit belongs to another team, and then only that is answered (Allowed
     /// false, Audit null). Null when there is no such audit or revision (nothing recorded: nothing was read).
+    /// Read for GetAudit's answer: a revision stored with one (<see cref="StoredAudit.Answer"/>) comes without its
+    /// documents.
     /// </summary>
     public Task<(StoredAudit? Audit, bool Allowed)?> GetAsync(string auditId, int revision, Accessor reader, string? team, CancellationToken cancellationToken) =>
-        ReadAsync(new ReadRequest(auditId, revision, reader, team), cancellationToken);
+        ReadAsync(new ReadRequest(auditId, revision, reader, team, Documents: false), cancellationToken);
 
     private async Task<(StoredAudit? Audit, bool Allowed)?> ReadAsync(ReadRequest request, CancellationToken cancellationToken) =>
         await _groupRead.EnqueueAsync(request, cancellationToken) switch
@@ -376,6 +378,7 @@ public sealed class AuditStore : IAsyncDisposable
                     new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Client)] },
                     new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)] },
                     new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Method)] },
+                    new NpgsqlParameter<bool[]> { TypedValue = [.. reads.Select(r => r.Documents)] },
                 },
             };
 
@@ -544,7 +547,8 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
             Column(r => (short)r.Pending.Reason),
             Column(r => r.Pending.StoredBy.Subject),
-            Column(r => r.Pending.StoredBy.Client));
+            Column(r => r.Pending.StoredBy.Client),
+            Column(r => r.Pending.Answer, NpgsqlDbType.Array | NpgsqlDbType.Bytea));
     }
 
     // One row per audit (its latest revision): an audit with two new revisions in the batch counts its last.
@@ -617,8 +621,9 @@ public sealed class AuditStore : IAsyncDisposable
 
     private sealed record NewRevision(long Id, PendingRevision Pending, GradingResult Result);
 
-    // A GetAudit waiting to be read: by whom (null: for the store's own use, unrecorded), limited to which team.
-    private sealed record ReadRequest(string AuditId, int Revision, Accessor? By, string? Team);
+    // A GetAudit waiting to be read: by whom (null: for the store's own use, unrecorded), limited to which team, and
+    // whether its documents are wanted (its submission and result in the grading library's types), or only its answer.
+    private sealed record ReadRequest(string AuditId, int Revision, Accessor? By, string? Team, bool Documents);
 
     // Settable properties, not a constructor: Dapper binds a PostgreSQL array only through a property.
     private sealed class LatestRow

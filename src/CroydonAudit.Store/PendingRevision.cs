@@ -25,6 +25,14 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// </summary>
     public Accessor StoredBy { get; init; } = Accessor.Unknown;
 
+    /// <summary>
+    /// What GetAudit will answer for this revision, made by the service when it grades (the contract's message as
+    /// bytes, without the revision number, trace and moderation, which the store adds as it reads): kept with the
+    /// revision as given, so reads need not rebuild it. Optional: a revision stored without one is answered from
+    /// its documents.
+    /// </summary>
+    public byte[]? Answer { get; init; }
+
     /// <summary>The submission as stored.</summary>
     internal byte[] SubmissionJson => _submission.Json;
 

@@ -21,12 +21,15 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The columns that read a revision of audit_revision <c>a</c> back; its trace's outcomes, in evaluation
-    /// order, come as arrays from one walk of rule_trace's primary key.
+    /// order, come as arrays from one walk of rule_trace's primary key. Its documents are read only where
+    /// <paramref name="documents"/>, an SQL condition, holds (or the revision has no stored answer): each is
+    /// several kilobytes for PostgreSQL to decompress and send.
     /// </summary>
-    public const string Columns = """
-        a.revision, a.submission, a.result, a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
+    public static string Columns(string documents = "true") => $"""
+        a.revision, CASE WHEN {documents} OR a.answer IS NULL THEN a.submission END, CASE WHEN {documents} OR a.answer IS NULL THEN a.result END,
+        a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
         o.positions, o.fired, o.effects, o.explanations, o.errors,
-        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id
+        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, a.answer
         """;
 
     /// <summary>
@@ -54,8 +57,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
     /// <summary>Reads <see cref="Columns"/> from the reader's current row, starting at <paramref name="first"/>.</summary>
     public static Row ReadRow(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetInt32(first),
-        reader.GetFieldValue<byte[]>(first + 1),
-        reader.GetFieldValue<byte[]>(first + 2),
+        reader.IsDBNull(first + 1) ? null : reader.GetFieldValue<byte[]>(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetFieldValue<byte[]>(first + 2),
         reader.GetFieldValue<DateTime>(first + 3),
         reader.GetInt16(first + 4),
         reader.GetString(first + 5),
@@ -74,7 +77,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
             reader.GetFieldValue<string[]>(first + 15),
             reader.GetFieldValue<string[]>(first + 16),
             reader.GetFieldValue<DateTime[]>(first + 17),
-            reader.GetInt32(first)));
+            reader.GetInt32(first)),
+        reader.IsDBNull(first + 19) ? null : reader.GetFieldValue<byte[]>(first + 19));
 
     private static ModerationDecision[] Decisions(string auditId, string[] outcomes, short[] grades, string[] reasons, string[] by, DateTime[] at, int revision) =>
         [.. outcomes.Select((outcome, i) => new ModerationDecision(
@@ -101,9 +105,13 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
             }
         }
 
-        var result = JsonSerializer.Deserialize(row.Result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace };
-        var submission = JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!;
-        return new StoredAudit(submission, result, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient)
+        // The documents are read only if asked for: an answer stored with the revision needs neither.
+        return new StoredAudit(
+            row.Revision, trace, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient, row.Answer,
+            () => row is { Submission: { } submission, Result: { } result }
+                ? (JsonSerializer.Deserialize(submission, StoreJson.Default.AuditSubmission)!,
+                   JsonSerializer.Deserialize(result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace })
+                : throw new InvalidOperationException("This revision was read for its stored answer, without its documents."))
         {
             Moderation = row.Moderation,
         };
@@ -146,8 +154,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
 
     /// <summary>A stored revision as read, before its trace is put together; its documents as the UTF-8 they are stored as.</summary>
     internal sealed record Row(
-        int Revision, byte[] Submission, byte[] Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
-        string RuleSetVersion, Outcome? Outcomes, IReadOnlyList<ModerationDecision> Moderation);
+        int Revision, byte[]? Submission, byte[]? Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
+        string RuleSetVersion, Outcome? Outcomes, IReadOnlyList<ModerationDecision> Moderation, byte[]? Answer);
 
     /// <summary>The outcomes of the rules that fired or failed, by position in evaluation order.</summary>
     internal sealed record Outcome(short[] Positions, bool[] Fired, string[] Effects, string[] Explanations, string[] Errors);

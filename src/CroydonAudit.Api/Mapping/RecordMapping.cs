@@ -1,5 +1,6 @@
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Croydon.Audit.V1;
 
@@ -8,16 +9,51 @@ namespace CroydonAudit.Api.Mapping;
 /// <summary>Stored audits and listings as the contract's messages.</summary>
 public static class RecordMapping
 {
-    /// <summary>A stored revision; a submission sent without audited_at shows when it was received.</summary>
-    public static V1.AuditRecord ToContract(this StoredAudit stored) => new()
+    /// <summary>
+    /// A stored revision, as GetAudit answers it: from the answer stored with it when it has one (its revision number,
+    /// trace and moderation added), else from its documents. Both give the same message, byte for byte.
+    /// </summary>
+    public static V1.AuditRecord ToContract(this StoredAudit stored)
     {
-        Submission = (stored.Submission with { AuditedAt = stored.Submission.AuditedAt ?? stored.ReceivedAt }).ToContract(),
-        Result = stored.Result.ToContract(),
-        ReceivedAt = Timestamp.FromDateTimeOffset(stored.ReceivedAt),
-        Reason = (V1.RevisionReason)stored.Reason,
-        CallerSubject = stored.CallerSubject,
-        CallerClientId = stored.CallerClient,
-        ModerationDecisions = { stored.Moderation.Select(ToContract) },
+        V1.AuditRecord record;
+        if (stored.Answer is { } answer)
+        {
+            record = V1.AuditRecord.Parser.ParseFrom(answer);
+            record.Result.Revision = stored.Revision;
+            record.Result.Trace.Add(stored.Trace.ToContract());
+        }
+        else
+        {
+            record = Record(stored.Submission, stored.Result, stored.ReceivedAt, stored.Reason, stored.CallerSubject, stored.CallerClient);
+        }
+
+        record.ModerationDecisions.Add(stored.Moderation.Select(ToContract));
+        return record;
+    }
+
+    /// <summary>
+    /// What GetAudit will answer for a revision about to be stored, less what is known or complete only later (its
+    /// revision number, its trace, moderators' decisions): kept with it (<see cref="PendingRevision.Answer"/>).
+    /// </summary>
+    /// <remarks>Its time of receipt is PostgreSQL's, to the microsecond, as the revision's column keeps it.</remarks>
+    public static byte[] Answer(PendingRevision pending)
+    {
+        var receivedAt = pending.ReceivedAt.AddTicks(-(pending.ReceivedAt.Ticks % (TimeSpan.TicksPerMicrosecond)));
+        return Record(pending.Submission, pending.Result with { Revision = 0, Trace = [] }, receivedAt, pending.Reason, pending.StoredBy.Subject, pending.StoredBy.Client)
+            .ToByteArray();
+    }
+
+    // A submission sent without audited_at shows when it was received.
+    private static V1.AuditRecord Record(
+        CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason,
+        string callerSubject, string callerClient) => new()
+    {
+        Submission = (submission with { AuditedAt = submission.AuditedAt ?? receivedAt }).ToContract(),
+        Result = result.ToContract(),
+        ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt),
+        Reason = (V1.RevisionReason)reason,
+        CallerSubject = callerSubject,
+        CallerClientId = callerClient,
     };
 
     /// <summary>A moderator's decision.</summary>

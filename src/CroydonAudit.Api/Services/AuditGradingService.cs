@@ -42,8 +42,8 @@ public sealed partial class AuditGradingService(
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before its audit could be stored; nothing was stored."));
         }
 
-        var (result, created) = await store.SaveAsync(
-            new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) }, context.CancellationToken);
+        var pending = new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) };
+        var (result, created) = await store.SaveAsync(pending with { Answer = RecordMapping.Answer(pending) }, context.CancellationToken);
         // One line per stored audit (identifiers only); the list of fired rules is built only when it is written.
         if (logger.IsEnabled(LogLevel.Information))
         {

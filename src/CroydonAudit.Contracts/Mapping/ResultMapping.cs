@@ -36,11 +36,15 @@ public static class ResultMapping
                 Message = f.Message,
             }),
         },
-        Trace = { result.Trace.Select(t => t.Fired ? t.ToContract() : SharedTrace.GetValue(t, ToContract)) },
+        Trace = { result.Trace.ToContract() },
         Summary = result.Summary,
         RuleSetVersion = result.RuleSetVersion,
         GradedAt = Timestamp.FromDateTimeOffset(result.GradedAt),
     };
+
+    /// <summary>Maps a trace: a rule that fired says something of this audit alone; one that did not is shared.</summary>
+    public static IEnumerable<V1.RuleTraceEntry> ToContract(this IEnumerable<Domain.RuleTraceEntry> trace) =>
+        trace.Select(t => t.Fired ? t.ToContract() : SharedTrace.GetValue(t, ToContract));
 
     private static V1.AreaResult ToContract(this Domain.AreaResult area) => new()
     {

@@ -57,6 +57,46 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task GetAudit_FromTheAnswerStoredWithARevision_IsWhatItsDocumentsGive_ByteForByte()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        var keys = new List<(string AuditId, int Revision)>();
+        foreach (var name in FixtureCases.Names)
+        {
+            var audit = FixtureCases.Load(name).Audit.Also(a => a.AuditId = $"answer-{name}");
+            audit.AuditedAt = null;
+            var first = (await host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
+            audit.Learning = "A second revision: the review date was added to the plan.";
+            await host.Client.GradeAuditAsync(new() { Audit = audit });
+            keys.AddRange([(audit.AuditId, 1), (audit.AuditId, 2)]);
+            if (first.ModerationRequired)
+            {
+                await new ReportService.ReportServiceClient(host.Channel).RecordModerationDecisionAsync(new()
+                {
+                    AuditId = audit.AuditId, Revision = 1, Outcome = ModerationOutcome.GradeChanged, FinalGrade = Grade.Inadequate, Reason = "Changed at moderation.",
+                });
+            }
+        }
+
+        Assert.Equal(keys.Count, database.Count("SELECT count(*) FROM audit_revision WHERE answer IS NOT NULL"));
+        Assert.True(database.Count("SELECT count(*) FROM moderation_decision") > 0);
+        var fromAnswers = await ReadAll(host, keys);
+
+        // The same revisions as a store written before answers were kept holds them: documents only.
+        Assert.Equal(keys.Count, database.Count("WITH u AS (UPDATE audit_revision SET answer = NULL RETURNING 1) SELECT count(*) FROM u"));
+        using var fresh = new GradingServiceHost(database);
+        var fromDocuments = await ReadAll(fresh, keys);
+
+        Assert.All(keys, key => Assert.Equal(fromDocuments[key], fromAnswers[key]));
+        Assert.All(keys, key => Assert.Equal(key.Revision, AuditRecord.Parser.ParseFrom(fromAnswers[key]).Result.Revision));
+
+        static async Task<Dictionary<(string, int), byte[]>> ReadAll(GradingServiceHost host, List<(string AuditId, int Revision)> keys) =>
+            (await Task.WhenAll(keys.Select(async k => (k, (await host.Client.GetAuditAsync(new() { AuditId = k.AuditId, Revision = k.Revision })).Audit.ToByteArray()))))
+                .ToDictionary(r => r.k, r => r.Item2);
+    }
+
+    [Fact]
     public async Task ListAudits_EveryCombinationOfFilters_IsTheUnfilteredListingFilteredInOrder()
     {
         using var database = new TestDatabase();
