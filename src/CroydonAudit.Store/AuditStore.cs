@@ -367,28 +367,38 @@ public sealed class AuditStore : IAsyncDisposable
         {
             var rows = new (StoredRevisionReader.Row, bool)?[reads.Count];
             await using var connection = await store._reads.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand(SelectRevisions, connection)
+            // Planned once per connection, by index, as a write's statements are: planning it afresh for each batch was
+            // a fifth of PostgreSQL's work per read. BEGIN and COMMIT travel with it: still one round trip.
+            await using var batch = new NpgsqlBatch(connection)
             {
-                Parameters =
+                BatchCommands =
                 {
-                    new NpgsqlParameter<string[]> { TypedValue = [.. reads.Select(r => r.AuditId)] },
-                    new NpgsqlParameter<int[]> { TypedValue = [.. reads.Select(r => r.Revision)] },
-                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.Team)] },
-                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Subject)] },
-                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Client)] },
-                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)] },
-                    new NpgsqlParameter<string?[]> { TypedValue = [.. reads.Select(r => r.By?.Method)] },
-                    new NpgsqlParameter<bool[]> { TypedValue = [.. reads.Select(r => r.Documents)] },
+                    new("BEGIN"),
+                    new(PlanOnce),
+                    new(ByIndex),
+                    Statement(
+                        SelectRevisions,
+                        Value<string[]>([.. reads.Select(r => r.AuditId)]),
+                        Value<int[]>([.. reads.Select(r => r.Revision)]),
+                        Value<string?[]>([.. reads.Select(r => r.Team)]),
+                        Value<string?[]>([.. reads.Select(r => r.By?.Subject)]),
+                        Value<string?[]>([.. reads.Select(r => r.By?.Client)]),
+                        Value<string?[]>([.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)]),
+                        Value<string?[]>([.. reads.Select(r => r.By?.Method)]),
+                        Value<bool[]>([.. reads.Select(r => r.Documents)])),
+                    new("COMMIT"),
                 },
             };
 
-            // Every row is read before any is answered: the statement, access records and all, has then committed.
-            await using (var reader = await command.ExecuteReaderAsync(ct))
+            // Every row is read, and the transaction's commit with its access records seen, before any is answered.
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    rows[reader.GetInt64(0) - 1] = (StoredRevisionReader.ReadRow(reader, first: ReadColumnsFrom), reader.GetBoolean(ReadColumnsFrom - 1));
-                }
+                rows[reader.GetInt64(0) - 1] = (StoredRevisionReader.ReadRow(reader, first: ReadColumnsFrom), reader.GetBoolean(ReadColumnsFrom - 1));
+            }
+
+            while (await reader.NextResultAsync(ct))
+            {
             }
 
             return (IReadOnlyList<(StoredRevisionReader.Row, bool)?>)rows;

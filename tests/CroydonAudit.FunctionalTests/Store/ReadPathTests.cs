@@ -97,6 +97,36 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task GetAudit_PlannedWhileTheStoreWasNearlyEmpty_StillReadsByIndexOnceItHasGrown()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        var audit = FixtureCases.Load("complete-good").Audit;
+        await host.Client.GradeAuditAsync(new() { Audit = audit.Also(a => a.AuditId = "index-0") });
+        // The read pool's connections plan GetAudit's statement now, against one stored revision.
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ => await host.Client.GetAuditAsync(new() { AuditId = "index-0" })));
+
+        var ids = Enumerable.Range(1, 400).Select(i => $"index-{i}").ToList();
+        await Task.WhenAll(ids.Select(async id => await host.Client.GradeAuditAsync(new() { Audit = audit.Clone().Also(a => a.AuditId = id) })));
+        database.Count("ANALYZE");
+        var before = await RowsScanned(database);
+        await Task.WhenAll(ids.Select(async id => await host.Client.GetAuditAsync(new() { AuditId = id })));
+
+        // One table scan, for any of the reads, would have read every stored revision or trace row; the service's
+        // health probe reads one row a second (SELECT 1 FROM audit_revision LIMIT 1).
+        Assert.InRange(await RowsScanned(database) - before, 0, ids.Count - 1);
+
+        // Rows read by scanning whole the tables GetAudit's statement reads; a backend reports its counts once idle,
+        // within ten seconds (PostgreSQL's PGSTAT_IDLE_INTERVAL).
+        static async Task<long> RowsScanned(TestDatabase database)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(11));
+            return database.Count(
+                "SELECT sum(seq_tup_read) FROM pg_stat_user_tables WHERE relname IN ('audit_revision', 'rule_trace', 'moderation_decision', 'access_record')");
+        }
+    }
+
+    [Fact]
     public async Task ListAudits_EveryCombinationOfFilters_IsTheUnfilteredListingFilteredInOrder()
     {
         using var database = new TestDatabase();
