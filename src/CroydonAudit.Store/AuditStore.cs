@@ -56,13 +56,13 @@ public sealed class AuditStore : IAsyncDisposable
         _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(2, options.ReadConnections), options.MaxBatchSize, "read");
     }
 
-    // A batch's transaction costs four round trips: BEGIN rides with its reads, COMMIT with its last writes.
+    // A batch's transaction costs two round trips: BEGIN rides with its reads, COMMIT with its writes.
     //   1. BEGIN; lock the batch's audits (in sorted id order, so overlapping batches cannot deadlock); mark
     //      the latest revision of each audit that brings new content as no longer latest, learning its
     //      number; read whole any revision already holding the same content (a retry is answered from it, with
     //      no further round trip); take ids for new revisions.
-    //   2, 3. the trace rows, by binary COPY.
-    //   4. the revisions, any new rule set version and the access log's record of each call, then COMMIT.
+    //   2. the revisions, their trace rows (by arrays: a binary COPY had cost two more round trips), their report
+    //      figures, any new rule set version and the access log's record of each call, then COMMIT.
     // Every lookup in a write goes by an index, however small the tables were when a statement was first
     // prepared: so its plans are made once per connection (generic), sequential scans ruled out, rather than
     // planned on every execution as the connection's other statements are.
@@ -133,8 +133,9 @@ public sealed class AuditStore : IAsyncDisposable
         WHERE audit_figures.revision < excluded.revision
         """;
 
-    private const string CopyTrace = """
-        COPY rule_trace (revision_id, position, fired, effect, explanation, error) FROM STDIN (FORMAT BINARY)
+    private const string InsertTrace = """
+        INSERT INTO rule_trace (revision_id, position, fired, effect, explanation, error)
+        SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::boolean[], $4::text[], $5::text[], $6::text[])
         """;
 
     // Concurrent GetAudits are read together, one statement for all (revision 0: the latest), each by the primary
@@ -483,7 +484,6 @@ public sealed class AuditStore : IAsyncDisposable
         await using var writes = new NpgsqlBatch(connection);
         if (inserts.Count > 0)
         {
-            await CopyTraceAsync(connection, inserts, cancellationToken);
             foreach (var result in inserts.Select(r => r.Result).DistinctBy(r => r.RuleSetVersion).Where(r => !_storedRuleSets.ContainsKey(r.RuleSetVersion)))
             {
                 writes.BatchCommands.Add(Statement(
@@ -497,6 +497,7 @@ public sealed class AuditStore : IAsyncDisposable
             // The last new revision of each audit in the batch is its latest.
             var newLatest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
             writes.BatchCommands.Add(InsertRevisionsStatement(inserts, newLatest.ToHashSet(ReferenceEqualityComparer.Instance)));
+            writes.BatchCommands.Add(InsertTraceStatement(inserts));
             writes.BatchCommands.Add(UpsertFiguresStatement(newLatest));
         }
 
@@ -584,31 +585,17 @@ public sealed class AuditStore : IAsyncDisposable
             Figure(f => f.LearningPoints));
     }
 
-    private static async Task CopyTraceAsync(NpgsqlConnection connection, List<NewRevision> inserts, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand InsertTraceStatement(List<NewRevision> inserts)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyTrace, cancellationToken);
-        foreach (var insert in inserts)
-        {
-            var trace = insert.Result.Trace;
-            for (short position = 0; position < trace.Count; position++)
-            {
-                var entry = trace[position];
-                if (!HasOutcome(entry))
-                {
-                    continue;
-                }
-
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(insert.Id, cancellationToken);
-                await writer.WriteAsync(position, cancellationToken);
-                await writer.WriteAsync(entry.Fired, cancellationToken);
-                await writer.WriteAsync(entry.Effect, cancellationToken);
-                await writer.WriteAsync(entry.Explanation, cancellationToken);
-                await writer.WriteAsync(entry.Error, cancellationToken);
-            }
-        }
-
-        await writer.CompleteAsync(cancellationToken);
+        var rows = inserts.SelectMany(r => r.Result.Trace.Select((entry, position) => (r.Id, Position: (short)position, Entry: entry))).Where(t => HasOutcome(t.Entry)).ToList();
+        return Statement(
+            InsertTrace,
+            Value<long[]>([.. rows.Select(t => t.Id)]),
+            Value<short[]>([.. rows.Select(t => t.Position)]),
+            Value<bool[]>([.. rows.Select(t => t.Entry.Fired)]),
+            Value<string[]>([.. rows.Select(t => t.Entry.Effect)]),
+            Value<string[]>([.. rows.Select(t => t.Entry.Explanation)]),
+            Value<string[]>([.. rows.Select(t => t.Entry.Error)]));
     }
 
     /// <summary>

@@ -60,8 +60,10 @@ public sealed class StoreOutageTests : IDisposable
     {
         await _host.Client.GradeAuditAsync(new() { Audit = Audit("first") });
 
-        // The revision row is already sent when the trace rows begin: sever exactly then.
-        _proxy.TakeDownWhenClientSends("COPY rule_trace");
+        // Sever as the batch's first round trip goes (BEGIN, its audits locked, the latest revision of each
+        // superseded): the transaction has begun, and its writes and COMMIT never arrive. Two uses in, the
+        // statement is still sent as text, not yet prepared.
+        _proxy.TakeDownWhenClientSends("pg_advisory_xact_lock");
         var error = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.GradeAuditAsync(new() { Audit = Audit("severed") }));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
