@@ -28,13 +28,13 @@ public static class StoreServiceCollectionExtensions
             .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1 && o.BulkConnections >= 1, "Store: MaxBatchSize, Writers, ReadConnections and BulkConnections must be at least 1.")
             .Validate(o => o.ReadTimeout >= TimeSpan.FromMilliseconds(1), "Store: ReadTimeout must be at least a millisecond.")
             .ValidateOnStart();
-        services.AddSingleton(sp => Configured(sp).Build());
+        services.AddSingleton(sp => WithoutJit(Configured(sp)).Build());
         // The same database, through pools of their own for reads (StoreReads): callers' reads, stopped by
         // PostgreSQL at the read timeout, and the administrator's long reads.
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value;
-            var interactive = Configured(sp);
+            var interactive = WithoutJit(Configured(sp));
             Limit(interactive, options.ReadConnections);
             interactive.ConnectionStringBuilder.Options += $" -c statement_timeout={(long)options.ReadTimeout.TotalMilliseconds}";
             var bulk = Configured(sp);
@@ -115,6 +115,21 @@ public static class StoreServiceCollectionExtensions
         // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
         // a transaction left open before the connection is reused. Resetting cost ~7% of PostgreSQL's work per audit.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
+        return builder;
+    }
+
+    // PostgreSQL compiles a query to machine code (JIT) on every execution whose estimated cost passes jit_above_cost.
+    // Against tables that grew before autovacuum first analysed them (a fresh database after a burst of GradeAudits),
+    // GetAudit's batch was estimated past it and compiled each time: 0.3-1 s a batch, both cores busy, until the
+    // statistics came (benchmarks/README.md). The writers' and callers' short statements never gain from it; the
+    // long reads (the report, impact previews) keep PostgreSQL's default.
+    private static NpgsqlDataSourceBuilder WithoutJit(NpgsqlDataSourceBuilder builder)
+    {
+        if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.Ordinal) != true)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
+        }
+
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Store;
 using CroydonAudit.Store.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,6 +18,19 @@ public sealed class DataSourceTests(GradingServiceHost host) : IClassFixture<Gra
         await using var command = DataSource.CreateCommand("SHOW plan_cache_mode");
 
         Assert.Equal("force_custom_plan", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task WritersAndCallersReads_NeverCompileQueries_TheLongReadsMay()
+    {
+        // Estimated against tables not yet analysed, GetAudit's batch passed jit_above_cost and was compiled on every
+        // execution: 0.3-1 s a batch. The report's long reads keep PostgreSQL's default.
+        await using var writers = DataSource.CreateCommand("SHOW jit");
+        await using var reads = host.Services.GetRequiredService<StoreReads>().Interactive.CreateCommand("SHOW jit");
+        await using var longReads = host.Services.GetRequiredService<StoreReads>().Bulk.CreateCommand("SHOW jit");
+
+        Assert.Equal(("off", "off"), (await writers.ExecuteScalarAsync(), await reads.ExecuteScalarAsync()));
+        Assert.Equal("on", await longReads.ExecuteScalarAsync());
     }
 
     [Fact]
