@@ -106,10 +106,7 @@ public static class StoreServiceCollectionExtensions
         // plan after five runs, chosen against the tables as they were then: prepared against a new, empty
         // database, the lookup of stored content hashes stayed a sequential scan as the table grew, and
         // PostgreSQL's work per stored audit doubled. Planning these short statements costs far less.
-        if (builder.ConnectionStringBuilder.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
-        {
-            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
-        }
+        SetUnlessGiven(builder, "plan_cache_mode", "force_custom_plan");
 
         // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
         // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
@@ -125,12 +122,17 @@ public static class StoreServiceCollectionExtensions
     // long reads (the report, impact previews) keep PostgreSQL's default.
     private static NpgsqlDataSourceBuilder WithoutJit(NpgsqlDataSourceBuilder builder)
     {
-        if (builder.ConnectionStringBuilder.Options?.Contains("jit", StringComparison.Ordinal) != true)
-        {
-            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c jit=off".TrimStart();
-        }
-
+        SetUnlessGiven(builder, "jit", "off");
         return builder;
+    }
+
+    // A PostgreSQL setting for every connection of the pool, unless the connection string's Options give it already.
+    private static void SetUnlessGiven(NpgsqlDataSourceBuilder builder, string setting, string value)
+    {
+        if (builder.ConnectionStringBuilder.Options?.Contains(setting, StringComparison.Ordinal) != true)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c {setting}={value}".TrimStart();
+        }
     }
 
     private static void Limit(NpgsqlDataSourceBuilder builder, int connections)
