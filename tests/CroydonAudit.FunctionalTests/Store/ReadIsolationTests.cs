@@ -57,7 +57,7 @@ public sealed class ReadIsolationTests : IAsyncLifetime
         }
 
         // PostgreSQL stopped the listing itself: nothing of it is left running; reads and writes go on.
-        Assert.Equal(0, _database.Count("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND query LIKE '%audit_revision%' AND pid <> pg_backend_pid()"));
+        Assert.Equal(0, _database.Count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND backend_type = 'client backend' AND query LIKE '%audit_revision%' AND pid <> pg_backend_pid()"));
         Assert.Equal(5, (await _host.Client.ListAuditsAsync(new())).Audits.Count);
         await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "isolated-after") });
     }
