@@ -1,4 +1,5 @@
 using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Store;
 using Grpc.Core;

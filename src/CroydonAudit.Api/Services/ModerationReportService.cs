@@ -1,5 +1,6 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Validation;

@@ -1,3 +1,4 @@
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store;
@@ -32,11 +33,11 @@ public sealed class AuditRegrader(AuditStore store)
             return (stored.Result, false);
         }
 
-        // The submission was received when it was first sent: only the grading is new.
+        // The submission was received when it was first sent: only the grading is new. Its answer is stored with it, as
+        // GradeAudit's is, so reading it back need not rebuild it from its documents.
         var graded = grader.Grade(stored.Submission);
-        var saved = await store.SaveAsync(
-            new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller },
-            cancellationToken);
+        var pending = new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller };
+        var saved = await store.SaveAsync(pending with { Answer = RecordMapping.Answer(pending) }, cancellationToken);
         return (saved.Result, saved.Created);
     }
 

@@ -91,13 +91,18 @@ public static class BenchmarkSeeder
 
     private const string InsertChunk = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team, overall_grade, status,
-            moderation_required, rule_set_version, received_at, graded_at, submission, result, reason, caller_subject, caller_client)
+            moderation_required, rule_set_version, received_at, graded_at, submission, result, reason, caller_subject, caller_client, answer)
         SELECT c.id, c.audit_id, c.revision, c.is_latest, sha256(convert_to(s.submission, 'UTF8')), c.case_reference, c.auditor_id, c.team,
                t.overall_grade, t.status, t.moderation_required, t.rule_set_version, c.at, c.at, s.submission,
-               replace(replace(t.result, $1, c.audit_id), $5, c.at_text), 1, $6, $7
+               replace(replace(t.result, $1, c.audit_id), $5, c.at_text), 1, $6, $7, an.answer
         FROM seed_chunk AS c
         JOIN seed_template AS t USING (k)
+        LEFT JOIN unnest($8::bigint[], $9::bytea[]) AS an (id, answer) ON an.id = c.id
         CROSS JOIN LATERAL (SELECT replace(replace(replace(replace(t.submission, $2, c.auditor_id), $1, c.audit_id), $3, c.team), $4, c.case_reference) AS submission) AS s
+        """;
+
+    private const string SelectChunk = """
+        SELECT id, audit_id, team, auditor_id, case_reference, at, k FROM seed_chunk
         """;
 
     private const string InsertChunkTrace = """
@@ -133,8 +138,14 @@ public static class BenchmarkSeeder
     /// <summary>
     /// Stores <paramref name="revisions"/> copies of <paramref name="templates"/> (from <see cref="Templates"/>) in
     /// transactions of 50,000, reporting the count stored after each; the store's own schema must be in place.
+    /// Each copy is stored with the answer GetAudit gives for it, as the service stores a revision it grades, when
+    /// <paramref name="answer"/> makes it from the copy's submission, result and time of receipt
+    /// (<see cref="PendingRevision.Answer"/>: the contract's message, which this library does not know); without it,
+    /// copies are answered from their documents, as revisions stored before answers were.
     /// </summary>
-    public static async Task SeedAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingRevision> templates, int revisions, Accessor by, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static async Task SeedAsync(
+        NpgsqlDataSource dataSource, IReadOnlyList<PendingRevision> templates, int revisions, Accessor by, Func<AuditSubmission, GradingResult, DateTimeOffset, byte[]>? answer,
+        IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(templates.Count, 2);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(revisions);
@@ -192,14 +203,26 @@ public static class BenchmarkSeeder
         {
             var hi = Math.Min(lo + Chunk - 1, revisions);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var insert = new NpgsqlBatch(connection, transaction)
+            await using (var make = new NpgsqlBatch(connection, transaction)
             {
                 Timeout = 0,
                 BatchCommands =
                 {
                     Statement("TRUNCATE seed_chunk"),
                     Statement(MakeChunk, lo, hi, audits, (long)revisions, start, step, templates.Count, RareTeamEvery, RareTeam),
-                    Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, gradedAt, by.Subject, by.Client),
+                },
+            })
+            {
+                await make.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var (ids, answers) = answer is null ? ([], []) : await AnswersAsync(connection, transaction, templates, answer, cancellationToken);
+            await using var insert = new NpgsqlBatch(connection, transaction)
+            {
+                Timeout = 0,
+                BatchCommands =
+                {
+                    Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, gradedAt, by.Subject, by.Client, ids, answers),
                     Statement(InsertChunkTrace),
                     Statement(InsertChunkFigures),
                     Statement(InsertChunkAccess, by.Subject, by.Client),
@@ -223,6 +246,36 @@ public static class BenchmarkSeeder
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };
             await vacuum.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    // Each copy of the chunk as the service would have graded it (the template's grading under the copy's ids and
+    // time), and its answer: made in parallel, as the service makes each caller's.
+    private static async Task<(long[] Ids, byte[][] Answers)> AnswersAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingRevision> templates,
+        Func<AuditSubmission, GradingResult, DateTimeOffset, byte[]> answer, CancellationToken cancellationToken)
+    {
+        var copies = new List<(long Id, string AuditId, string Team, string AuditorId, string CaseReference, DateTimeOffset At, int K)>(Chunk);
+        await using (var select = new NpgsqlCommand(SelectChunk, connection, transaction))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                copies.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
+            }
+        }
+
+        var answers = new byte[copies.Count][];
+        Parallel.For(0, copies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (_, auditId, team, auditorId, caseReference, at, k) = copies[i];
+            var template = templates[k];
+            answers[i] = answer(
+                template.Submission with { AuditId = auditId, Team = team, AuditorId = auditorId, CaseReference = caseReference },
+                template.Result with { AuditId = auditId, GradedAt = at },
+                at);
+        });
+        return ([.. copies.Select(c => c.Id)], answers);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -1,6 +1,7 @@
 using Croydon.Audit.V1;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Testing;
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace CroydonAudit.FunctionalTests.Rules;
@@ -39,6 +40,12 @@ public sealed class RegradeAuditTests : IDisposable
         Assert.Equal((RevisionReason.RuleSetChanged, 2), (latest.Reason, latest.Result.Revision));
         Assert.Equal((RevisionReason.NewContent, first), (original.Reason, original.Result));
         Assert.Equal(original.Submission, latest.Submission);
+
+        // The new revision is stored with its answer, as GradeAudit's are: the same, byte for byte, as its documents give.
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM audit_revision WHERE reason = 2 AND answer IS NOT NULL"));
+        Assert.Equal(1, _database.Count("WITH u AS (UPDATE audit_revision SET answer = NULL WHERE reason = 2 RETURNING 1) SELECT count(*) FROM u"));
+        var fromDocuments = (await _host.Client.GetAuditAsync(new() { AuditId = "regraded" })).Audit;
+        Assert.Equal(fromDocuments.ToByteArray(), latest.ToByteArray());
     }
 
     [Fact]

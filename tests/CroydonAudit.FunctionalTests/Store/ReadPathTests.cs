@@ -90,10 +90,6 @@ public sealed class ReadPathTests
 
         Assert.All(keys, key => Assert.Equal(fromDocuments[key], fromAnswers[key]));
         Assert.All(keys, key => Assert.Equal(key.Revision, AuditRecord.Parser.ParseFrom(fromAnswers[key]).Result.Revision));
-
-        static async Task<Dictionary<(string, int), byte[]>> ReadAll(GradingServiceHost host, List<(string AuditId, int Revision)> keys) =>
-            (await Task.WhenAll(keys.Select(async k => (k, (await host.Client.GetAuditAsync(new() { AuditId = k.AuditId, Revision = k.Revision })).Audit.ToByteArray()))))
-                .ToDictionary(r => r.k, r => r.Item2);
     }
 
     [Fact]
@@ -198,7 +194,22 @@ public sealed class ReadPathTests
         }
 
         Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision"));
+
+        // Each copy is stored with its answer, as the service stores what it grades: the same, byte for byte, as the
+        // copy's documents give (first and second revisions, and the latest).
+        Assert.Equal(Seeded, database.Count("SELECT count(*) FROM audit_revision WHERE answer IS NOT NULL"));
+        var keys = Enumerable.Range(1, Seeded / 20).Select(i => $"seed-{i * 13}").SelectMany(id => new[] { (id, 0), (id, 1) })
+            .Concat(Enumerable.Range(1, 10).Select(i => ($"seed-{i}", 2))).ToList();
+        Assert.Equal(10, database.Count($"SELECT count(*) FROM audit_revision WHERE revision = 2 AND audit_id IN ({string.Join(',', Enumerable.Range(1, 10).Select(i => $"'seed-{i}'"))})"));
+        var fromAnswers = await ReadAll(host, keys);
+        Assert.Equal(Seeded, database.Count("WITH u AS (UPDATE audit_revision SET answer = NULL RETURNING 1) SELECT count(*) FROM u"));
+        var fromDocuments = await ReadAll(host, keys);
+        Assert.All(keys, key => Assert.Equal(fromDocuments[key], fromAnswers[key]));
     }
+
+    private static async Task<Dictionary<(string, int), byte[]>> ReadAll(GradingServiceHost host, List<(string AuditId, int Revision)> keys) =>
+        (await Task.WhenAll(keys.Select(async k => (k, (await host.Client.GetAuditAsync(new() { AuditId = k.AuditId, Revision = k.Revision })).Audit.ToByteArray()))))
+            .ToDictionary(r => r.k, r => r.Item2);
 
     private static async Task<List<AuditSummary>> ListAll(GradingServiceHost host, ListAuditsRequest request)
     {

@@ -1,10 +1,10 @@
-using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
+using CroydonAudit.Store.Access;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Croydon.Audit.V1;
 
-namespace CroydonAudit.Api.Mapping;
+namespace CroydonAudit.Contracts.Mapping;
 
 /// <summary>Stored audits and listings as the contract's messages.</summary>
 public static class RecordMapping
@@ -36,11 +36,15 @@ public static class RecordMapping
     /// revision number, its trace, moderators' decisions): kept with it (<see cref="PendingRevision.Answer"/>).
     /// </summary>
     /// <remarks>Its time of receipt is PostgreSQL's, to the microsecond, as the revision's column keeps it.</remarks>
-    public static byte[] Answer(PendingRevision pending)
+    public static byte[] Answer(PendingRevision pending) =>
+        Answer(pending.Submission, pending.Result, pending.ReceivedAt, pending.Reason, pending.StoredBy);
+
+    /// <summary>The answer (<see cref="Answer(PendingRevision)"/>) of a revision made of these parts: what the benchmark seeder's copies are made of.</summary>
+    public static byte[] Answer(
+        CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy)
     {
-        var receivedAt = pending.ReceivedAt.AddTicks(-(pending.ReceivedAt.Ticks % (TimeSpan.TicksPerMicrosecond)));
-        return Record(pending.Submission, pending.Result with { Revision = 0, Trace = [] }, receivedAt, pending.Reason, pending.StoredBy.Subject, pending.StoredBy.Client)
-            .ToByteArray();
+        receivedAt = receivedAt.AddTicks(-(receivedAt.Ticks % TimeSpan.TicksPerMicrosecond));
+        return Record(submission, result with { Revision = 0, Trace = [] }, receivedAt, reason, storedBy.Subject, storedBy.Client).ToByteArray();
     }
 
     // A submission sent without audited_at shows when it was received.
