@@ -6,6 +6,12 @@ using CroydonAudit.Store.Serialization;
 
 namespace CroydonAudit.Store;
 
+/// <summary>
+/// Makes the answer GetAudit will give for a revision made of these parts (<see cref="PendingRevision.Answer"/>): the
+/// contract's message, which this library does not know, so its host supplies it.
+/// </summary>
+public delegate byte[] AnswerMaker(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy);
+
 /// <summary>A graded audit waiting to be stored.</summary>
 /// <param name="Submission">The submission as sent.</param>
 /// <param name="Result">Its grading result (revision 0 until stored).</param>

@@ -43,7 +43,7 @@ public sealed partial class AuditGradingService(
         }
 
         var pending = new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) };
-        var (result, created) = await store.SaveAsync(pending with { Answer = RecordMapping.Answer(pending) }, context.CancellationToken);
+        var (result, created) = await store.SaveAsync(pending.WithAnswer(), context.CancellationToken);
         // One line per stored audit (identifiers only); the list of fired rules is built only when it is written.
         if (logger.IsEnabled(LogLevel.Information))
         {

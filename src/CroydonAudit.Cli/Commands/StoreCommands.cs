@@ -62,7 +62,7 @@ internal static class StoreCommands
                 var by = new Accessor("croydon-audit store seed", "croydon-audit", ["grader"], "/croydon.audit.v1.GradingService/GradeAudit");
                 var clock = Stopwatch.StartNew();
                 await store.Audits.EnsureSchemaAsync(cancellationToken);
-                await BenchmarkSeeder.SeedAsync(store.DataSource, templates, count, by, (submission, graded, at) => RecordMapping.Answer(submission, graded, at, RevisionReason.NewContent, by), new Said<int>(stored =>
+                await BenchmarkSeeder.SeedAsync(store.DataSource, templates, count, by, RecordMapping.Answer, new Said<int>(stored =>
                     Console.Error.WriteLine($"{stored:N0} of {count:N0} revisions stored ({clock.Elapsed.TotalSeconds:F0} s)")), cancellationToken);
                 Console.Out.WriteLine($"Stored {count:N0} revisions copied from {templates.Count} worked cases, graded by \"{ruleSet.Label}\" ({ruleSet.Version}), in {clock.Elapsed.TotalSeconds:F0} s.");
                 return 0;

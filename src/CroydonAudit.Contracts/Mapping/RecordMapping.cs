@@ -31,15 +31,16 @@ public static class RecordMapping
         return record;
     }
 
+    /// <summary>A revision about to be stored, with the answer GetAudit will give for it (<see cref="Answer"/>).</summary>
+    public static PendingRevision WithAnswer(this PendingRevision pending) =>
+        pending with { Answer = Answer(pending.Submission, pending.Result, pending.ReceivedAt, pending.Reason, pending.StoredBy) };
+
     /// <summary>
-    /// What GetAudit will answer for a revision about to be stored, less what is known or complete only later (its
-    /// revision number, its trace, moderators' decisions): kept with it (<see cref="PendingRevision.Answer"/>).
+    /// What GetAudit will answer for a revision made of these parts, less what is known or complete only later (its
+    /// revision number, its trace, moderators' decisions): kept with it (<see cref="PendingRevision.Answer"/>). An
+    /// <see cref="AnswerMaker"/>.
     /// </summary>
     /// <remarks>Its time of receipt is PostgreSQL's, to the microsecond, as the revision's column keeps it.</remarks>
-    public static byte[] Answer(PendingRevision pending) =>
-        Answer(pending.Submission, pending.Result, pending.ReceivedAt, pending.Reason, pending.StoredBy);
-
-    /// <summary>The answer (<see cref="Answer(PendingRevision)"/>) of a revision made of these parts: what the benchmark seeder's copies are made of.</summary>
     public static byte[] Answer(
         CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy)
     {

@@ -36,8 +36,9 @@ public sealed class AuditRegrader(AuditStore store)
         // The submission was received when it was first sent: only the grading is new. Its answer is stored with it, as
         // GradeAudit's is, so reading it back need not rebuild it from its documents.
         var graded = grader.Grade(stored.Submission);
-        var pending = new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller };
-        var saved = await store.SaveAsync(pending with { Answer = RecordMapping.Answer(pending) }, cancellationToken);
+        var saved = await store.SaveAsync(
+            new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller }.WithAnswer(),
+            cancellationToken);
         return (saved.Result, saved.Created);
     }
 

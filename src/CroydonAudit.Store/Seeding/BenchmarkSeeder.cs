@@ -97,7 +97,7 @@ public static class BenchmarkSeeder
                replace(replace(t.result, $1, c.audit_id), $5, c.at_text), 1, $6, $7, an.answer
         FROM seed_chunk AS c
         JOIN seed_template AS t USING (k)
-        LEFT JOIN unnest($8::bigint[], $9::bytea[]) AS an (id, answer) ON an.id = c.id
+        JOIN unnest($8::bigint[], $9::bytea[]) AS an (id, answer) ON an.id = c.id
         CROSS JOIN LATERAL (SELECT replace(replace(replace(replace(t.submission, $2, c.auditor_id), $1, c.audit_id), $3, c.team), $4, c.case_reference) AS submission) AS s
         """;
 
@@ -138,13 +138,11 @@ public static class BenchmarkSeeder
     /// <summary>
     /// Stores <paramref name="revisions"/> copies of <paramref name="templates"/> (from <see cref="Templates"/>) in
     /// transactions of 50,000, reporting the count stored after each; the store's own schema must be in place.
-    /// Each copy is stored with the answer GetAudit gives for it, as the service stores a revision it grades, when
-    /// <paramref name="answer"/> makes it from the copy's submission, result and time of receipt
-    /// (<see cref="PendingRevision.Answer"/>: the contract's message, which this library does not know); without it,
-    /// copies are answered from their documents, as revisions stored before answers were.
+    /// Each copy is stored with the answer GetAudit gives for it, made by <paramref name="answer"/> from the copy's
+    /// submission, result and time of receipt, as the service stores a revision it grades.
     /// </summary>
     public static async Task SeedAsync(
-        NpgsqlDataSource dataSource, IReadOnlyList<PendingRevision> templates, int revisions, Accessor by, Func<AuditSubmission, GradingResult, DateTimeOffset, byte[]>? answer,
+        NpgsqlDataSource dataSource, IReadOnlyList<PendingRevision> templates, int revisions, Accessor by, AnswerMaker answer,
         IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(templates.Count, 2);
@@ -216,7 +214,7 @@ public static class BenchmarkSeeder
                 await make.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var (ids, answers) = answer is null ? ([], []) : await AnswersAsync(connection, transaction, templates, answer, cancellationToken);
+            var (ids, answers) = await AnswersAsync(connection, transaction, templates, by, answer, cancellationToken);
             await using var insert = new NpgsqlBatch(connection, transaction)
             {
                 Timeout = 0,
@@ -251,8 +249,8 @@ public static class BenchmarkSeeder
     // Each copy of the chunk as the service would have graded it (the template's grading under the copy's ids and
     // time), and its answer: made in parallel, as the service makes each caller's.
     private static async Task<(long[] Ids, byte[][] Answers)> AnswersAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingRevision> templates,
-        Func<AuditSubmission, GradingResult, DateTimeOffset, byte[]> answer, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingRevision> templates, Accessor by, AnswerMaker answer,
+        CancellationToken cancellationToken)
     {
         var copies = new List<(long Id, string AuditId, string Team, string AuditorId, string CaseReference, DateTimeOffset At, int K)>(Chunk);
         await using (var select = new NpgsqlCommand(SelectChunk, connection, transaction))
@@ -273,7 +271,9 @@ public static class BenchmarkSeeder
             answers[i] = answer(
                 template.Submission with { AuditId = auditId, Team = team, AuditorId = auditorId, CaseReference = caseReference },
                 template.Result with { AuditId = auditId, GradedAt = at },
-                at);
+                at,
+                RevisionReason.NewContent,
+                by);
         });
         return ([.. copies.Select(c => c.Id)], answers);
     }

@@ -17,9 +17,7 @@ public static class StoreSeeding
         await host.Services.GetRequiredService<AuditStore>().EnsureSchemaAsync(CancellationToken.None);
         var templates = BenchmarkSeeder.Templates(RuleSetLoader.Load(RepositoryRoot.FixtureRules), FixtureCases.Names.Select(name => FixtureCases.Load(name).Audit.ToDomain()));
         await using var dataSource = NpgsqlDataSource.Create(host.Database.ConnectionString);
-        var by = new Accessor("seed", "tests", ["grader"], "GradeAudit");
         await BenchmarkSeeder.SeedAsync(
-            dataSource, templates, revisions, by, (submission, graded, at) => RecordMapping.Answer(submission, graded, at, RevisionReason.NewContent, by),
-            null, CancellationToken.None);
+            dataSource, templates, revisions, new Accessor("seed", "tests", ["grader"], "GradeAudit"), RecordMapping.Answer, null, CancellationToken.None);
     }
 }
