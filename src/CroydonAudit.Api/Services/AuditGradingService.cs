@@ -61,8 +61,9 @@ public sealed partial class AuditGradingService(
         // The store records the read (or its refusal) in the access log in the statement that reads it.
         var (stored, allowed) = await store.GetAsync(auditId, revision, AccessRecorder.Of(context), Caller.Of(context).Team, context.CancellationToken)
             ?? throw CallerListing.NotFound(auditId, revision);
+        // A gRPC caller reads protobuf (gRPC-Web's text mode too, as base64 of it); REST's JSON is written from the message.
         return allowed
-            ? new GetAuditResponse { Audit = stored!.ToContract() }
+            ? stored!.ToResponse(protobuf: context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
             : throw CallerListing.OtherTeam();
     }
 

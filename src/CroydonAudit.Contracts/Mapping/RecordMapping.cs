@@ -11,25 +11,41 @@ public static class RecordMapping
 {
     /// <summary>
     /// A stored revision, as GetAudit answers it: from the answer stored with it when it has one (its revision number,
-    /// trace and moderation added), else from its documents. Both give the same message, byte for byte.
+    /// trace and moderation merged in: <see cref="Completion"/>), else from its documents. Both give the same message,
+    /// byte for byte.
     /// </summary>
     public static V1.AuditRecord ToContract(this StoredAudit stored)
     {
-        V1.AuditRecord record;
         if (stored.Answer is { } answer)
         {
-            record = V1.AuditRecord.Parser.ParseFrom(answer);
-            record.Result.Revision = stored.Revision;
-            record.Result.Trace.Add(stored.Trace.ToContract());
-        }
-        else
-        {
-            record = Record(stored.Submission, stored.Result, stored.ReceivedAt, stored.Reason, stored.CallerSubject, stored.CallerClient);
+            var record = V1.AuditRecord.Parser.ParseFrom(answer);
+            record.MergeFrom(stored.Completion());
+            return record;
         }
 
-        record.ModerationDecisions.Add(stored.Moderation.Select(ToContract));
-        return record;
+        var fromDocuments = Record(stored.Submission, stored.Result, stored.ReceivedAt, stored.Reason, stored.CallerSubject, stored.CallerClient);
+        fromDocuments.ModerationDecisions.Add(stored.Moderation.Select(ToContract));
+        return fromDocuments;
     }
+
+    /// <summary>
+    /// GetAudit's response for a stored revision. To a caller reading protobuf (<paramref name="protobuf"/>), a
+    /// revision stored with its answer is sent as the answer's bytes as stored, then its completion's
+    /// (<see cref="V1.GetAuditResponse.Concatenating"/>): the same message <see cref="ToContract(StoredAudit)"/> gives,
+    /// once parsed, without parsing the answer and writing it again for every read.
+    /// </summary>
+    public static V1.GetAuditResponse ToResponse(this StoredAudit stored, bool protobuf) =>
+        protobuf && stored.Answer is { } answer
+            ? V1.GetAuditResponse.Concatenating(answer, stored.Completion())
+            : new V1.GetAuditResponse { Audit = stored.ToContract() };
+
+    // What a stored answer lacks: the revision's number, its trace and moderators' decisions (merged into it: a
+    // repeated field's entries are added, a set field replaces the answer's unset one).
+    private static V1.AuditRecord Completion(this StoredAudit stored) => new()
+    {
+        Result = new V1.GradingResult { Revision = stored.Revision, Trace = { stored.Trace.ToContract() } },
+        ModerationDecisions = { stored.Moderation.Select(ToContract) },
+    };
 
     /// <summary>A revision about to be stored, with the answer GetAudit will give for it (<see cref="Answer"/>).</summary>
     public static PendingRevision WithAnswer(this PendingRevision pending) =>
