@@ -1,5 +1,4 @@
 using Croydon.Audit.V1;
-using CroydonAudit.Api.Mapping;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Contracts.Mapping;

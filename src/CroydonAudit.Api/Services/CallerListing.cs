@@ -1,6 +1,5 @@
-using CroydonAudit.Api.Mapping;
-using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Api.Security;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
 using Grpc.Core;
 using V1 = Croydon.Audit.V1;

@@ -1,9 +1,9 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
-using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Validation;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
 using CroydonAudit.Store.Moderation;
 using CroydonAudit.Store.Reporting;
