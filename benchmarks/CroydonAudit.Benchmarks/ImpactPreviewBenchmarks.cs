@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
@@ -37,7 +38,7 @@ public class ImpactPreviewBenchmarks
         Admin(server, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
         Admin(server, $"CREATE DATABASE {Database}");
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = Database }.ConnectionString);
-        _store = new AuditStore(_dataSource, new StoreReads(_dataSource, _dataSource, ResiliencePipeline.Empty), new StoreSchema(_dataSource, NullLogger<StoreSchema>.Instance), ResiliencePipeline.Empty, new AuditStoreOptions());
+        _store = new AuditStore(_dataSource, new StoreReads(_dataSource, _dataSource, ResiliencePipeline.Empty), new StoreSchema(_dataSource, NullLogger<StoreSchema>.Instance), ResiliencePipeline.Empty, new AuditStoreOptions(), RecordMapping.Documents);
         var grader = new AuditGrader(RuleSetLoader.Load(RuleFolders.Default), TimeProvider.System);
 
         var now = DateTimeOffset.UtcNow;
@@ -47,7 +48,7 @@ public class ImpactPreviewBenchmarks
         {
             var audit = SampleAudits.Typical($"impact-{i:D6}").WithRisk(risks[i % risks.Length]);
             audit = audit with { Team = $"Locality {i % 20}", KeyEvidence = audit.KeyEvidence with { CareAct = careActs[i / 7 % careActs.Length] } };
-            return new PendingRevision(audit, grader.Grade(audit), now);
+            return new PendingRevision(audit, grader.Grade(audit), now).WithAnswer();
         });
         foreach (var batch in pending.Chunk(500))
         {

@@ -36,19 +36,23 @@ public sealed class AuditStore : IAsyncDisposable
     // Rule set versions whose rules are known to be in rule_set_rule: inserted once per process and version.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _storedRuleSets = new(StringComparer.Ordinal);
 
+    private readonly AnswerReader _answers;
+
     /// <summary>
     /// Creates the store; concurrent saves are group-committed as <paramref name="options"/> says. Reads go
-    /// through <paramref name="reads"/>: the same database by pools and a pipeline of their own.
+    /// through <paramref name="reads"/>: the same database by pools and a pipeline of their own. A revision stored
+    /// with its answer is read back by <paramref name="answers"/>.
     /// </summary>
-    public AuditStore(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options)
+    public AuditStore(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options, AnswerReader answers)
     {
+        _answers = answers;
         _dataSource = dataSource;
         _reads = reads.Interactive;
         _bulk = reads.Bulk;
         _schema = schema;
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
-        _reader = new StoredRevisionReader(reads.Interactive);
+        _reader = new StoredRevisionReader(reads.Interactive, answers);
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
         _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
         // Four readers. When a read cost the service and PostgreSQL twice what it does now, fewer and larger batches
@@ -175,7 +179,7 @@ public sealed class AuditStore : IAsyncDisposable
 
     // The rules that fired, named through the revision's rule set version: trace rows name their rule by position.
     private const string SelectLatest = $"""
-        SELECT r.audit_id AS AuditId, r.submission AS Submission, r.overall_grade AS OverallGrade, r.status AS Status,
+        SELECT r.audit_id AS AuditId, r.submission AS Submission, r.answer AS Answer, r.overall_grade AS OverallGrade, r.status AS Status,
                r.rule_set_version AS RuleSetVersion,
                ARRAY(SELECT s.rule_id FROM rule_trace AS t
                      JOIN rule_set_rule AS s ON s.rule_set_version = r.rule_set_version AND s.position = t.position
@@ -328,7 +332,8 @@ public sealed class AuditStore : IAsyncDisposable
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             yield return new LatestRevision(
-                row.AuditId, JsonSerializer.Deserialize(row.Submission, StoreJson.Default.AuditSubmission)!,
+                row.AuditId,
+                row.Submission is { } json ? JsonSerializer.Deserialize(json, StoreJson.Default.AuditSubmission)! : _answers(row.Answer!).Submission,
                 (Grade)row.OverallGrade, (AuditStatus)row.Status, row.RuleSetVersion, row.Fired);
         }
     }
@@ -556,9 +561,9 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Result.RuleSetVersion),
             Column(r => r.Pending.ReceivedAt),
             Column(r => r.Result.GradedAt),
-            // The documents are UTF-8 JSON already: sent as text, not as the bytea a byte[] would otherwise be.
-            Column(r => r.Pending.SubmissionJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Column(r => r.Pending.ResultJson, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            // The documents (only for a revision without an answer) are UTF-8 JSON already: sent as text, not as bytea.
+            Column(r => r.Pending.Documents?.Submission, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Column(r => r.Pending.Documents?.Result, NpgsqlDbType.Array | NpgsqlDbType.Text),
             Column(r => (short)r.Pending.Reason),
             Column(r => r.Pending.StoredBy.Subject),
             Column(r => r.Pending.StoredBy.Client),
@@ -630,7 +635,9 @@ public sealed class AuditStore : IAsyncDisposable
     {
         public string AuditId { get; init; } = "";
 
-        public string Submission { get; init; } = "";
+        public string? Submission { get; init; }
+
+        public byte[]? Answer { get; init; }
 
         public short OverallGrade { get; init; }
 

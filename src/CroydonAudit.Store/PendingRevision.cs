@@ -12,6 +12,13 @@ namespace CroydonAudit.Store;
 /// </summary>
 public delegate byte[] AnswerMaker(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy);
 
+/// <summary>
+/// Reads back what an answer (<see cref="PendingRevision.Answer"/>) was made of: the submission and the result, the
+/// result without its trace and revision number (kept apart, as rows and a column). The inverse of the host's
+/// <see cref="AnswerMaker"/>: a revision stored with an answer keeps no other copy of either (V16).
+/// </summary>
+public delegate (AuditSubmission Submission, GradingResult Result) AnswerReader(byte[] answer);
+
 /// <summary>A graded audit waiting to be stored.</summary>
 /// <param name="Submission">The submission as sent.</param>
 /// <param name="Result">Its grading result (revision 0 until stored).</param>
@@ -34,13 +41,17 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// <summary>
     /// What GetAudit will answer for this revision, made by the service when it grades (the contract's message as
     /// bytes, without the revision number, trace and moderation, which the store adds as it reads): kept with the
-    /// revision as given, so reads need not rebuild it. Optional: a revision stored without one is answered from
-    /// its documents.
+    /// revision as given, so reads need not rebuild it. It is then the revision's only record of its submission and
+    /// result, read back by the store's <see cref="AnswerReader"/>. Optional: a revision stored without one keeps its
+    /// documents instead (<see cref="Documents"/>), as every revision did before answers were kept.
     /// </summary>
     public byte[]? Answer { get; init; }
 
-    /// <summary>The submission as stored.</summary>
+    /// <summary>The submission as JSON: what its content hash is taken of.</summary>
     internal byte[] SubmissionJson => _submission.Json;
+
+    /// <summary>The submission and result as JSON documents, stored only with a revision that has no answer.</summary>
+    internal (byte[] Submission, byte[] Result)? Documents => Answer is null ? (SubmissionJson, ResultJson) : null;
 
     /// <summary>
     /// SHA-256 of <see cref="SubmissionJson"/>: GradeAudit is idempotent on audit id and this. A re-grade hashes
@@ -49,8 +60,8 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// </summary>
     internal byte[] ContentHash => _submission.Hash;
 
-    /// <summary>The result as stored: without its trace (stored as rows) and its revision (a column).</summary>
-    internal byte[] ResultJson { get; } = JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
+    /// <summary>The result as a document: without its trace (stored as rows) and its revision (a column).</summary>
+    internal byte[] ResultJson => JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
 
     private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission, string? regradedBy)
     {

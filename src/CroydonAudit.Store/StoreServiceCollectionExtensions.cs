@@ -19,9 +19,13 @@ namespace CroydonAudit.Store;
 /// <summary>Wires the audit store: an NpgsqlDataSource for writes and smaller ones for reads (<see cref="StoreReads"/>), the schema, the resilience pipelines, the store.</summary>
 public static class StoreServiceCollectionExtensions
 {
-    /// <summary>Adds the store, reading <c>ConnectionStrings:Audit</c> and the <c>Store</c> section.</summary>
-    public static IServiceCollection AddAuditStore(this IServiceCollection services)
+    /// <summary>
+    /// Adds the store, reading <c>ConnectionStrings:Audit</c> and the <c>Store</c> section; revisions stored with their
+    /// answers are read back by <paramref name="answers"/> (the host knows the contract their answers are written in).
+    /// </summary>
+    public static IServiceCollection AddAuditStore(this IServiceCollection services, AnswerReader answers)
     {
+        services.AddSingleton(answers);
         services.AddOptions<AuditStoreOptions>()
             .BindConfiguration(AuditStoreOptions.Section)
             .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
@@ -58,7 +62,8 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<StoreReads>(),
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp),
-            sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value));
+            sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value,
+            answers));
         services.AddSingleton(sp => new RuleSetStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),

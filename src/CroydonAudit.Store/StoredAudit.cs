@@ -4,8 +4,8 @@ namespace CroydonAudit.Store;
 
 /// <summary>One stored revision of an audit, exactly as it was graded.</summary>
 /// <remarks>
-/// Its submission and result are read from their stored documents only when first asked for: GetAudit answers
-/// from <see cref="Answer"/> when the revision has one, and never needs them.
+/// Its submission and result are read back only when first asked for — from <see cref="Answer"/> when the revision
+/// has one, else from its JSON documents: GetAudit answers from the answer as it is, and never needs them.
 /// </remarks>
 public sealed class StoredAudit
 {
@@ -51,7 +51,7 @@ public sealed class StoredAudit
 
     /// <summary>
     /// The answer stored with the revision (<see cref="PendingRevision.Answer"/>), as the service wrote it, or null
-    /// for revisions stored without one: those are answered from <see cref="Submission"/> and <see cref="Result"/>.
+    /// for revisions stored without one (before V15): those are answered from <see cref="Submission"/> and <see cref="Result"/>.
     /// </summary>
     public byte[]? Answer { get; }
 

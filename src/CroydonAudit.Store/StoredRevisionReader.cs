@@ -12,9 +12,10 @@ namespace CroydonAudit.Store;
 /// row with its rules' outcomes beside it (<see cref="Columns"/>), and the rest of its trace — every rule that
 /// did not fire and said nothing — from the rules of its rule set version, which are read from
 /// <c>rule_set_rule</c> once per version and process. A version is a hash of its rule files, so its rules
-/// never change and the copy kept here can never be stale.
+/// never change and the copy kept here can never be stale. A revision's submission and result come from its answer
+/// when it was stored with one (<paramref name="answers"/>), else from its JSON documents.
 /// </summary>
-internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
+internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, AnswerReader answers)
 {
     // Versions ever graded by are few (one per activation); the bound is a guard, not a working limit.
     private const int MaxVersions = 256;
@@ -105,17 +106,28 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource)
             }
         }
 
-        // The documents are read only if asked for: an answer stored with the revision needs neither.
+        // The submission and result are read only if asked for: GetAudit answers from the stored answer as it is.
         return new StoredAudit(
             row.Revision, trace, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient, row.Answer,
-            () => row is { Submission: { } submission, Result: { } result }
-                ? (JsonSerializer.Deserialize(submission, StoreJson.Default.AuditSubmission)!,
-                   JsonSerializer.Deserialize(result, StoreJson.Default.GradingResult)! with { Revision = row.Revision, Trace = trace })
-                : throw new InvalidOperationException("This revision was read for its stored answer, without its documents."))
+            () =>
+            {
+                var (submission, result) = Documents(row);
+                return (submission, result with { Revision = row.Revision, Trace = trace });
+            })
         {
             Moderation = row.Moderation,
         };
     }
+
+    // A revision's submission and result: from its documents where they were read (revisions stored without an answer,
+    // or read with their documents), else from its answer.
+    private (AuditSubmission, GradingResult) Documents(Row row) => row switch
+    {
+        { Submission: { } submission, Result: { } result } =>
+            (JsonSerializer.Deserialize(submission, StoreJson.Default.AuditSubmission)!, JsonSerializer.Deserialize(result, StoreJson.Default.GradingResult)!),
+        { Answer: { } answer } => answers(answer),
+        _ => throw new InvalidOperationException("This revision was read without its documents or its answer."),
+    };
 
     private async ValueTask<RuleTraceEntry[]> LoadRulesAsync(string version, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Api.Services;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.RuleSets.Activation;
 using CroydonAudit.RuleSets.Regrading;
 using CroydonAudit.Store;
@@ -61,7 +62,7 @@ public static class GradingServiceExtensions
         builder.AddCallerSecurity();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccessRecorder>();
-        builder.Services.AddAuditStore();
+        builder.Services.AddAuditStore(RecordMapping.Documents);
         builder.Services.AddSingleton<ActiveRuleSet>();
         builder.Services.AddSingleton(services => new RuleSetActivator(
             services.GetRequiredService<CroydonAudit.Store.RuleSets.RuleSetStore>(),

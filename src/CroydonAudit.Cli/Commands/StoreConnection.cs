@@ -1,3 +1,4 @@
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;
 using CroydonAudit.Store.RuleSets;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ internal sealed class StoreConnection : IAsyncDisposable
         builder.Logging.ClearProviders()
             .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddAuditStore();
+        builder.Services.AddAuditStore(RecordMapping.Documents);
         return new StoreConnection(builder.Build());
     }
 

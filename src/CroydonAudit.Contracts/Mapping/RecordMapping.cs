@@ -64,6 +64,17 @@ public static class RecordMapping
         return Record(submission, result with { Revision = 0, Trace = [] }, receivedAt, reason, storedBy.Subject, storedBy.Client).ToByteArray();
     }
 
+    /// <summary>
+    /// What a stored answer (<see cref="Answer"/>) was made of, in the grading library's types: an <see cref="AnswerReader"/>.
+    /// The result comes without its trace and revision number, as the answer holds it; a submission sent without
+    /// audited_at comes with its time of receipt there, as GetAudit shows it (grading never reads it).
+    /// </summary>
+    public static (CroydonAudit.Grading.Domain.AuditSubmission Submission, CroydonAudit.Grading.Domain.GradingResult Result) Documents(byte[] answer)
+    {
+        var record = V1.AuditRecord.Parser.ParseFrom(answer);
+        return (record.Submission.ToDomain(), record.Result.ToDomain());
+    }
+
     // A submission sent without audited_at shows when it was received.
     private static V1.AuditRecord Record(
         CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason,

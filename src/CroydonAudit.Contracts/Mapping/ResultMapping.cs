@@ -42,6 +42,28 @@ public static class ResultMapping
         GradedAt = Timestamp.FromDateTimeOffset(result.GradedAt),
     };
 
+    /// <summary>
+    /// The contract's result as the grading library's: the inverse of <see cref="ToContract(Domain.GradingResult)"/> for all the
+    /// contract holds. <see cref="Domain.GradingResult.DecidingLimits"/> is not in the contract and comes back empty: it is
+    /// read from the report's figures, kept when the result is stored, and never from a stored result.
+    /// </summary>
+    public static Domain.GradingResult ToDomain(this V1.GradingResult result) => new(
+        result.AuditId,
+        result.Revision,
+        (Domain.Grade)result.OverallGrade,
+        (Domain.Grade)result.BaseGrade,
+        (Domain.Grade)result.MedianGrade,
+        (Domain.Grade)result.LowestGrade,
+        [.. result.AreaGrades.Select(a => new Domain.AreaResult((Domain.PracticeArea)a.Area, (Domain.Grade)a.Grade, a.NotApplicable))],
+        (Domain.AuditStatus)result.Status,
+        result.CapApplied,
+        result.ModerationRequired,
+        [.. result.Findings.Select(f => new Domain.Finding(f.RuleId, (Domain.Severity)f.Severity, (Domain.PracticeArea)f.Area, f.Message))],
+        [.. result.Trace.Select(t => new Domain.RuleTraceEntry(t.Workflow, t.RuleId, t.Fired, t.Effect, t.Explanation, t.GuidanceRef, t.Error))],
+        result.Summary,
+        result.RuleSetVersion,
+        result.GradedAt.ToDateTimeOffset());
+
     /// <summary>Maps a trace: a rule that fired says something of this audit alone; one that did not is shared.</summary>
     public static IEnumerable<V1.RuleTraceEntry> ToContract(this IEnumerable<Domain.RuleTraceEntry> trace) =>
         trace.Select(t => t.Fired ? t.ToContract() : SharedTrace.GetValue(t, ToContract));

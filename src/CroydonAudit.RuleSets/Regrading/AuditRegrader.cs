@@ -34,7 +34,7 @@ public sealed class AuditRegrader(AuditStore store)
         }
 
         // The submission was received when it was first sent: only the grading is new. Its answer is stored with it, as
-        // GradeAudit's is, so reading it back need not rebuild it from its documents.
+        // GradeAudit's is: the new revision's one record of what it was graded from and to.
         var graded = grader.Grade(stored.Submission);
         var saved = await store.SaveAsync(
             new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged) { StoredBy = caller }.WithAnswer(),

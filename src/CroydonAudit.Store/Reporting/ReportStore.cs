@@ -14,9 +14,10 @@ namespace CroydonAudit.Store.Reporting;
 /// million audits reads a few kept months and the current month's rows, not every row. Moderation outcomes and the
 /// learning points are read as asked (by index, and from the small decisions table).
 /// A report runs on the pool of long reads (<see cref="StoreReads.Bulk"/>: two connections, no statement limit), so
-/// working out months never holds callers' or writers' connections; its caller's deadline bounds it.
+/// working out months never holds callers' or writers' connections; its caller's deadline bounds it. Learning points
+/// are read from each audit's stored answer by <paramref name="answers"/>, or from its submission's document.
 /// </summary>
-public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvider clock)
+public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvider clock, AnswerReader answers)
 {
     /// <summary>At most this many learning points are listed (the count says how many there are in all).</summary>
     public const int MaxLearningPoints = 200;
@@ -84,7 +85,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
         """;
 
     private static readonly string LearningPointsListed = $"""
-        SELECT f.audit_id, f.team, f.graded_at, r.submission
+        SELECT f.audit_id, f.team, f.graded_at, r.submission, r.answer
         FROM (SELECT audit_id, revision, team, graded_at FROM audit_figures WHERE {InPeriod} AND learning_points > 0
               ORDER BY graded_at DESC, audit_id DESC LIMIT {MaxLearningPoints}) AS f
         JOIN audit_revision AS r ON r.audit_id = f.audit_id AND r.revision = f.revision
@@ -273,7 +274,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
     }
 
     // The latest decisions' outcomes (and how many of them were on audits needing moderation), and the learning points listed.
-    private static async Task<(long Agreed, long GradeChanged, long DecidedNeeding, List<LearningPoint> Points)> ModerationAndLearningAsync(
+    private async Task<(long Agreed, long GradeChanged, long DecidedNeeding, List<LearningPoint> Points)> ModerationAndLearningAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset from, DateTimeOffset to, string? team, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -289,14 +290,20 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
         while (await reader.ReadAsync(ct) && points.Count < MaxLearningPoints)
         {
             var (auditId, pointTeam, gradedAt) = (reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-            using var submission = JsonDocument.Parse(reader.GetString(3));
-            if (submission.RootElement.TryGetProperty("organisational_learning_points", out var listed) && listed.ValueKind == JsonValueKind.Array)
-            {
-                points.AddRange(listed.EnumerateArray().Select(p => new LearningPoint(auditId, pointTeam, gradedAt, p.GetString() ?? "")));
-            }
+            var listed = reader.IsDBNull(3) ? answers(reader.GetFieldValue<byte[]>(4)).Submission.OrganisationalLearningPoints : Listed(reader.GetString(3));
+            points.AddRange(listed.Select(p => new LearningPoint(auditId, pointTeam, gradedAt, p)));
         }
 
         return (agreed, changed, decidedNeeding, points.Take(MaxLearningPoints).ToList());
+    }
+
+    // The learning points a submission's JSON document lists.
+    private static IEnumerable<string> Listed(string document)
+    {
+        using var submission = JsonDocument.Parse(document);
+        return submission.RootElement.TryGetProperty("organisational_learning_points", out var listed) && listed.ValueKind == JsonValueKind.Array
+            ? [.. listed.EnumerateArray().Select(p => p.GetString() ?? "")]
+            : [];
     }
 
     private static ProgrammeFigures Figures(

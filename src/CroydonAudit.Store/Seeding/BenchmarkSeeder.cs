@@ -11,9 +11,9 @@ namespace CroydonAudit.Store.Seeding;
 /// Fills a store with many realistic revisions quickly, for benchmarks and for trying the report and impact
 /// preview at size: a million in minutes, by SQL that writes every table as the service would. Each revision
 /// is a copy of one of a few graded templates (the rule set's worked cases, say) under its own audit id, team,
-/// auditor, case reference and time: its submission and result are the template's JSON with those put in, its
-/// content hash is the SHA-256 of that submission as the service computes it, its trace rows are the
-/// template's, and an access-log row records its write. Teams are uneven, as a council's are (one has a few
+/// auditor, case reference and time, stored with its answer as the service stores what it grades: its content hash
+/// is the SHA-256 of its submission's JSON (the template's with those put in) as the service computes it, its trace
+/// rows are the template's, and an access-log row records its write. Teams are uneven, as a council's are (one has a few
 /// dozen audits in a million); one audit in eleven has a second revision, graded later; time runs over two years.
 /// </summary>
 /// <remarks>Not for a store holding real audits: it is for benchmark databases.</remarks>
@@ -45,20 +45,20 @@ public static class BenchmarkSeeder
     private static readonly string[] CreateTables =
     [
         """
-        CREATE TEMP TABLE seed_template (k integer PRIMARY KEY, submission text, result text, overall_grade smallint, status smallint,
+        CREATE TEMP TABLE seed_template (k integer PRIMARY KEY, submission text, overall_grade smallint, status smallint,
             moderation_required boolean, rule_set_version text, proposed_grade smallint, area_grades text, deciding_limits text,
             findings text, recommendation_values text, learning_points smallint)
         """,
         "CREATE TEMP TABLE seed_trace (k integer, position smallint, fired boolean, effect text, explanation text, error text)",
         """
         CREATE TEMP TABLE seed_chunk (id bigint, audit_id text, revision integer, is_latest boolean, team text, auditor_id text,
-            case_reference text, at timestamptz, k integer, at_text text)
+            case_reference text, at timestamptz, k integer)
         """,
     ];
 
     private const string InsertTemplates = """
-        INSERT INTO seed_template SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::smallint[], $5::smallint[], $6::boolean[], $7::text[],
-            $8::smallint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::smallint[])
+        INSERT INTO seed_template SELECT * FROM unnest($1::integer[], $2::text[], $3::smallint[], $4::smallint[], $5::boolean[], $6::text[],
+            $7::smallint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::smallint[])
         """;
 
     private const string InsertTemplateTrace = """
@@ -84,8 +84,7 @@ public static class BenchmarkSeeder
             FROM h
         )
         SELECT nextval('audit_revision_id_seq') AS id, p.audit_id, p.revision, p.is_latest, p.team,
-               p.team || '-auditor-' || lpad(((p.h / 23) % 20 + 1)::text, 2, '0') AS auditor_id, p.case_reference, p.at, p.k,
-               to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '+00:00' AS at_text
+               p.team || '-auditor-' || lpad(((p.h / 23) % 20 + 1)::text, 2, '0') AS auditor_id, p.case_reference, p.at, p.k
         FROM p
         """;
 
@@ -93,11 +92,10 @@ public static class BenchmarkSeeder
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team, overall_grade, status,
             moderation_required, rule_set_version, received_at, graded_at, submission, result, reason, caller_subject, caller_client, answer)
         SELECT c.id, c.audit_id, c.revision, c.is_latest, sha256(convert_to(s.submission, 'UTF8')), c.case_reference, c.auditor_id, c.team,
-               t.overall_grade, t.status, t.moderation_required, t.rule_set_version, c.at, c.at, s.submission,
-               replace(replace(t.result, $1, c.audit_id), $5, c.at_text), 1, $6, $7, an.answer
+               t.overall_grade, t.status, t.moderation_required, t.rule_set_version, c.at, c.at, NULL, NULL, 1, $5, $6, an.answer
         FROM seed_chunk AS c
         JOIN seed_template AS t USING (k)
-        JOIN unnest($8::bigint[], $9::bytea[]) AS an (id, answer) ON an.id = c.id
+        JOIN unnest($7::bigint[], $8::bytea[]) AS an (id, answer) ON an.id = c.id
         CROSS JOIN LATERAL (SELECT replace(replace(replace(replace(t.submission, $2, c.auditor_id), $1, c.audit_id), $3, c.team), $4, c.case_reference) AS submission) AS s
         """;
 
@@ -160,7 +158,6 @@ public static class BenchmarkSeeder
             setup.BatchCommands.Add(Statement(InsertTemplates,
                 templates.Select((_, k) => k).ToArray(),
                 templates.Select(t => System.Text.Encoding.UTF8.GetString(t.SubmissionJson)).ToArray(),
-                templates.Select(t => System.Text.Encoding.UTF8.GetString(t.ResultJson)).ToArray(),
                 results.Select(r => (short)r.OverallGrade).ToArray(),
                 results.Select(r => (short)r.Status).ToArray(),
                 results.Select(r => r.ModerationRequired).ToArray(),
@@ -196,7 +193,6 @@ public static class BenchmarkSeeder
         var audits = (long)Math.Ceiling(revisions / 1.1);
         var start = DateTimeOffset.UtcNow.AddDays(-730);
         var step = TimeSpan.FromDays(730) / revisions;
-        var gradedAt = System.Text.Json.JsonSerializer.Serialize(GradedAtToken)[1..^1];
         for (long lo = 1; lo <= revisions; lo += Chunk)
         {
             var hi = Math.Min(lo + Chunk - 1, revisions);
@@ -220,7 +216,7 @@ public static class BenchmarkSeeder
                 Timeout = 0,
                 BatchCommands =
                 {
-                    Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, gradedAt, by.Subject, by.Client, ids, answers),
+                    Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, by.Subject, by.Client, ids, answers),
                     Statement(InsertChunkTrace),
                     Statement(InsertChunkFigures),
                     Statement(InsertChunkAccess, by.Subject, by.Client),

@@ -109,6 +109,11 @@ public sealed class ProgrammeReportTests(GradingServiceHost host) : IClassFixtur
         Assert.Equal(points.Count, report.LearningPointCount);
         Assert.Contains(report.LearningPoints, p => p.AuditId == "report-0" && p.Team == team);
 
+        // Audits stored with their documents, as before answers were kept (V16), list their learning points from those.
+        Assert.Equal(audits.Count + 1, StoredBeforeAnswers.Rewrite(host.Database, sentWithoutAuditedAt: false, $"team = '{team}'"));
+        var fromDocuments = (await analyst.GetProgrammeReportAsync(new() { Team = team, GradedFrom = Timestamp.FromDateTimeOffset(started) })).Report;
+        Assert.Equal(report.LearningPoints, fromDocuments.LearningPoints);
+
         // Audits stored before the figures existed get them from their stored documents (V13's backfill): the
         // same figures as the write path makes, but for the deciding limits, which older results did not keep.
         var migration = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "CroydonAudit.Store", "Migrations", "V13__audit_figures.sql"));

@@ -29,6 +29,12 @@ public sealed class ImpactPreviewTests(GradingServiceHost host) : IClassFixture<
         Assert.Equal(RuleFiles.VersionOf(candidate.Path), report.CandidateVersion);
         Assert.Contains("would change overall grade or status", report.Text, StringComparison.Ordinal);
         Assert.Equal(rows, host.Database.Count("SELECT count(*) FROM audit_revision"));
+
+        // Audits stored with their documents, as before answers were kept, are compared from those: the same report.
+        Assert.Equal(2, StoredBeforeAnswers.Rewrite(host.Database, sentWithoutAuditedAt: false, "audit_id IN ('impact-good-1', 'impact-partial-1')"));
+        var fromDocuments = (await host.RuleSets.PreviewRuleSetImpactAsync(new() { Files = { RuleFiles.Of(candidate.Path) }, Team = "Impact Team" })).Report;
+        Assert.Equal((report.Compared, report.Changed, report.ChangedAuditIds), (fromDocuments.Compared, fromDocuments.Changed, fromDocuments.ChangedAuditIds));
+        Assert.Equal(report.GradeChanges, fromDocuments.GradeChanges);
     }
 
     [Fact]

@@ -42,10 +42,32 @@ public sealed class RegradeAuditTests : IDisposable
         Assert.Equal(original.Submission, latest.Submission);
 
         // The new revision is stored with its answer, as GradeAudit's are: the same, byte for byte, as its documents give.
-        Assert.Equal(1, _database.Count("SELECT count(*) FROM audit_revision WHERE reason = 2 AND answer IS NOT NULL"));
-        Assert.Equal(1, _database.Count("WITH u AS (UPDATE audit_revision SET answer = NULL WHERE reason = 2 RETURNING 1) SELECT count(*) FROM u"));
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM audit_revision WHERE reason = 2 AND answer IS NOT NULL AND submission IS NULL"));
+        Assert.Equal(1, StoredBeforeAnswers.Rewrite(_database, sentWithoutAuditedAt: false, "reason = 2"));
         var fromDocuments = (await _host.Client.GetAuditAsync(new() { AuditId = "regraded" })).Audit;
         Assert.Equal(fromDocuments.ToByteArray(), latest.ToByteArray());
+    }
+
+    [Fact]
+    public async Task RegradeAudit_OfARevisionStoredWithItsDocuments_RegradesWhatTheyHold()
+    {
+        var audit = Audit("documents", "Regrade Team").Also(a => a.AuditedAt = null);
+        var first = (await _host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
+        // As a store written before answers were kept holds it.
+        Assert.Equal(1, StoredBeforeAnswers.Rewrite(_database, sentWithoutAuditedAt: true, "audit_id = 'documents'"));
+        await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(_changed.Path) } });
+
+        var regraded = await _host.Client.RegradeAuditAsync(new() { AuditId = "documents" });
+        var retry = (await _host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
+        var latest = (await _host.Client.GetAuditAsync(new() { AuditId = "documents" })).Audit;
+        var original = (await _host.Client.GetAuditAsync(new() { AuditId = "documents", Revision = 1 })).Audit;
+
+        Assert.Equal((true, 2, Grade.Inadequate), (regraded.Regraded, regraded.Result.Revision, regraded.Result.OverallGrade));
+        Assert.Equal(first, retry);
+        Assert.Equal(first, original.Result);
+        Assert.Equal(original.Submission, latest.Submission);
+        Assert.Equal(original.ReceivedAt, latest.Submission.AuditedAt);
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'documents' AND revision = 2 AND answer IS NOT NULL AND submission IS NULL"));
     }
 
     [Fact]
