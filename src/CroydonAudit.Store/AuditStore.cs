@@ -209,22 +209,34 @@ public sealed class AuditStore : IAsyncDisposable
     // (V7 to V10: by team, auditor, grade, team and grade; by time alone) in the listing's order and stop at the
     // page's end. A filter written as "(@team IS NULL OR team = @team)" would leave it only the walk by time,
     // through every latest revision, when a team's audits are few. At most 2^7 statements; each is planned for its values.
-    private static string PageStatement(AuditListQuery query)
+    // The filter whose index is walked (an auditor's, else a team's, else a grade's: fewest audits first) also leads the
+    // page's order, compared with an array of its one value: only its own index then gives that order. Given a plain
+    // equality, PostgreSQL may instead walk the index by time and filter, expecting a common team's or grade's audits to
+    // be spread evenly over time; on a million revisions, behind 90,000 newer audits of other teams, a page took 700 ms.
+    internal static string PageStatement(AuditListQuery query)
     {
         var sql = new System.Text.StringBuilder(PageColumns);
+        var leading = query.AwaitingModeration ? null
+            : !string.IsNullOrEmpty(query.AuditorId) ? "auditor_id"
+            : !string.IsNullOrEmpty(query.Team) ? "team"
+            : query.OverallGrade != Grade.Unspecified ? "overall_grade"
+            : null;
+        void Equal(string column, string parameter) =>
+            sql.Append(column == leading ? $" AND {column} = ANY (ARRAY[@{parameter}])" : $" AND {column} = @{parameter}");
+
         if (!string.IsNullOrEmpty(query.Team))
         {
-            sql.Append(" AND team = @team");
+            Equal("team", "team");
         }
 
         if (!string.IsNullOrEmpty(query.AuditorId))
         {
-            sql.Append(" AND auditor_id = @auditorId");
+            Equal("auditor_id", "auditorId");
         }
 
         if (query.OverallGrade != Grade.Unspecified)
         {
-            sql.Append(" AND overall_grade = @grade");
+            Equal("overall_grade", "grade");
         }
 
         if (query.GradedFrom is not null)
@@ -253,7 +265,8 @@ public sealed class AuditStore : IAsyncDisposable
             sql.Append(query.OldestFirst ? " AND (graded_at, audit_id) > (@afterAt, @afterId)" : " AND (graded_at, audit_id) < (@afterAt, @afterId)");
         }
 
-        return sql.Append(query.OldestFirst ? " ORDER BY graded_at, audit_id LIMIT @limit" : " ORDER BY graded_at DESC, audit_id DESC LIMIT @limit").ToString();
+        sql.Append(" ORDER BY ").Append(leading is null ? "" : $"{leading}, ");
+        return sql.Append(query.OldestFirst ? "graded_at, audit_id LIMIT @limit" : "graded_at DESC, audit_id DESC LIMIT @limit").ToString();
     }
 
     /// <summary>

@@ -32,6 +32,36 @@ public sealed class TestDatabase : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// How PostgreSQL runs <paramref name="sql"/>, a statement with named parameters (@name), as the service's read
+    /// connections would: EXPLAIN ANALYZE's text, the parameters given as typed values, sequential scans ruled out (so
+    /// a small test table is read by the index a large one would be).
+    /// </summary>
+    public string Plan(string sql, Dictionary<string, object?> parameters)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            off.ExecuteNonQuery();
+        }
+
+        using var command = new NpgsqlCommand("EXPLAIN (ANALYZE) " + sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
     /// <summary>Runs SQL as the server's administrator (e.g. to make this database read-only), then ends every other session on it, so the service reconnects and sees the change.</summary>
     public void AlterAndReconnect(string sql)
     {

@@ -161,6 +161,42 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task ListAudits_ByTeamAuditorOrGrade_ReadsOnlyThoseAudits_BehindManyNewerOfAnotherTeam()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        await StoreSeeding.SeedAsync(host, Seeded);
+        // The newest audits are all another team's: a walk by time would pass every one of them before the first of team-01's.
+        var audit = FixtureCases.Load("override-relaxes-soft-limit").Audit;
+        await Task.WhenAll(Enumerable.Range(0, 1_000).Select(async i =>
+            await host.Client.GradeAuditAsync(new() { Audit = audit.Clone().Also(a => (a.AuditId, a.Team, a.AuditorId) = ($"newer-{i}", "Newer Team", "newer-auditor")) })));
+        database.Count("ANALYZE audit_revision");
+        var grade = (Grade)database.Count("SELECT overall_grade FROM audit_revision WHERE team = 'team-01' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+        var auditor = database.Count("SELECT count(*) FROM audit_revision WHERE auditor_id = 'team-01-auditor-01'");
+        Assert.True(auditor > 0);
+
+        foreach (var (query, column) in new[]
+        {
+            (Query("team-01", null, CroydonAudit.Grading.Domain.Grade.Unspecified), "team"),
+            (Query(null, "team-01-auditor-01", CroydonAudit.Grading.Domain.Grade.Unspecified), "auditor_id"),
+            (Query(null, null, (CroydonAudit.Grading.Domain.Grade)grade), "overall_grade"),
+            (Query("team-01", null, (CroydonAudit.Grading.Domain.Grade)grade), "team"),
+        })
+        {
+            var plan = database.Plan(AuditStore.PageStatement(query), new()
+            {
+                ["team"] = query.Team, ["auditorId"] = query.AuditorId, ["grade"] = query.OverallGrade == 0 ? null : (short)query.OverallGrade, ["limit"] = 51,
+            });
+
+            // The filter's column is a condition of the index walked, not a filter of rows already read.
+            Assert.Matches($@"Index Cond: \(+{column} = ANY", plan);
+            Assert.DoesNotContain("Rows Removed by Filter", plan, StringComparison.Ordinal);
+        }
+
+        static AuditListQuery Query(string? team, string? auditor, CroydonAudit.Grading.Domain.Grade grade) => new(team, auditor, grade, null, null, 50, null);
+    }
+
+    [Fact]
     public async Task Seed_StoresAuditsTheServiceReadsGradesAndRecognisesAsItsOwn()
     {
         using var database = new TestDatabase();
