@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Access;
 using CroydonAudit.Store.Reporting;
@@ -36,7 +35,7 @@ public sealed class AuditStore : IAsyncDisposable
     // Rule set versions whose rules are known to be in rule_set_rule: inserted once per process and version.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _storedRuleSets = new(StringComparer.Ordinal);
 
-    private readonly AnswerReader _answers;
+    private readonly StoredDocuments _documents;
 
     /// <summary>
     /// Creates the store; concurrent saves are group-committed as <paramref name="options"/> says. Reads go
@@ -45,14 +44,14 @@ public sealed class AuditStore : IAsyncDisposable
     /// </summary>
     public AuditStore(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options, AnswerReader answers)
     {
-        _answers = answers;
+        _documents = new StoredDocuments(answers);
         _dataSource = dataSource;
         _reads = reads.Interactive;
         _bulk = reads.Bulk;
         _schema = schema;
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
-        _reader = new StoredRevisionReader(reads.Interactive, answers);
+        _reader = new StoredRevisionReader(reads.Interactive, _documents);
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
         _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
         // Four readers. When a read cost the service and PostgreSQL twice what it does now, fewer and larger batches
@@ -345,8 +344,7 @@ public sealed class AuditStore : IAsyncDisposable
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             yield return new LatestRevision(
-                row.AuditId,
-                row.Submission is { } json ? JsonSerializer.Deserialize(json, StoreJson.Default.AuditSubmission)! : _answers(row.Answer!).Submission,
+                row.AuditId, _documents.Submission(row.Submission, row.Answer),
                 (Grade)row.OverallGrade, (AuditStatus)row.Status, row.RuleSetVersion, row.Fired);
         }
     }
@@ -558,6 +556,9 @@ public sealed class AuditStore : IAsyncDisposable
     private static NpgsqlBatchCommand InsertRevisionsStatement(List<NewRevision> inserts, HashSet<object?> latest)
     {
         NpgsqlParameter<T[]> Column<T>(Func<NewRevision, T> value, NpgsqlDbType? type = null) => Value<T[]>([.. inserts.Select(value)], type);
+        var documents = inserts.Select(r => r.Pending.Documents).ToArray();
+        NpgsqlParameter<byte[]?[]> Document(Func<(byte[] Submission, byte[] Result), byte[]> part) =>
+            Value<byte[]?[]>([.. documents.Select(d => d is { } both ? part(both) : null)], NpgsqlDbType.Array | NpgsqlDbType.Text);
         return Statement(
             InsertRevisions,
             Column(r => r.Id),
@@ -575,8 +576,8 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => r.Pending.ReceivedAt),
             Column(r => r.Result.GradedAt),
             // The documents (only for a revision without an answer) are UTF-8 JSON already: sent as text, not as bytea.
-            Column(r => r.Pending.Documents?.Submission, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Column(r => r.Pending.Documents?.Result, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Document(d => d.Submission),
+            Document(d => d.Result),
             Column(r => (short)r.Pending.Reason),
             Column(r => r.Pending.StoredBy.Subject),
             Column(r => r.Pending.StoredBy.Client),

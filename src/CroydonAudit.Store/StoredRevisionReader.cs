@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Moderation;
 using CroydonAudit.Store.Serialization;
@@ -13,9 +12,9 @@ namespace CroydonAudit.Store;
 /// did not fire and said nothing — from the rules of its rule set version, which are read from
 /// <c>rule_set_rule</c> once per version and process. A version is a hash of its rule files, so its rules
 /// never change and the copy kept here can never be stale. A revision's submission and result come from its answer
-/// when it was stored with one (<paramref name="answers"/>), else from its JSON documents.
+/// when it was stored with one, else from its JSON documents (<paramref name="documents"/>).
 /// </summary>
-internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, AnswerReader answers)
+internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDocuments documents)
 {
     // Versions ever graded by are few (one per activation); the bound is a guard, not a working limit.
     private const int MaxVersions = 256;
@@ -58,8 +57,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, AnswerRe
     /// <summary>Reads <see cref="Columns"/> from the reader's current row, starting at <paramref name="first"/>.</summary>
     public static Row ReadRow(NpgsqlDataReader reader, int first = 0) => new(
         reader.GetInt32(first),
-        reader.IsDBNull(first + 1) ? null : reader.GetFieldValue<byte[]>(first + 1),
-        reader.IsDBNull(first + 2) ? null : reader.GetFieldValue<byte[]>(first + 2),
+        reader.IsDBNull(first + 1) ? null : reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
         reader.GetFieldValue<DateTime>(first + 3),
         reader.GetInt16(first + 4),
         reader.GetString(first + 5),
@@ -111,23 +110,13 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, AnswerRe
             row.Revision, trace, new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero), (RevisionReason)row.Reason, row.CallerSubject, row.CallerClient, row.Answer,
             () =>
             {
-                var (submission, result) = Documents(row);
+                var (submission, result) = documents.Both(row.Submission, row.Result, row.Answer);
                 return (submission, result with { Revision = row.Revision, Trace = trace });
             })
         {
             Moderation = row.Moderation,
         };
     }
-
-    // A revision's submission and result: from its documents where they were read (revisions stored without an answer,
-    // or read with their documents), else from its answer.
-    private (AuditSubmission, GradingResult) Documents(Row row) => row switch
-    {
-        { Submission: { } submission, Result: { } result } =>
-            (JsonSerializer.Deserialize(submission, StoreJson.Default.AuditSubmission)!, JsonSerializer.Deserialize(result, StoreJson.Default.GradingResult)!),
-        { Answer: { } answer } => answers(answer),
-        _ => throw new InvalidOperationException("This revision was read without its documents or its answer."),
-    };
 
     private async ValueTask<RuleTraceEntry[]> LoadRulesAsync(string version, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
@@ -164,9 +153,9 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, AnswerRe
         }
     }
 
-    /// <summary>A stored revision as read, before its trace is put together; its documents as the UTF-8 they are stored as.</summary>
+    /// <summary>A stored revision as read, before its trace is put together; its documents, if read, as the JSON they are stored as.</summary>
     internal sealed record Row(
-        int Revision, byte[]? Submission, byte[]? Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
+        int Revision, string? Submission, string? Result, DateTime ReceivedAt, short Reason, string CallerSubject, string CallerClient,
         string RuleSetVersion, Outcome? Outcomes, IReadOnlyList<ModerationDecision> Moderation, byte[]? Answer);
 
     /// <summary>The outcomes of the rules that fired or failed, by position in evaluation order.</summary>

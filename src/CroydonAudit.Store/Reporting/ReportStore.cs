@@ -2,6 +2,7 @@ using System.Text.Json;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
+using CroydonAudit.Store.Serialization;
 using Npgsql;
 
 namespace CroydonAudit.Store.Reporting;
@@ -15,7 +16,7 @@ namespace CroydonAudit.Store.Reporting;
 /// learning points are read as asked (by index, and from the small decisions table).
 /// A report runs on the pool of long reads (<see cref="StoreReads.Bulk"/>: two connections, no statement limit), so
 /// working out months never holds callers' or writers' connections; its caller's deadline bounds it. Learning points
-/// are read from each audit's stored answer by <paramref name="answers"/>, or from its submission's document.
+/// are read from each audit's submission, in its stored answer (by <paramref name="answers"/>) or its document.
 /// </summary>
 public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvider clock, AnswerReader answers)
 {
@@ -29,6 +30,8 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
     public static readonly TimeSpan KeepAfter = TimeSpan.FromDays(1);
 
     private const int Grades = 4;
+
+    private readonly StoredDocuments _documents = new(answers);
 
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
@@ -290,20 +293,11 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
         while (await reader.ReadAsync(ct) && points.Count < MaxLearningPoints)
         {
             var (auditId, pointTeam, gradedAt) = (reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
-            var listed = reader.IsDBNull(3) ? answers(reader.GetFieldValue<byte[]>(4)).Submission.OrganisationalLearningPoints : Listed(reader.GetString(3));
-            points.AddRange(listed.Select(p => new LearningPoint(auditId, pointTeam, gradedAt, p)));
+            var submission = _documents.Submission(reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4));
+            points.AddRange(submission.OrganisationalLearningPoints.Select(p => new LearningPoint(auditId, pointTeam, gradedAt, p)));
         }
 
         return (agreed, changed, decidedNeeding, points.Take(MaxLearningPoints).ToList());
-    }
-
-    // The learning points a submission's JSON document lists.
-    private static IEnumerable<string> Listed(string document)
-    {
-        using var submission = JsonDocument.Parse(document);
-        return submission.RootElement.TryGetProperty("organisational_learning_points", out var listed) && listed.ValueKind == JsonValueKind.Array
-            ? [.. listed.EnumerateArray().Select(p => p.GetString() ?? "")]
-            : [];
     }
 
     private static ProgrammeFigures Figures(
