@@ -67,7 +67,7 @@ public sealed class AuditStore : IAsyncDisposable
     //      the latest revision of each audit that brings new content as no longer latest, learning its
     //      number; read whole any revision already holding the same content (a retry is answered from it, with
     //      no further round trip); take ids for new revisions.
-    //   2. the revisions, their trace rows (by arrays: a binary COPY had cost two more round trips), their report
+    //   2. the revisions with their rules' outcomes (by arrays: a binary COPY had cost two more round trips), their report
     //      figures, any new rule set version and the access log's record of each call, then COMMIT.
     // Every lookup in a write goes by an index, however small the tables were when a statement was first
     // prepared: so its plans are made once per connection (generic), sequential scans ruled out, rather than
@@ -107,13 +107,22 @@ public sealed class AuditStore : IAsyncDisposable
         ON CONFLICT DO NOTHING
         """;
 
+    // A revision's rules' outcomes (V17) come as five arrays for the whole batch, each revision's the slice from its
+    // first to its last (an empty slice: none fired or failed).
     private const string InsertRevisions = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
             overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason,
-            caller_subject, caller_client, answer)
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
+            caller_subject, caller_client, answer, trace_positions, trace_fired, trace_effects, trace_explanations, trace_errors)
+        SELECT r.id, r.audit_id, r.revision, r.is_latest, r.content_hash, r.case_reference, r.auditor_id, r.team,
+            r.overall_grade, r.status, r.moderation_required, r.rule_set_version, r.received_at, r.graded_at, r.submission, r.result, r.reason,
+            r.caller_subject, r.caller_client, r.answer,
+            ($23::smallint[])[r.first:r.last], ($24::boolean[])[r.first:r.last], ($25::text[])[r.first:r.last], ($26::text[])[r.first:r.last], ($27::text[])[r.first:r.last]
+        FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::boolean[], $5::bytea[], $6::text[], $7::text[], $8::text[],
             $9::smallint[], $10::smallint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::text[], $17::smallint[],
-            $18::text[], $19::text[], $20::bytea[])
+            $18::text[], $19::text[], $20::bytea[], $21::integer[], $22::integer[])
+            AS r (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team,
+                  overall_grade, status, moderation_required, rule_set_version, received_at, graded_at, submission, result, reason,
+                  caller_subject, caller_client, answer, first, last)
         """;
 
     // The report's figures of each audit's new latest revision (V13): a later revision replaces an earlier one's.
@@ -137,11 +146,6 @@ public sealed class AuditStore : IAsyncDisposable
             moderation_required = excluded.moderation_required, area_grades = excluded.area_grades, deciding_limits = excluded.deciding_limits,
             findings = excluded.findings, recommendation_values = excluded.recommendation_values, learning_points = excluded.learning_points
         WHERE audit_figures.revision < excluded.revision
-        """;
-
-    private const string InsertTrace = """
-        INSERT INTO rule_trace (revision_id, position, fired, effect, explanation, error)
-        SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::boolean[], $4::text[], $5::text[], $6::text[])
         """;
 
     // Concurrent GetAudits are read together, one statement for all (revision 0: the latest), each by the primary
@@ -176,13 +180,17 @@ public sealed class AuditStore : IAsyncDisposable
           AND (@to::timestamptz IS NULL OR r.graded_at < @to)
         """;
 
-    // The rules that fired, named through the revision's rule set version: trace rows name their rule by position.
+    // The rules that fired, named through the revision's rule set version: outcomes name their rule by position. A
+    // revision stored before V17 has its outcomes in rule_trace.
     private const string SelectLatest = $"""
         SELECT r.audit_id AS AuditId, r.submission AS Submission, r.answer AS Answer, r.overall_grade AS OverallGrade, r.status AS Status,
                r.rule_set_version AS RuleSetVersion,
-               ARRAY(SELECT s.rule_id FROM rule_trace AS t
-                     JOIN rule_set_rule AS s ON s.rule_set_version = r.rule_set_version AND s.position = t.position
-                     WHERE t.revision_id = r.id AND t.fired ORDER BY t.position) AS Fired
+               ARRAY(SELECT s.rule_id FROM (
+                         SELECT o.position FROM unnest(r.trace_positions, r.trace_fired) AS o (position, fired) WHERE o.fired
+                         UNION ALL
+                         SELECT t.position FROM rule_trace AS t WHERE r.trace_positions IS NULL AND t.revision_id = r.id AND t.fired) AS f
+                     JOIN rule_set_rule AS s ON s.rule_set_version = r.rule_set_version AND s.position = f.position
+                     ORDER BY f.position) AS Fired
         FROM audit_revision AS r
         WHERE r.is_latest AND {MatchesFilter}
         ORDER BY r.audit_id
@@ -516,7 +524,6 @@ public sealed class AuditStore : IAsyncDisposable
             // The last new revision of each audit in the batch is its latest.
             var newLatest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
             writes.BatchCommands.Add(InsertRevisionsStatement(inserts, newLatest.ToHashSet(ReferenceEqualityComparer.Instance)));
-            writes.BatchCommands.Add(InsertTraceStatement(inserts));
             writes.BatchCommands.Add(UpsertFiguresStatement(newLatest));
         }
 
@@ -559,6 +566,26 @@ public sealed class AuditStore : IAsyncDisposable
         var documents = inserts.Select(r => r.Pending.Documents).ToArray();
         NpgsqlParameter<byte[]?[]> Document(Func<(byte[] Submission, byte[] Result), byte[]> part) =>
             Value<byte[]?[]>([.. documents.Select(d => d is { } both ? part(both) : null)], NpgsqlDbType.Array | NpgsqlDbType.Text);
+
+        // Every revision's outcomes in one list; each revision's are positions first..last of it, counted from 1.
+        var outcomes = new List<(short Position, RuleTraceEntry Entry)>();
+        var bounds = new (int First, int Last)[inserts.Count];
+        for (var i = 0; i < inserts.Count; i++)
+        {
+            var first = outcomes.Count + 1;
+            var trace = inserts[i].Result.Trace;
+            for (var position = 0; position < trace.Count; position++)
+            {
+                if (HasOutcome(trace[position]))
+                {
+                    outcomes.Add(((short)position, trace[position]));
+                }
+            }
+
+            bounds[i] = (first, outcomes.Count);
+        }
+
+        NpgsqlParameter<T[]> Outcome<T>(Func<(short Position, RuleTraceEntry Entry), T> value) => Value<T[]>([.. outcomes.Select(value)]);
         return Statement(
             InsertRevisions,
             Column(r => r.Id),
@@ -581,7 +608,14 @@ public sealed class AuditStore : IAsyncDisposable
             Column(r => (short)r.Pending.Reason),
             Column(r => r.Pending.StoredBy.Subject),
             Column(r => r.Pending.StoredBy.Client),
-            Column(r => r.Pending.Answer, NpgsqlDbType.Array | NpgsqlDbType.Bytea));
+            Column(r => r.Pending.Answer, NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+            Value<int[]>([.. bounds.Select(b => b.First)]),
+            Value<int[]>([.. bounds.Select(b => b.Last)]),
+            Outcome(o => o.Position),
+            Outcome(o => o.Entry.Fired),
+            Outcome(o => o.Entry.Effect),
+            Outcome(o => o.Entry.Explanation),
+            Outcome(o => o.Entry.Error));
     }
 
     // One row per audit (its latest revision): an audit with two new revisions in the batch counts its last.
@@ -605,19 +639,6 @@ public sealed class AuditStore : IAsyncDisposable
             Figure(f => f.Findings),
             Figure(f => f.RecommendationValues),
             Figure(f => f.LearningPoints));
-    }
-
-    private static NpgsqlBatchCommand InsertTraceStatement(List<NewRevision> inserts)
-    {
-        var rows = inserts.SelectMany(r => r.Result.Trace.Select((entry, position) => (r.Id, Position: (short)position, Entry: entry))).Where(t => HasOutcome(t.Entry)).ToList();
-        return Statement(
-            InsertTrace,
-            Value<long[]>([.. rows.Select(t => t.Id)]),
-            Value<short[]>([.. rows.Select(t => t.Position)]),
-            Value<bool[]>([.. rows.Select(t => t.Entry.Fired)]),
-            Value<string[]>([.. rows.Select(t => t.Entry.Effect)]),
-            Value<string[]>([.. rows.Select(t => t.Entry.Explanation)]),
-            Value<string[]>([.. rows.Select(t => t.Entry.Error)]));
     }
 
     /// <summary>

@@ -21,26 +21,29 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
 
     /// <summary>
     /// The columns that read a revision of audit_revision <c>a</c> back; its trace's outcomes, in evaluation
-    /// order, come as arrays from one walk of rule_trace's primary key. Its documents are read only where
+    /// order, come as arrays from its own row (V17), or for a revision stored before, from one walk of rule_trace's
+    /// primary key. Its documents are read only where
     /// <paramref name="documents"/>, an SQL condition, holds (or the revision has no stored answer): each is
     /// several kilobytes for PostgreSQL to decompress and send.
     /// </summary>
     public static string Columns(string documents = "true") => $"""
         a.revision, CASE WHEN {documents} OR a.answer IS NULL THEN a.submission END, CASE WHEN {documents} OR a.answer IS NULL THEN a.result END,
         a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
-        o.positions, o.fired, o.effects, o.explanations, o.errors,
+        coalesce(a.trace_positions, o.positions), coalesce(a.trace_fired, o.fired), coalesce(a.trace_effects, o.effects),
+        coalesce(a.trace_explanations, o.explanations), coalesce(a.trace_errors, o.errors),
         m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, a.answer
         """;
 
     /// <summary>
-    /// What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes and the moderators'
+    /// What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes of a revision stored
+    /// before V17 (for a later one, the condition on its own outcomes is decided once, before rule_trace is read) and the moderators'
     /// decisions — the latest 20, so an answer stays bounded however often a revision is moderated (all are kept).
     /// </summary>
     public const string Outcomes = """
         CROSS JOIN LATERAL (
             SELECT array_agg(t.position) AS positions, array_agg(t.fired) AS fired, array_agg(t.effect) AS effects,
                    array_agg(t.explanation) AS explanations, array_agg(t.error) AS errors
-            FROM (SELECT * FROM rule_trace WHERE revision_id = a.id ORDER BY position) AS t) AS o
+            FROM (SELECT * FROM rule_trace WHERE a.trace_positions IS NULL AND revision_id = a.id ORDER BY position) AS t) AS o
         CROSS JOIN LATERAL (
             SELECT array_agg(d.outcome) AS outcomes, array_agg(d.final_grade) AS final_grades, array_agg(d.reason) AS reasons,
                    array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at

@@ -12,8 +12,8 @@ namespace CroydonAudit.Store.Seeding;
 /// preview at size: a million in minutes, by SQL that writes every table as the service would. Each revision
 /// is a copy of one of a few graded templates (the rule set's worked cases, say) under its own audit id, team,
 /// auditor, case reference and time, stored with its answer as the service stores what it grades: its content hash
-/// is the SHA-256 of its submission's JSON (the template's with those put in) as the service computes it, its trace
-/// rows are the template's, and an access-log row records its write. Teams are uneven, as a council's are (one has a few
+/// is the SHA-256 of its submission's JSON (the template's with those put in) as the service computes it, its rules'
+/// outcomes are the template's, and an access-log row records its write. Teams are uneven, as a council's are (one has a few
 /// dozen audits in a million); one audit in eleven has a second revision, graded later; time runs over two years.
 /// </summary>
 /// <remarks>Not for a store holding real audits: it is for benchmark databases.</remarks>
@@ -65,6 +65,19 @@ public static class BenchmarkSeeder
         INSERT INTO seed_trace SELECT * FROM unnest($1::integer[], $2::smallint[], $3::boolean[], $4::text[], $5::text[], $6::text[])
         """;
 
+    // Each template's outcomes as the five arrays a revision keeps them in (V17); a template with none has five empty ones.
+    private const string MakeTemplateOutcomes = """
+        CREATE TEMP TABLE seed_outcomes AS
+        SELECT t.k,
+               coalesce(array_agg(r.position ORDER BY r.position) FILTER (WHERE r.k IS NOT NULL), '{}') AS positions,
+               coalesce(array_agg(r.fired ORDER BY r.position) FILTER (WHERE r.k IS NOT NULL), '{}') AS fired,
+               coalesce(array_agg(r.effect ORDER BY r.position) FILTER (WHERE r.k IS NOT NULL), '{}') AS effects,
+               coalesce(array_agg(r.explanation ORDER BY r.position) FILTER (WHERE r.k IS NOT NULL), '{}') AS explanations,
+               coalesce(array_agg(r.error ORDER BY r.position) FILTER (WHERE r.k IS NOT NULL), '{}') AS errors
+        FROM seed_template AS t LEFT JOIN seed_trace AS r USING (k)
+        GROUP BY t.k
+        """;
+
     // Revisions lo..hi of n: the first `audits` are first revisions of audits 1..audits; the rest are second revisions
     // of audits 1..(n - audits). A first revision is the latest when its audit gets no second. Time runs with i.
     private const string MakeChunk = """
@@ -90,22 +103,20 @@ public static class BenchmarkSeeder
 
     private const string InsertChunk = """
         INSERT INTO audit_revision (id, audit_id, revision, is_latest, content_hash, case_reference, auditor_id, team, overall_grade, status,
-            moderation_required, rule_set_version, received_at, graded_at, submission, result, reason, caller_subject, caller_client, answer)
+            moderation_required, rule_set_version, received_at, graded_at, submission, result, reason, caller_subject, caller_client, answer,
+            trace_positions, trace_fired, trace_effects, trace_explanations, trace_errors)
         SELECT c.id, c.audit_id, c.revision, c.is_latest, sha256(convert_to(s.submission, 'UTF8')), c.case_reference, c.auditor_id, c.team,
-               t.overall_grade, t.status, t.moderation_required, t.rule_set_version, c.at, c.at, NULL, NULL, 1, $5, $6, an.answer
+               t.overall_grade, t.status, t.moderation_required, t.rule_set_version, c.at, c.at, NULL, NULL, 1, $5, $6, an.answer,
+               o.positions, o.fired, o.effects, o.explanations, o.errors
         FROM seed_chunk AS c
         JOIN seed_template AS t USING (k)
+        JOIN seed_outcomes AS o USING (k)
         JOIN unnest($7::bigint[], $8::bytea[]) AS an (id, answer) ON an.id = c.id
         CROSS JOIN LATERAL (SELECT replace(replace(replace(replace(t.submission, $2, c.auditor_id), $1, c.audit_id), $3, c.team), $4, c.case_reference) AS submission) AS s
         """;
 
     private const string SelectChunk = """
         SELECT id, audit_id, team, auditor_id, case_reference, at, k FROM seed_chunk
-        """;
-
-    private const string InsertChunkTrace = """
-        INSERT INTO rule_trace (revision_id, position, fired, effect, explanation, error)
-        SELECT c.id, r.position, r.fired, r.effect, r.explanation, r.error FROM seed_chunk AS c JOIN seed_trace AS r USING (k)
         """;
 
     private const string InsertChunkFigures = """
@@ -177,6 +188,7 @@ public static class BenchmarkSeeder
                 outcomes.Select(o => o.entry.Effect).ToArray(),
                 outcomes.Select(o => o.entry.Explanation).ToArray(),
                 outcomes.Select(o => o.entry.Error).ToArray()));
+            setup.BatchCommands.Add(Statement(MakeTemplateOutcomes));
             foreach (var result in results.DistinctBy(r => r.RuleSetVersion))
             {
                 setup.BatchCommands.Add(Statement(AuditStore.InsertRuleSet,
@@ -217,7 +229,6 @@ public static class BenchmarkSeeder
                 BatchCommands =
                 {
                     Statement(InsertChunk, AuditIdToken, AuditorToken, TeamToken, CaseToken, by.Subject, by.Client, ids, answers),
-                    Statement(InsertChunkTrace),
                     Statement(InsertChunkFigures),
                     Statement(InsertChunkAccess, by.Subject, by.Client),
                 },
@@ -235,7 +246,7 @@ public static class BenchmarkSeeder
 
         // Vacuumed and analysed, as a store long in service would be: otherwise autovacuum would work through the new
         // rows in the middle of whatever is measured next. VACUUM runs outside a transaction, one table a statement.
-        foreach (var table in new[] { "audit_revision", "rule_trace", "access_record", "audit_figures" })
+        foreach (var table in new[] { "audit_revision", "access_record", "audit_figures" })
         {
             await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection) { CommandTimeout = 0 };
             await vacuum.ExecuteNonQueryAsync(cancellationToken);

@@ -32,7 +32,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = audit.AuditId })).Audit.Result;
 
         Assert.Equal(6, graded.Trace.Count(t => t.Fired));
-        Assert.Equal(graded.Trace.Count(t => t.Fired), host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'outcomes'"));
+        Assert.Equal(graded.Trace.Count(t => t.Fired), host.Database.Outcomes("r.audit_id = 'outcomes'"));
         Assert.Equal(graded.Trace, stored.Trace);
         Assert.Equal(15, stored.Trace.Count);
     }
@@ -42,12 +42,12 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
     {
         var audit = Audit("retried");
         var first = (await host.Client.GradeAuditAsync(new() { Audit = audit })).Result;
-        var rows = (Revisions: host.Database.Count("SELECT count(*) FROM audit_revision"), Trace: host.Database.Count("SELECT count(*) FROM rule_trace"));
+        var rows = (Revisions: host.Database.Count("SELECT count(*) FROM audit_revision"), Outcomes: host.Database.Outcomes());
 
         var again = (await host.Client.GradeAuditAsync(new() { Audit = audit.Clone() })).Result;
 
         Assert.Equal(first, again);
-        Assert.Equal(rows, (host.Database.Count("SELECT count(*) FROM audit_revision"), host.Database.Count("SELECT count(*) FROM rule_trace")));
+        Assert.Equal(rows, (host.Database.Count("SELECT count(*) FROM audit_revision"), host.Database.Outcomes()));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class GradeAuditTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.All(results.GroupBy(r => r.Team), g => Assert.Single(g.Select(r => r.Result.Revision).Distinct()));
         Assert.Equal(8, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended'"));
         Assert.Equal(1, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'contended' AND is_latest"));
-        Assert.Equal(results.Select(r => r.Result).DistinctBy(r => r.Revision).Sum(r => r.Trace.Count(t => t.Fired)), host.Database.Count("SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE r.audit_id = 'contended'"));
+        Assert.Equal(results.Select(r => r.Result).DistinctBy(r => r.Revision).Sum(r => r.Trace.Count(t => t.Fired)), host.Database.Outcomes("r.audit_id = 'contended'"));
     }
 
     [Fact]

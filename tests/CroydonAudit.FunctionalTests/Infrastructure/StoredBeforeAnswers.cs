@@ -7,7 +7,7 @@ namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// Rewrites stored revisions as a store written before answers were kept (V15) holds them: their submission and result
-/// as JSON documents, and no answer. Each revision's documents are what the service wrote then for the parts its answer
+/// as JSON documents, no answer, and their rules' outcomes as rows of rule_trace rather than in their own row (V17). Each revision's documents are what the service wrote then for the parts its answer
 /// was made of: the submission as sent (<paramref name="sentWithoutAuditedAt"/>: without the audited_at the answer fills
 /// in with the time of receipt), the result without its trace and revision number.
 /// </summary>
@@ -42,6 +42,22 @@ public static class StoredBeforeAnswers
                 },
             };
             update.ExecuteNonQuery();
+        }
+
+        using (var outcomes = new NpgsqlCommand(
+            $"""
+            INSERT INTO rule_trace (revision_id, position, fired, effect, explanation, error)
+            SELECT r.id, o.position, o.fired, o.effect, o.explanation, o.error
+            FROM audit_revision AS r, unnest(r.trace_positions, r.trace_fired, r.trace_effects, r.trace_explanations, r.trace_errors)
+                AS o (position, fired, effect, explanation, error)
+            WHERE r.trace_positions IS NOT NULL AND ({where});
+            UPDATE audit_revision AS r
+            SET trace_positions = NULL, trace_fired = NULL, trace_effects = NULL, trace_explanations = NULL, trace_errors = NULL
+            WHERE r.trace_positions IS NOT NULL AND ({where})
+            """,
+            connection))
+        {
+            outcomes.ExecuteNonQuery();
         }
 
         return answers.Count;

@@ -33,6 +33,15 @@ public sealed class TestDatabase : IDisposable
     }
 
     /// <summary>
+    /// How many rules' outcomes (a rule that fired or failed) are stored for the revisions <paramref name="where"/> (SQL on
+    /// audit_revision <c>r</c>) selects: in their own rows (V17), or as rule_trace rows (a revision stored before).
+    /// </summary>
+    public long Outcomes(string where = "true") => Count($"""
+        SELECT (SELECT coalesce(sum(cardinality(r.trace_positions)), 0) FROM audit_revision AS r WHERE {where})
+             + (SELECT count(*) FROM rule_trace AS t JOIN audit_revision AS r ON r.id = t.revision_id WHERE {where})
+        """);
+
+    /// <summary>
     /// How PostgreSQL runs <paramref name="sql"/>, a statement with named parameters (@name), as the service's read
     /// connections would: EXPLAIN ANALYZE's text, the parameters given as typed values, sequential scans ruled out (so
     /// a small test table is read by the index a large one would be).

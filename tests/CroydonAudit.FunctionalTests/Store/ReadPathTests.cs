@@ -197,6 +197,29 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task ARevision_KeepsItsRulesOutcomesInItsOwnRow_AndIsReadWithoutRuleTrace_WhileOneStoredBeforeIsReadFromIt()
+    {
+        using var database = new TestDatabase();
+        using var host = new GradingServiceHost(database);
+        var audit = FixtureCases.Load("override-leaves-hard-limit").Audit;
+        foreach (var id in new[] { "outcomes-in-row", "outcomes-as-rows" })
+        {
+            await host.Client.GradeAuditAsync(new() { Audit = audit.Clone().Also(a => a.AuditId = id) });
+        }
+
+        Assert.Equal(0, database.Count("SELECT count(*) FROM rule_trace"));
+        Assert.Equal(1, StoredBeforeAnswers.Rewrite(database, sentWithoutAuditedAt: false, "audit_id = 'outcomes-as-rows'"));
+        Assert.Equal(database.Outcomes("r.audit_id = 'outcomes-in-row'"), database.Count("SELECT count(*) FROM rule_trace"));
+
+        // GetAudit's columns, as its statement reads them: rule_trace's index is walked only for the revision stored before.
+        string Plan(string auditId) => database.Plan(
+            $"SELECT {StoredRevisionReader.Columns()} FROM audit_revision AS a {StoredRevisionReader.Outcomes} WHERE a.audit_id = @id",
+            new() { ["id"] = auditId });
+        Assert.Matches(@"on rule_trace +\(cost=[^)]*\) \(never executed\)", Plan("outcomes-in-row"));
+        Assert.Matches(@"on rule_trace +\(cost=[^)]*\) \(actual time=[^)]* rows=[1-9]", Plan("outcomes-as-rows"));
+    }
+
+    [Fact]
     public async Task Seed_StoresAuditsTheServiceReadsGradesAndRecognisesAsItsOwn()
     {
         using var database = new TestDatabase();
@@ -207,6 +230,7 @@ public sealed class ReadPathTests
         Assert.Equal(Seeded, database.Count("SELECT count(*) FROM access_record WHERE action = 'write'"));
         Assert.Equal(0, database.Count("SELECT count(*) FROM (SELECT audit_id FROM audit_revision GROUP BY audit_id HAVING count(*) FILTER (WHERE is_latest) <> 1) AS wrong"));
         Assert.Equal(0, database.Count("SELECT count(*) FROM audit_revision WHERE answer IS NULL OR submission IS NOT NULL OR result IS NOT NULL OR position('XSEED'::bytea IN answer) > 0"));
+        Assert.Equal(0, database.Count("SELECT count(*) FROM audit_revision WHERE trace_positions IS NULL") + database.Count("SELECT count(*) FROM rule_trace"));
         Assert.InRange(database.Count("SELECT count(DISTINCT team) FROM audit_revision"), 10, 24);
 
         // The report's figures: one row per audit, its latest revision's, as the write path would make it.
