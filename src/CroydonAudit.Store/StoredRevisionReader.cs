@@ -37,7 +37,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
     /// <summary>
     /// What <see cref="Columns"/> needs after <c>FROM audit_revision AS a</c>: the rules' outcomes of a revision stored
     /// before V17 (for a later one, the condition on its own outcomes is decided once, before rule_trace is read) and the moderators'
-    /// decisions — the latest 20, so an answer stays bounded however often a revision is moderated (all are kept).
+    /// decisions — the latest 20, so an answer stays bounded however often a revision is moderated (all are kept); a
+    /// revision never moderated (moderated_at, set by the statement that records its first decision) has none to look for.
     /// </summary>
     public const string Outcomes = """
         CROSS JOIN LATERAL (
@@ -47,7 +48,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
         CROSS JOIN LATERAL (
             SELECT array_agg(d.outcome) AS outcomes, array_agg(d.final_grade) AS final_grades, array_agg(d.reason) AS reasons,
                    array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at
-            FROM (SELECT * FROM (SELECT * FROM moderation_decision WHERE audit_id = a.audit_id AND revision = a.revision ORDER BY id DESC LIMIT 20) AS l
+            FROM (SELECT * FROM (SELECT * FROM moderation_decision
+                                 WHERE a.moderated_at IS NOT NULL AND audit_id = a.audit_id AND revision = a.revision ORDER BY id DESC LIMIT 20) AS l
                   ORDER BY id) AS d) AS m
         """;
 

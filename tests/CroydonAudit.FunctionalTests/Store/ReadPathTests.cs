@@ -197,7 +197,7 @@ public sealed class ReadPathTests
     }
 
     [Fact]
-    public async Task ARevision_KeepsItsRulesOutcomesInItsOwnRow_AndIsReadWithoutRuleTrace_WhileOneStoredBeforeIsReadFromIt()
+    public async Task ARevision_KeepsItsRulesOutcomesInItsOwnRow_AndIsReadWithoutRuleTraceOrDecisions_WhileOneStoredBeforeIsReadFromRuleTrace()
     {
         using var database = new TestDatabase();
         using var host = new GradingServiceHost(database);
@@ -211,11 +211,14 @@ public sealed class ReadPathTests
         Assert.Equal(1, StoredBeforeAnswers.Rewrite(database, sentWithoutAuditedAt: false, "audit_id = 'outcomes-as-rows'"));
         Assert.Equal(database.Outcomes("r.audit_id = 'outcomes-in-row'"), database.Count("SELECT count(*) FROM rule_trace"));
 
-        // GetAudit's columns, as its statement reads them: rule_trace's index is walked only for the revision stored before.
+        // GetAudit's columns, as its statement reads them: rule_trace's index is walked only for the revision stored before,
+        // and moderators' decisions are not looked for on a revision never moderated.
         string Plan(string auditId) => database.Plan(
             $"SELECT {StoredRevisionReader.Columns()} FROM audit_revision AS a {StoredRevisionReader.Outcomes} WHERE a.audit_id = @id",
             new() { ["id"] = auditId });
-        Assert.Matches(@"on rule_trace +\(cost=[^)]*\) \(never executed\)", Plan("outcomes-in-row"));
+        var inRow = Plan("outcomes-in-row");
+        Assert.Matches(@"on rule_trace +\(cost=[^)]*\) \(never executed\)", inRow);
+        Assert.Matches(@"on moderation_decision +\(cost=[^)]*\) \(never executed\)", inRow);
         Assert.Matches(@"on rule_trace +\(cost=[^)]*\) \(actual time=[^)]* rows=[1-9]", Plan("outcomes-as-rows"));
     }
 
