@@ -35,6 +35,7 @@ public sealed class ImpactPreviewTests(GradingServiceHost host) : IClassFixture<
         var fromDocuments = (await host.RuleSets.PreviewRuleSetImpactAsync(new() { Files = { RuleFiles.Of(candidate.Path) }, Team = "Impact Team" })).Report;
         Assert.Equal((report.Compared, report.Changed, report.ChangedAuditIds), (fromDocuments.Compared, fromDocuments.Changed, fromDocuments.ChangedAuditIds));
         Assert.Equal(report.GradeChanges, fromDocuments.GradeChanges);
+        Assert.Equal(report.RuleFireCounts, fromDocuments.RuleFireCounts);
     }
 
     [Fact]
@@ -47,6 +48,11 @@ public sealed class ImpactPreviewTests(GradingServiceHost host) : IClassFixture<
         var report = (await host.RuleSets.PreviewRuleSetImpactAsync(new() { Files = { RuleFiles.Of(candidate.Path) }, Team = "Removal Team" })).Report;
 
         Assert.Equal(new RuleFireCount { RuleId = "limit.care-act-partial", Stored = 1, Candidate = 0 }, Assert.Single(report.RuleFireCounts));
+
+        // An audit stored as before, its rules' outcomes as rule_trace rows rather than in its own row, counts the same.
+        Assert.Equal(1, StoredBeforeAnswers.Rewrite(host.Database, sentWithoutAuditedAt: false, "audit_id = 'impact-removed'"));
+        var fromRows = (await host.RuleSets.PreviewRuleSetImpactAsync(new() { Files = { RuleFiles.Of(candidate.Path) }, Team = "Removal Team" })).Report;
+        Assert.Equal(report.RuleFireCounts, fromRows.RuleFireCounts);
     }
 
     private Task Store(string id, string team, CareActCompliance careAct) =>
