@@ -12,11 +12,13 @@ ALTER TABLE audit_revision
     ADD COLUMN IF NOT EXISTS trace_explanations text[],
     ADD COLUMN IF NOT EXISTS trace_errors text[];
 
--- All five or none, of one length: one outcome per position.
+-- All five or none, of one length: one outcome per position. (A CHECK passes when its condition is NULL, so the count
+-- of NULLs is compared first: a comparison with one NULL array alone would let it through.)
 ALTER TABLE audit_revision ADD CONSTRAINT audit_revision_trace_outcomes CHECK (
-    (trace_positions IS NULL AND trace_fired IS NULL AND trace_effects IS NULL AND trace_explanations IS NULL AND trace_errors IS NULL)
-    OR (cardinality(trace_fired) = cardinality(trace_positions) AND cardinality(trace_effects) = cardinality(trace_positions)
-        AND cardinality(trace_explanations) = cardinality(trace_positions) AND cardinality(trace_errors) = cardinality(trace_positions))) NOT VALID;
+    num_nulls(trace_positions, trace_fired, trace_effects, trace_explanations, trace_errors) IN (0, 5)
+    AND (trace_positions IS NULL
+         OR (cardinality(trace_fired) = cardinality(trace_positions) AND cardinality(trace_effects) = cardinality(trace_positions)
+             AND cardinality(trace_explanations) = cardinality(trace_positions) AND cardinality(trace_errors) = cardinality(trace_positions)))) NOT VALID;
 
 -- Compressed and kept in the row, as the answer is (V16). The explanations are most of the outcomes' size.
 ALTER TABLE audit_revision

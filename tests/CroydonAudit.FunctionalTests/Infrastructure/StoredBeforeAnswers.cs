@@ -7,9 +7,10 @@ namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// Rewrites stored revisions as a store written before answers were kept (V15) holds them: their submission and result
-/// as JSON documents, no answer, and their rules' outcomes as rows of rule_trace rather than in their own row (V17). Each revision's documents are what the service wrote then for the parts its answer
-/// was made of: the submission as sent (<paramref name="sentWithoutAuditedAt"/>: without the audited_at the answer fills
-/// in with the time of receipt), the result without its trace and revision number.
+/// as JSON documents, no answer, and their rules' outcomes as rows of rule_trace rather than in their own row (V17). Each
+/// revision's documents are what the service wrote then for the parts its answer was made of: the submission as sent
+/// (<paramref name="sentWithoutAuditedAt"/>: without the audited_at the answer fills in with the time of receipt), the
+/// result without its trace and revision number.
 /// </summary>
 public static class StoredBeforeAnswers
 {

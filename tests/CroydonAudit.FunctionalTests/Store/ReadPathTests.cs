@@ -208,6 +208,13 @@ public sealed class ReadPathTests
         }
 
         Assert.Equal(0, database.Count("SELECT count(*) FROM rule_trace"));
+        // One outcome per position, all five arrays or none.
+        foreach (var broken in new[] { "trace_fired = trace_fired[1:0]", "trace_errors = NULL" })
+        {
+            var refused = Assert.Throws<Npgsql.PostgresException>(() => database.Count($"UPDATE audit_revision SET {broken}"));
+            Assert.Equal("audit_revision_trace_outcomes", refused.ConstraintName);
+        }
+
         Assert.Equal(1, StoredBeforeAnswers.Rewrite(database, sentWithoutAuditedAt: false, "audit_id = 'outcomes-as-rows'"));
         Assert.Equal(database.Outcomes("r.audit_id = 'outcomes-in-row'"), database.Count("SELECT count(*) FROM rule_trace"));
 
