@@ -14,8 +14,8 @@ public delegate byte[] AnswerMaker(AuditSubmission submission, GradingResult res
 
 /// <summary>
 /// Reads back what an answer (<see cref="PendingRevision.Answer"/>) was made of: the submission and the result, the
-/// result without its trace and revision number (kept apart, as rows and a column). The inverse of the host's
-/// <see cref="AnswerMaker"/>: a revision stored with an answer keeps no other copy of either (V16).
+/// result without its trace and revision number (kept apart: its rules' outcomes and its number are columns). The
+/// inverse of the host's <see cref="AnswerMaker"/>: a revision stored with an answer keeps no other copy of either (V16).
 /// </summary>
 public delegate (AuditSubmission Submission, GradingResult Result) AnswerReader(byte[] answer);
 
@@ -60,7 +60,7 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// </summary>
     internal byte[] ContentHash => _submission.Hash;
 
-    /// <summary>The result as a document: without its trace (stored as rows) and its revision (a column).</summary>
+    /// <summary>The result as a document: without its trace (its rules' outcomes are columns) and its revision (a column).</summary>
     internal byte[] ResultJson => JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
 
     private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission, string? regradedBy)
