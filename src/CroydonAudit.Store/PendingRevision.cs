@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CroydonAudit.Grading.Domain;
@@ -30,7 +31,13 @@ public delegate (AuditSubmission Submission, GradingResult Result) AnswerReader(
 /// </remarks>
 public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent)
 {
-    private readonly (byte[] Json, byte[] Hash) _submission = Stored(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
+    private readonly byte[] _contentHash = HashOf(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
+
+    // Each thread's buffer for the submission's JSON while it is hashed: a new revision keeps no JSON (its answer holds
+    // the submission), so the document is written into this and hashed from it. One grown past 64 KB by a large
+    // submission is not kept.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_json;
 
     /// <summary>
     /// Who stores it, and through what: kept with the revision (subject and client), and in the access log in
@@ -48,7 +55,7 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     public byte[]? Answer { get; init; }
 
     /// <summary>The submission as JSON: what its content hash is taken of.</summary>
-    internal byte[] SubmissionJson => _submission.Json;
+    internal byte[] SubmissionJson => JsonSerializer.SerializeToUtf8Bytes(Submission, StoreJson.Default.AuditSubmission);
 
     /// <summary>The submission and result as JSON documents, stored only with a revision that has no answer.</summary>
     internal (byte[] Submission, byte[] Result)? Documents => Answer is null ? (SubmissionJson, ResultJson) : null;
@@ -58,14 +65,36 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// the rule set's version in as well: the same submission re-graded by a new rule set is a new revision, and
     /// re-graded twice by the same one is not.
     /// </summary>
-    internal byte[] ContentHash => _submission.Hash;
+    internal byte[] ContentHash => _contentHash;
 
     /// <summary>The result as a document: without its trace (its rules' outcomes are columns) and its revision (a column).</summary>
     internal byte[] ResultJson => JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
 
-    private static (byte[] Json, byte[] Hash) Stored(AuditSubmission submission, string? regradedBy)
+    // SHA-256 of the submission's JSON (the same bytes as SubmissionJson), then, for a re-grade, of the rule set's version.
+    private static byte[] HashOf(AuditSubmission submission, string? regradedBy)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(submission, StoreJson.Default.AuditSubmission);
-        return (json, regradedBy is null ? SHA256.HashData(json) : SHA256.HashData([.. json, .. "\0rule set "u8, .. System.Text.Encoding.UTF8.GetBytes(regradedBy)]));
+        var (buffer, writer) = t_json ??= NewJsonBuffer();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, submission, StoreJson.Default.AuditSubmission);
+        if (regradedBy is not null)
+        {
+            buffer.Write("\0rule set "u8);
+            buffer.Write(System.Text.Encoding.UTF8.GetBytes(regradedBy));
+        }
+
+        var hash = SHA256.HashData(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_json = null;
+        }
+
+        return hash;
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewJsonBuffer()
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 }

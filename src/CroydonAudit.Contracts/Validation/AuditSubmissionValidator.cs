@@ -36,45 +36,45 @@ public static class AuditSubmissionValidator
             return violations;
         }
 
-        CheckId(violations, $"{path}.audit_id", audit.AuditId, restrictCharacters: true);
-        CheckId(violations, $"{path}.case_reference", audit.CaseReference, restrictCharacters: true);
-        CheckId(violations, $"{path}.auditor_id", audit.AuditorId, restrictCharacters: false);
-        CheckText(violations, $"{path}.team", audit.Team);
-        CheckInstant(violations, $"{path}.audited_at", audit.AuditedAt);
+        CheckId(violations, new(path, "audit_id"), audit.AuditId, restrictCharacters: true);
+        CheckId(violations, new(path, "case_reference"), audit.CaseReference, restrictCharacters: true);
+        CheckId(violations, new(path, "auditor_id"), audit.AuditorId, restrictCharacters: false);
+        CheckText(violations, new(path, "team"), audit.Team);
+        CheckInstant(violations, new(path, "audited_at"), audit.AuditedAt);
 
         CheckAreas(violations, path, audit);
-        CheckEnum(violations, $"{path}.proposed_overall_grade", audit.ProposedOverallGrade);
-        CheckText(violations, $"{path}.override_rationale", audit.OverrideRationale);
+        CheckEnum(violations, new(path, "proposed_overall_grade"), audit.ProposedOverallGrade);
+        CheckText(violations, new(path, "override_rationale"), audit.OverrideRationale);
         if (audit.KeyEvidence is { } evidence)
         {
-            var at = $"{path}.key_evidence";
-            CheckEnum(violations, $"{at}.advocacy", evidence.Advocacy);
-            CheckEnum(violations, $"{at}.mental_capacity", evidence.MentalCapacity);
-            CheckEnum(violations, $"{at}.care_act", evidence.CareAct);
-            CheckEnum(violations, $"{at}.person_involvement", evidence.PersonInvolvement);
-            CheckEnum(violations, $"{at}.risk", evidence.Risk);
-            CheckEnum(violations, $"{at}.outcomes", evidence.Outcomes);
-            CheckEnum(violations, $"{at}.policy_application", evidence.PolicyApplication);
+            const string at = "key_evidence";
+            CheckEnum(violations, new(path, at, Child: "advocacy"), evidence.Advocacy);
+            CheckEnum(violations, new(path, at, Child: "mental_capacity"), evidence.MentalCapacity);
+            CheckEnum(violations, new(path, at, Child: "care_act"), evidence.CareAct);
+            CheckEnum(violations, new(path, at, Child: "person_involvement"), evidence.PersonInvolvement);
+            CheckEnum(violations, new(path, at, Child: "risk"), evidence.Risk);
+            CheckEnum(violations, new(path, at, Child: "outcomes"), evidence.Outcomes);
+            CheckEnum(violations, new(path, at, Child: "policy_application"), evidence.PolicyApplication);
         }
 
         if (audit.Safeguarding is { } safeguarding)
         {
-            CheckText(violations, $"{path}.safeguarding.action_taken", safeguarding.ActionTaken);
-            CheckEnum(violations, $"{path}.safeguarding.procedure_followed", safeguarding.ProcedureFollowed);
+            CheckText(violations, new(path, "safeguarding", Child: "action_taken"), safeguarding.ActionTaken);
+            CheckEnum(violations, new(path, "safeguarding", Child: "procedure_followed"), safeguarding.ProcedureFollowed);
         }
 
-        CheckText(violations, $"{path}.strengths", audit.Strengths);
-        CheckText(violations, $"{path}.learning", audit.Learning);
-        CheckText(violations, $"{path}.summary_of_findings", audit.SummaryOfFindings);
-        for (var i = 0; CheckCount(violations, $"{path}.recommendations", audit.Recommendations.Count) && i < audit.Recommendations.Count; i++)
+        CheckText(violations, new(path, "strengths"), audit.Strengths);
+        CheckText(violations, new(path, "learning"), audit.Learning);
+        CheckText(violations, new(path, "summary_of_findings"), audit.SummaryOfFindings);
+        for (var i = 0; CheckCount(violations, new(path, "recommendations"), audit.Recommendations.Count) && i < audit.Recommendations.Count; i++)
         {
-            CheckText(violations, $"{path}.recommendations[{i}].text", audit.Recommendations[i].Text);
-            CheckEnum(violations, $"{path}.recommendations[{i}].value", audit.Recommendations[i].Value);
+            CheckText(violations, new(path, "recommendations", i, "text"), audit.Recommendations[i].Text);
+            CheckEnum(violations, new(path, "recommendations", i, "value"), audit.Recommendations[i].Value);
         }
 
-        for (var i = 0; CheckCount(violations, $"{path}.organisational_learning_points", audit.OrganisationalLearningPoints.Count) && i < audit.OrganisationalLearningPoints.Count; i++)
+        for (var i = 0; CheckCount(violations, new(path, "organisational_learning_points"), audit.OrganisationalLearningPoints.Count) && i < audit.OrganisationalLearningPoints.Count; i++)
         {
-            CheckText(violations, $"{path}.organisational_learning_points[{i}]", audit.OrganisationalLearningPoints[i]);
+            CheckText(violations, new(path, "organisational_learning_points", i), audit.OrganisationalLearningPoints[i]);
         }
 
         return violations;
@@ -85,35 +85,39 @@ public static class AuditSubmissionValidator
         // Counted first: a list over its limit is refused as a whole, not examined entry by entry.
         if (audit.Areas.Count > MaxAreas)
         {
-            violations.Add(Violation($"{path}.areas", $"may list at most {MaxAreas} areas (each of the nine at most once), not {audit.Areas.Count}."));
+            violations.Add(Violation(new(path, "areas"), $"may list at most {MaxAreas} areas (each of the nine at most once), not {audit.Areas.Count}."));
             return;
         }
 
-        var seen = new Dictionary<PracticeArea, int>();
+        // Where each of the nine areas (numbered 1 to 9) was first listed, plus one; 0: not yet.
+        Span<int> firstListedAt = stackalloc int[MaxAreas + 1];
         var graded = 0;
         for (var i = 0; i < audit.Areas.Count; i++)
         {
             var area = audit.Areas[i];
-            var at = $"{path}.areas[{i}]";
             if (area.Area == PracticeArea.Unspecified || !System.Enum.IsDefined(area.Area))
             {
-                violations.Add(Violation($"{at}.area", $"must be one of the nine areas of best practice (1-9), not {(int)area.Area}."));
+                violations.Add(Violation(new(path, "areas", i, "area"), $"must be one of the nine areas of best practice (1-9), not {(int)area.Area}."));
             }
-            else if (!seen.TryAdd(area.Area, i))
+            else if (firstListedAt[(int)area.Area] is > 0 and var first)
             {
-                violations.Add(Violation($"{at}.area", $"{area.Area} is listed more than once (first at {path}.areas[{seen[area.Area]}]); list each area at most once."));
+                violations.Add(Violation(new(path, "areas", i, "area"), $"{area.Area} is listed more than once (first at {new FieldPath(path, "areas", first - 1)}); list each area at most once."));
+            }
+            else
+            {
+                firstListedAt[(int)area.Area] = i + 1;
             }
 
-            CheckEnum(violations, $"{at}.grade", area.Grade);
+            CheckEnum(violations, new(path, "areas", i, "grade"), area.Grade);
             var hasGrade = area.Grade != Grade.Unspecified;
             if (hasGrade && area.NotApplicable)
             {
-                violations.Add(Violation($"{at}.grade", "must be empty when the area is marked not applicable: give a grade or mark it not applicable, not both."));
+                violations.Add(Violation(new(path, "areas", i, "grade"), "must be empty when the area is marked not applicable: give a grade or mark it not applicable, not both."));
             }
 
             if (area.SignificantConcern && (!hasGrade || area.NotApplicable))
             {
-                violations.Add(Violation($"{at}.significant_concern", "may only be set on a graded area."));
+                violations.Add(Violation(new(path, "areas", i, "significant_concern"), "may only be set on a graded area."));
             }
 
             if (hasGrade && !area.NotApplicable)
@@ -121,19 +125,19 @@ public static class AuditSubmissionValidator
                 graded++;
             }
 
-            CheckText(violations, $"{at}.evidence", area.Evidence);
-            CheckText(violations, $"{at}.good_practice", area.GoodPractice);
-            CheckText(violations, $"{at}.significant_concern_detail", area.SignificantConcernDetail);
+            CheckText(violations, new(path, "areas", i, "evidence"), area.Evidence);
+            CheckText(violations, new(path, "areas", i, "good_practice"), area.GoodPractice);
+            CheckText(violations, new(path, "areas", i, "significant_concern_detail"), area.SignificantConcernDetail);
         }
 
         if (graded == 0)
         {
-            violations.Add(Violation($"{path}.areas", "must include at least one graded area (a grade, not marked not applicable)."));
+            violations.Add(Violation(new(path, "areas"), "must include at least one graded area (a grade, not marked not applicable)."));
         }
     }
 
     /// <summary>An id: required, at most 64 characters, no NUL; with <paramref name="restrictCharacters"/>, only letters, digits and . _ : -.</summary>
-    public static void CheckId(List<FieldViolation> violations, string field, string value, bool restrictCharacters)
+    public static void CheckId(List<FieldViolation> violations, FieldPath field, string value, bool restrictCharacters)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -154,7 +158,7 @@ public static class AuditSubmissionValidator
     }
 
     /// <summary>A free text: at most 20,000 characters, no NUL.</summary>
-    public static void CheckText(List<FieldViolation> violations, string field, string value)
+    public static void CheckText(List<FieldViolation> violations, FieldPath field, string value)
     {
         if (value.Length > MaxTextLength)
         {
@@ -167,7 +171,7 @@ public static class AuditSubmissionValidator
     }
 
     // PostgreSQL text cannot hold U+0000; refused here, it is the caller's to fix rather than a store failure.
-    private static void CheckNoNul(List<FieldViolation> violations, string field, string value)
+    private static void CheckNoNul(List<FieldViolation> violations, FieldPath field, string value)
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
@@ -176,11 +180,11 @@ public static class AuditSubmissionValidator
     }
 
     // False (after one violation) when the list is over its limit: its entries are then not examined.
-    private static bool CheckCount(List<FieldViolation> violations, string field, int count)
+    private static bool CheckCount(List<FieldViolation> violations, FieldPath field, int count)
     {
         if (count > MaxListLength)
         {
-            if (!violations.Exists(v => v.Field == field))
+            if (!violations.Exists(v => v.Field == field.ToString()))
             {
                 violations.Add(Violation(field, $"may have at most {MaxListLength} entries, not {count}."));
             }

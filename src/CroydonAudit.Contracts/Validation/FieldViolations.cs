@@ -7,10 +7,10 @@ namespace CroydonAudit.Contracts.Validation;
 public static class FieldViolations
 {
     /// <summary>One violated field and what is wrong with it.</summary>
-    public static FieldViolation Violation(string field, string description) => new() { Field = field, Description = description };
+    public static FieldViolation Violation(FieldPath field, string description) => new() { Field = field.ToString(), Description = description };
 
     /// <summary>An enum value proto3 let through that the contract does not define.</summary>
-    public static void CheckEnum<TEnum>(List<FieldViolation> violations, string field, TEnum value)
+    public static void CheckEnum<TEnum>(List<FieldViolation> violations, FieldPath field, TEnum value)
         where TEnum : struct, System.Enum
     {
         if (!System.Enum.IsDefined(value))
@@ -20,7 +20,7 @@ public static class FieldViolations
     }
 
     /// <summary>A timestamp, when given, must be a real instant.</summary>
-    public static void CheckInstant(List<FieldViolation> violations, string field, Timestamp? instant)
+    public static void CheckInstant(List<FieldViolation> violations, FieldPath field, Timestamp? instant)
     {
         if (instant is not null && (instant.Seconds is < -62_135_596_800 or > 253_402_300_799 || instant.Nanos is < 0 or >= 1_000_000_000))
         {

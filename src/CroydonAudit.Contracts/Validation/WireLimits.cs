@@ -40,9 +40,11 @@ public static class WireLimits
 
     /// <summary>The first field over its limit, or null when the request is within every limit (or is for the parser to refuse).</summary>
     public static FieldViolation? Check(ReadOnlySequence<byte> payload, MessageDescriptor descriptor) =>
-        payload.IsSingleSegment ? Check(payload.FirstSpan, descriptor, "", 0) : Check(payload.ToArray(), descriptor, "", 0);
+        payload.IsSingleSegment ? Check(payload.FirstSpan, descriptor, 0) : Check(payload.ToArray(), descriptor, 0);
 
-    private static FieldViolation? Check(ReadOnlySpan<byte> message, MessageDescriptor descriptor, string path, int depth)
+    // A violation names its field from this message down; each message it is nested in adds its own field to the front
+    // on the way back up, so that a request within its limits is walked without a path being written for each field.
+    private static FieldViolation? Check(ReadOnlySpan<byte> message, MessageDescriptor descriptor, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -80,7 +82,6 @@ public static class WireLimits
 
             if (field is not null)
             {
-                var at = path.Length == 0 ? field.Name : $"{path}.{field.Name}";
                 if (field.IsRepeated)
                 {
                     counts ??= [];
@@ -88,7 +89,7 @@ public static class WireLimits
                     var (limit, what) = Repeated.GetValueOrDefault(field.FullName, (DefaultRepeated, "entries"));
                     if (count > limit)
                     {
-                        return FieldViolations.Violation(at, $"lists more than {limit:N0} {what}; at most {limit:N0} are allowed.");
+                        return FieldViolations.Violation(field.Name, $"lists more than {limit:N0} {what}; at most {limit:N0} are allowed.");
                     }
                 }
 
@@ -97,11 +98,12 @@ public static class WireLimits
                     var content = message.Slice(position, length);
                     if (field.FieldType == FieldType.String && length > StringBytes.GetValueOrDefault(field.FullName, DefaultStringBytes))
                     {
-                        return FieldViolations.Violation(at, $"is {length:N0} bytes long, more than any field of this kind may be.");
+                        return FieldViolations.Violation(field.Name, $"is {length:N0} bytes long, more than any field of this kind may be.");
                     }
 
-                    if (field.FieldType == FieldType.Message && Check(content, field.MessageType, field.IsRepeated ? $"{at}[{counts![field.FieldNumber] - 1}]" : at, depth + 1) is { } violation)
+                    if (field.FieldType == FieldType.Message && Check(content, field.MessageType, depth + 1) is { } violation)
                     {
+                        violation.Field = new FieldPath("", field.Name, field.IsRepeated ? counts![field.FieldNumber] - 1 : -1, violation.Field).ToString();
                         return violation;
                     }
                 }

@@ -1,4 +1,5 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Contracts.Validation;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Testing;
 using Google.Protobuf;
@@ -55,6 +56,20 @@ public sealed class MalformedRequestTests(GradingServiceHost host) : IClassFixtu
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("audit.areas", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
         Assert.True(outcome.ErrorBytes < 8 * 1024, outcome.ToString());
+    }
+
+    [Fact]
+    public async Task PreviewGrade_AStringOverAnyFieldsSize_IsRefusedBeforeParsing_NamingItsPath()
+    {
+        var audit = FixtureCases.Load("complete-good").Audit;
+        audit.Areas[2].Evidence = new string('e', 4 * AuditSubmissionValidator.MaxTextLength + 1);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await host.Client.PreviewGradeAsync(new() { Audit = audit }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("audit.areas[2].evidence", violation.Field);
+        Assert.StartsWith("is 80,001 bytes long", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]

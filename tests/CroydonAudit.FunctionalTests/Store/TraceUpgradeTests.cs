@@ -21,10 +21,11 @@ namespace CroydonAudit.FunctionalTests.Store;
 public sealed class TraceUpgradeTests
 {
     [Fact]
-    public async Task Upgrade_FromEveryTraceRow_KeepsOnlyOutcomes_AndGetAuditReturnsTheSameTrace()
+    public async Task Upgrade_FromEveryTraceRow_KeepsOnlyOutcomes_AndGetAuditReturnsTheSameTrace_AndARetryIsAnsweredFromIt()
     {
         using var database = new TestDatabase();
-        var submission = FixtureCases.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1").ToDomain();
+        var sent = FixtureCases.Load("override-leaves-hard-limit").Audit.Also(a => a.AuditId = "stored-under-v1");
+        var submission = sent.ToDomain();
         var graded = new AuditGrader(RuleSetLoader.Load(RepositoryRoot.FixtureRules), TimeProvider.System).Grade(submission) with { Revision = 1 };
         await StoreAsVersion1Did(database, submission, graded);
         Assert.Equal(graded.Trace.Count, database.Count("SELECT count(*) FROM rule_trace"));
@@ -35,6 +36,11 @@ public sealed class TraceUpgradeTests
         Assert.Equal(graded.ToContract(), stored);
         Assert.Equal(graded.Trace.Count(t => t.Fired), database.Count("SELECT count(*) FROM rule_trace"));
         Assert.Equal(3, database.Count("SELECT count(*) FROM schema_history WHERE success AND version IN ('1', '2', '3')"));
+
+        // The content hash is taken of the same bytes as V1's store took it of: the same content sent again is a retry.
+        var retried = await host.Client.GradeAuditAsync(new() { Audit = sent });
+        Assert.Equal(1, retried.Result.Revision);
+        Assert.Equal(1, database.Count("SELECT count(*) FROM audit_revision"));
     }
 
     // The V1 schema, and one revision written as V1's store wrote it: the result (revision included) as
