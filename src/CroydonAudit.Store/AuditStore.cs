@@ -52,7 +52,7 @@ public sealed class AuditStore : IAsyncDisposable
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
         _reader = new StoredRevisionReader(reads.Interactive, _documents);
-        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write");
+        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write", options.GatherBatch);
         _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
         // Four readers. When a read cost the service and PostgreSQL twice what it does now, fewer and larger batches
         // were cheapest at 64 concurrent GetAudits (8 readers gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850). Since

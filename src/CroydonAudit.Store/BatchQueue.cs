@@ -5,7 +5,7 @@ namespace CroydonAudit.Store;
 
 /// <summary>
 /// Concurrent calls to the store queue here, and a few workers each take everything waiting (up to a batch)
-/// and do it in one go: group commit for writes (many audits share one transaction's round trips and one
+/// and do it in one go (a small batch waits a moment for company while another is under way): group commit for writes (many audits share one transaction's round trips and one
 /// fsync), one statement for many reads. A batch that fails for a reason of its own content is retried item
 /// by item, so one bad item never fails the others; a store that is down fails the whole batch, with
 /// nothing written.
@@ -17,16 +17,27 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly string _kind;
     private readonly Task[] _workers;
+    private readonly int _gather;
+    private readonly TimeSpan _gatherDelay;
     private int _pending;
+    private int _running;
 
     /// <param name="work">Does one batch.</param>
     /// <param name="workers">How many batches may run at once.</param>
     /// <param name="maxBatch">The most items in one batch.</param>
     /// <param name="kind">What a batch is ("write", "read"), for its span and metrics (<see cref="StoreTelemetry"/>).</param>
-    public BatchQueue(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind)
+    /// <param name="gather">
+    /// While another batch is under way and fewer than this many items wait, a free worker waits a millisecond for
+    /// more before it starts (<see cref="AuditStoreOptions.GatherBatch"/>); 0: it starts at once.
+    /// </param>
+    /// <param name="gatherDelay">How long it waits then (a millisecond unless given).</param>
+    public BatchQueue(
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind, int gather = 0, TimeSpan? gatherDelay = null)
     {
         _work = work;
         _maxBatch = maxBatch;
+        _gather = gather;
+        _gatherDelay = gatherDelay ?? TimeSpan.FromMilliseconds(1);
         _kind = kind;
         // The workers belong to no call: whichever call first touched the store must not become every batch's parent span.
         using (ExecutionContext.SuppressFlow())
@@ -68,6 +79,13 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         var batch = new List<Pending>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // Company for a small batch, only while another is under way: the items would otherwise each pay for a
+            // batch of their own, and the batch under way is keeping the database busy meanwhile.
+            if (_gather > 0 && Volatile.Read(ref _running) > 0 && _queue.Reader.Count < _gather)
+            {
+                await Task.Delay(_gatherDelay);
+            }
+
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
             {
                 // A caller that gave up while waiting (its deadline passed) is not worked for: it has its answer.
@@ -83,7 +101,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
             if (batch.Count > 0)
             {
+                Interlocked.Increment(ref _running);
                 await RunTracedAsync(batch);
+                Interlocked.Decrement(ref _running);
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
             }

@@ -29,7 +29,7 @@ public static class StoreServiceCollectionExtensions
         services.AddOptions<AuditStoreOptions>()
             .BindConfiguration(AuditStoreOptions.Section)
             .Validate(o => o.RetryAttempts >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout, "Store: timeouts must be positive and the total at least one attempt.")
-            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1 && o.BulkConnections >= 1, "Store: MaxBatchSize, Writers, ReadConnections and BulkConnections must be at least 1.")
+            .Validate(o => o.MaxBatchSize >= 1 && o.Writers >= 1 && o.ReadConnections >= 1 && o.BulkConnections >= 1 && o.GatherBatch >= 0, "Store: MaxBatchSize, Writers, ReadConnections and BulkConnections must be at least 1, and GatherBatch at least 0.")
             .Validate(o => o.ReadTimeout >= TimeSpan.FromMilliseconds(1), "Store: ReadTimeout must be at least a millisecond.")
             .ValidateOnStart();
         services.AddSingleton(sp => WithoutJit(Configured(sp)).Build());

@@ -25,6 +25,39 @@ public sealed class BatchQueueTests
     }
 
     [Fact]
+    public async Task SaveAsync_WhileABatchIsUnderWay_AFewSavesWaitForCompany_AndGoTogether()
+    {
+        var writer = new RecordingWriter();
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(
+            writer.WriteAsync, workers: 2, maxBatch: 64, kind: "write", gather: 8, gatherDelay: TimeSpan.FromMilliseconds(300));
+
+        var first = queue.EnqueueAsync(Pending("first"), CancellationToken.None);
+        await writer.FirstStarted;
+        var saves = new List<Task<SavedRevision>> { queue.EnqueueAsync(Pending("s1"), CancellationToken.None) };
+        // The free worker could have taken s1 alone by now, and the others after the first batch.
+        await Task.Delay(50);
+        saves.AddRange(new[] { "s2", "s3" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)));
+        writer.Release();
+        await Task.WhenAll([first, .. saves]);
+
+        Assert.Equal([1, 3], writer.BatchSizes);
+    }
+
+    [Fact]
+    public async Task SaveAsync_WithNoBatchUnderWay_IsNotKeptWaitingForCompany()
+    {
+        var writer = new RecordingWriter();
+        writer.Release();
+        await using var queue = new BatchQueue<PendingRevision, SavedRevision>(
+            writer.WriteAsync, workers: 2, maxBatch: 64, kind: "write", gather: 8, gatherDelay: TimeSpan.FromSeconds(10));
+        var took = System.Diagnostics.Stopwatch.StartNew();
+
+        await queue.EnqueueAsync(Pending("alone"), CancellationToken.None);
+
+        Assert.True(took.Elapsed < TimeSpan.FromSeconds(5), $"took {took.Elapsed}");
+    }
+
+    [Fact]
     public async Task Busy_WhileSavesAreQueuedOrUnderWay_AndNotAfter()
     {
         var writer = new RecordingWriter();
@@ -124,6 +157,10 @@ public sealed class BatchQueueTests
         public string? Poison { get; init; }
 
         public bool Unavailable { get; init; }
+
+        public Task FirstStarted => _firstStarted.Task;
+
+        public void Release() => _release.TrySetResult();
 
         public async Task<List<Task<SavedRevision>>> WhileHeld(Func<List<Task<SavedRevision>>> queueSaves)
         {
