@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using CroydonAudit.Grading.Facts;
 using CroydonAudit.Grading.Text;
 
@@ -75,17 +74,18 @@ public sealed class Template
             return _parts[0].Literal;
         }
 
-        var text = new StringBuilder(Text.Length + 64);
+        // Written on the stack (a longer text in a pooled buffer): only the finished string is allocated.
+        var text = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(Text.Length, 0, null, stackalloc char[512]);
         foreach (var (literal, value) in _parts)
         {
-            text.Append(literal);
+            text.AppendLiteral(literal);
             if (value is not null)
             {
-                text.Append(Words.Describe(value(values)));
+                text.AppendFormatted(Words.Describe(value(values)));
             }
         }
 
-        return text.ToString();
+        return text.ToStringAndClear();
     }
 
     private static Func<TemplateValues, object?>? Resolve(string name)
