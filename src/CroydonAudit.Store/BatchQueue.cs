@@ -5,8 +5,8 @@ namespace CroydonAudit.Store;
 
 /// <summary>
 /// Concurrent calls to the store queue here, and a few workers each take everything waiting (up to a batch)
-/// and do it in one go (a small batch waits a moment for company while another is under way): group commit for writes (many audits share one transaction's round trips and one
-/// fsync), one statement for many reads. A batch that fails for a reason of its own content is retried item
+/// and do it in one go: group commit for writes (many audits share one transaction's round trips and one
+/// fsync; a small batch waits a moment for company while another is under way), one statement for many reads. A batch that fails for a reason of its own content is retried item
 /// by item, so one bad item never fails the others; a store that is down fails the whole batch, with
 /// nothing written.
 /// </summary>

@@ -31,8 +31,6 @@ public delegate (AuditSubmission Submission, GradingResult Result) AnswerReader(
 /// </remarks>
 public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent)
 {
-    private readonly byte[] _contentHash = HashOf(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
-
     // Each thread's buffer for the submission's JSON while it is hashed: a new revision keeps no JSON (its answer holds
     // the submission), so the document is written into this and hashed from it. One grown past 64 KB by a large
     // submission is not kept.
@@ -65,7 +63,7 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
     /// the rule set's version in as well: the same submission re-graded by a new rule set is a new revision, and
     /// re-graded twice by the same one is not.
     /// </summary>
-    internal byte[] ContentHash => _contentHash;
+    internal byte[] ContentHash { get; } = HashOf(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
 
     /// <summary>The result as a document: without its trace (its rules' outcomes are columns) and its revision (a column).</summary>
     internal byte[] ResultJson => JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);
