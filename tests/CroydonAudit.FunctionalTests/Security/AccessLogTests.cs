@@ -39,6 +39,40 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
     }
 
     [Fact]
+    public async Task ListAudits_IsRecordedOnce_WithItsFilter()
+    {
+        using var auditor = host.ChannelFor(host.Token([Roles.Auditor], name: "auditor-lister"));
+        using var reviewer = host.ChannelFor(host.Token([Roles.DataProtection], name: "ig-officer"));
+
+        await new GradingService.GradingServiceClient(auditor).ListAuditsAsync(new() { Team = "Listed Team", PageSize = 5 });
+        var records = (await new AccessLogService.AccessLogServiceClient(reviewer).ListAccessRecordsAsync(new() { Subject = "auditor-lister" })).Records;
+
+        var record = Assert.Single(records);
+        Assert.Equal(("read", "/croydon.audit.v1.GradingService/ListAudits", "", 0), (record.Action, record.Method, record.AuditId, record.Revision));
+        Assert.Equal([Roles.Auditor], record.Roles);
+        Assert.Contains("team=Listed Team", record.Query, StringComparison.Ordinal);
+        Assert.Contains("page_size=5", record.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAudits_WhoseReadCannotBeRecorded_ShowsNothing()
+    {
+        using var database = new TestDatabase();
+        using var own = new GradingServiceHost(database);
+        await own.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "unlisted") });
+        database.Count("""
+            CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no reads recorded'; END $$;
+            CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
+            SELECT 1
+            """);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await own.Client.ListAuditsAsync(new()));
+
+        Assert.NotEqual(StatusCode.OK, error.StatusCode);
+        Assert.Equal(0, database.Count("SELECT count(*) FROM access_record WHERE action = 'read'"));
+    }
+
+    [Fact]
     public async Task GetAudit_WhoseReadCannotBeRecorded_ShowsNothing()
     {
         using var database = new TestDatabase();
