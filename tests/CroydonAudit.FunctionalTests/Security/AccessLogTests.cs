@@ -60,11 +60,7 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
         using var database = new TestDatabase();
         using var own = new GradingServiceHost(database);
         await own.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "unlisted") });
-        database.Count("""
-            CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no reads recorded'; END $$;
-            CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
-            SELECT 1
-            """);
+        RefuseToRecordReads(database);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await own.Client.ListAuditsAsync(new()));
 
@@ -79,17 +75,20 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
         using var own = new GradingServiceHost(database);
         var audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "unrecordable");
         await own.Client.GradeAuditAsync(new() { Audit = audit });
-        database.Count("""
-            CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no reads recorded'; END $$;
-            CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
-            SELECT 1
-            """);
+        RefuseToRecordReads(database);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await own.Client.GetAuditAsync(new() { AuditId = "unrecordable" }));
 
         Assert.NotEqual(StatusCode.OK, error.StatusCode);
         Assert.Equal(0, database.Count("SELECT count(*) FROM access_record WHERE action = 'read'"));
     }
+
+    // From now on the access log refuses every read's record, as a full disk or a failing database would.
+    private static void RefuseToRecordReads(TestDatabase database) => database.Count("""
+        CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no reads recorded'; END $$;
+        CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
+        SELECT 1
+        """);
 
     [Fact]
     public void AccessLog_IsAppendOnly()
