@@ -42,13 +42,12 @@ public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture
     public async Task Reflection_WithoutAToken_IsRefused()
     {
         using var channel = host.ChannelFor(null);
-        using var call = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+        using var call = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
-            await call.ResponseStream.MoveNext(CancellationToken.None);
-        });
+        // The refusal comes with the response's headers, before any message is read: the call is refused whatever it
+        // asks (a service that let it through would wait for a request until the deadline). Writing a request first
+        // raced the refusal: a write to a call already refused fails as Cancelled.
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
