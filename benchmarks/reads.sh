@@ -60,7 +60,7 @@ start_service croydon_reads "$results/reads-service.log"
 "${load[@]}" --scenarios get-seeded --concurrency 64 --seeded "$revisions" --warmup 0 --duration "${READS_WARMING:-60}" > "$results/reads-warming.txt"
 echo "== $revisions revisions: grade, get, retry at 64 callers"
 "${load[@]}" --scenarios grade,get-seeded,get,retry --concurrency 64 --seeded "$revisions" | tee "$results/reads-64.txt"
-lists=list-all,list-team,list-rare-team,list-auditor,list-grade,list-team-grade,list-period,list-team-period
+lists=list-all,list-team,list-rare-team,list-auditor,list-grade,list-team-grade,list-period,list-team-period,list-incomplete,list-awaiting-moderation
 for callers in 1 8; do
   echo "== $revisions revisions: every ListAudits filter, $callers caller(s)"
   "${load[@]}" --scenarios "$lists" --concurrency "$callers" --connections 1 --warmup 5 --duration 10 | tee "$results/reads-list-$callers.txt"

@@ -27,7 +27,7 @@ public sealed record LoadOptions(
                                 get        GetAudit of 2,000 audits stored first
                                 get-seeded GetAudit of any audit in a seeded store (needs --seeded)
                                 list-all, list-team, list-rare-team, list-auditor, list-grade, list-team-grade,
-                                list-period, list-team-period
+                                list-period, list-team-period, list-incomplete, list-awaiting-moderation
                                            ListAudits, first page of 50, filtered so; the teams, auditors and
                                            times are those of a seeded store (croydon-audit store seed)
           --concurrency N       concurrent callers, each waiting for its answer before the next call (default 64)

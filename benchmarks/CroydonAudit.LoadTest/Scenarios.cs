@@ -62,6 +62,8 @@ public static class Scenarios
         ["list-team-grade"] = new() { Team = "team-12", OverallGrade = Croydon.Audit.V1.Grade.Outstanding },
         ["list-period"] = new() { GradedFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-400)), GradedTo = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-370)) },
         ["list-team-period"] = new() { Team = "team-20", GradedFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-200)), GradedTo = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-190)) },
+        ["list-incomplete"] = new() { Status = Croydon.Audit.V1.AuditStatus.Incomplete },
+        ["list-awaiting-moderation"] = new() { AwaitingModeration = true },
     };
 
     // PreviewGradeRequest and GradeAuditRequest are alike: field 1 is the audit.

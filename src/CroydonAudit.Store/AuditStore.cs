@@ -213,47 +213,56 @@ public sealed class AuditStore : IAsyncDisposable
         """;
 
     // A page's statement names only the filters it was given, so PostgreSQL can walk the one index made for them
-    // (V7 to V10: by team, auditor, grade, team and grade; by time alone) in the listing's order and stop at the
-    // page's end. A filter written as "(@team IS NULL OR team = @team)" would leave it only the walk by time,
-    // through every latest revision, when a team's audits are few. At most 2^7 statements; each is planned for its values.
+    // (V7 to V10: by team, auditor, grade, team and grade; by time alone; V12 the moderation queue, V18 incomplete
+    // audits) in the listing's order and stop at the page's end. A filter written as "(@team IS NULL OR team = @team)"
+    // would leave it only the walk by time, through every latest revision, when a team's audits are few. There are a
+    // few hundred statements at most, each planned once per connection (generic, by index): which index a page walks
+    // follows from which filters it names, not from their values.
     // The filter whose index is walked (an auditor's, else a team's, else a grade's: fewest audits first) also leads the
     // page's order, compared with an array of its one value: only its own index then gives that order. Given a plain
     // equality, PostgreSQL may instead walk the index by time and filter, expecting a common team's or grade's audits to
     // be spread evenly over time; on a million revisions, behind 90,000 newer audits of other teams, a page took 700 ms.
-    internal static string PageStatement(AuditListQuery query)
+    internal static NpgsqlBatchCommand PageStatement(AuditListQuery query)
     {
         var sql = new System.Text.StringBuilder(PageColumns);
+        var page = new NpgsqlBatchCommand();
         var leading = query.AwaitingModeration ? null
             : !string.IsNullOrEmpty(query.AuditorId) ? "auditor_id"
             : !string.IsNullOrEmpty(query.Team) ? "team"
             : query.OverallGrade != Grade.Unspecified ? "overall_grade"
             : null;
-        void Equal(string column, string parameter) =>
-            sql.Append(column == leading ? $" AND {column} = ANY (ARRAY[@{parameter}])" : $" AND {column} = @{parameter}");
+        void Condition<T>(string condition, string parameter, T value)
+        {
+            sql.Append(" AND ").Append(condition);
+            page.Parameters.Add(new NpgsqlParameter<T>(parameter, value));
+        }
+
+        void Equal<T>(string column, string parameter, T value) =>
+            Condition(column == leading ? $"{column} = ANY (ARRAY[@{parameter}])" : $"{column} = @{parameter}", parameter, value);
 
         if (!string.IsNullOrEmpty(query.Team))
         {
-            Equal("team", "team");
+            Equal("team", "team", query.Team);
         }
 
         if (!string.IsNullOrEmpty(query.AuditorId))
         {
-            Equal("auditor_id", "auditorId");
+            Equal("auditor_id", "auditorId", query.AuditorId);
         }
 
         if (query.OverallGrade != Grade.Unspecified)
         {
-            Equal("overall_grade", "grade");
+            Equal("overall_grade", "grade", (short)query.OverallGrade);
         }
 
-        if (query.GradedFrom is not null)
+        if (query.GradedFrom is { } from)
         {
-            sql.Append(" AND graded_at >= @from");
+            Condition("graded_at >= @from", "from", from);
         }
 
-        if (query.GradedTo is not null)
+        if (query.GradedTo is { } to)
         {
-            sql.Append(" AND graded_at < @to");
+            Condition("graded_at < @to", "to", to);
         }
 
         // Awaiting moderation walks V12's index, either way; the queue is listed oldest first, every other listing newest first.
@@ -262,18 +271,23 @@ public sealed class AuditStore : IAsyncDisposable
             sql.Append(" AND moderation_required AND moderated_at IS NULL");
         }
 
-        if (query.Status is not null)
+        // A status as the number itself, not a parameter: incomplete audits then walk V18's index, which holds only them.
+        if (query.Status is { } status)
         {
-            sql.Append(" AND status = @status");
+            sql.Append(" AND status = ").Append((int)status);
         }
 
-        if (query.After is not null)
+        if (query.After is { } after)
         {
-            sql.Append(query.OldestFirst ? " AND (graded_at, audit_id) > (@afterAt, @afterId)" : " AND (graded_at, audit_id) < (@afterAt, @afterId)");
+            Condition(query.OldestFirst ? "(graded_at, audit_id) > (@afterAt, @afterId)" : "(graded_at, audit_id) < (@afterAt, @afterId)", "afterAt", after.GradedAt);
+            page.Parameters.Add(new NpgsqlParameter<string>("afterId", after.AuditId));
         }
 
         sql.Append(" ORDER BY ").Append(leading is null ? "" : $"{leading}, ");
-        return sql.Append(query.OldestFirst ? "graded_at, audit_id LIMIT @limit" : "graded_at DESC, audit_id DESC LIMIT @limit").ToString();
+        sql.Append(query.OldestFirst ? "graded_at, audit_id LIMIT @limit" : "graded_at DESC, audit_id DESC LIMIT @limit");
+        page.Parameters.Add(new NpgsqlParameter<int>("limit", query.PageSize + 1));
+        page.CommandText = sql.ToString();
+        return page;
     }
 
     /// <summary>
@@ -322,20 +336,30 @@ public sealed class AuditStore : IAsyncDisposable
         Read(query, static async (store, query, ct) =>
         {
             await using var connection = await store._reads.OpenConnectionAsync(ct);
-            var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(PageStatement(query), new
+            // Planned once per connection and filter set, by index, as GetAudit's reads are: each page's statement names
+            // only its filters, so its plan is the walk of their index whatever their values.
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN"), new(PlanOnce), new(ByIndex), PageStatement(query), new("COMMIT") } };
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            var page = new List<AuditSummary>(query.PageSize);
+            AuditPageToken? next = null;
+            while (await reader.ReadAsync(ct))
             {
-                team = string.IsNullOrEmpty(query.Team) ? null : query.Team,
-                auditorId = string.IsNullOrEmpty(query.AuditorId) ? null : query.AuditorId,
-                grade = query.OverallGrade == Grade.Unspecified ? (short?)null : (short)query.OverallGrade,
-                status = query.Status is { } status ? (short?)status : null,
-                from = query.GradedFrom,
-                to = query.GradedTo,
-                afterAt = query.After?.GradedAt,
-                afterId = query.After?.AuditId,
-                limit = query.PageSize + 1,
-            }, cancellationToken: ct))).AsList();
-            var page = rows.Take(query.PageSize).Select(static r => r.ToSummary()).ToList();
-            var next = rows.Count > query.PageSize ? new AuditPageToken(page[^1].GradedAt, page[^1].AuditId) : null;
+                if (page.Count == query.PageSize)
+                {
+                    next = new AuditPageToken(page[^1].GradedAt, page[^1].AuditId);
+                    break;
+                }
+
+                page.Add(new AuditSummary(
+                    reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    (Grade)reader.GetInt16(5), (AuditStatus)reader.GetInt16(6), reader.GetBoolean(7), reader.GetString(8),
+                    reader.GetFieldValue<DateTimeOffset>(9), (RevisionReason)reader.GetInt16(10)));
+            }
+
+            while (await reader.NextResultAsync(ct))
+            {
+            }
+
             return new AuditPage(page, next);
         }, cancellationToken);
 
@@ -681,14 +705,5 @@ public sealed class AuditStore : IAsyncDisposable
         public string RuleSetVersion { get; init; } = "";
 
         public string[] Fired { get; init; } = [];
-    }
-
-    private sealed record SummaryRow(
-        string AuditId, int Revision, string CaseReference, string AuditorId, string Team,
-        short OverallGrade, short Status, bool ModerationRequired, string RuleSetVersion, DateTime GradedAt, short Reason)
-    {
-        public AuditSummary ToSummary() => new(
-            AuditId, Revision, CaseReference, AuditorId, Team, (Grade)OverallGrade, (AuditStatus)Status,
-            ModerationRequired, RuleSetVersion, new DateTimeOffset(GradedAt, TimeSpan.Zero), (RevisionReason)Reason);
     }
 }
