@@ -98,6 +98,31 @@ public sealed class BatchQueueTests
         Assert.Equal(mostAtOnce, most);
     }
 
+    [Fact]
+    public async Task ReadGate_WhileWritesWait_EachReadLeavesTheWayToThemForAsLongAsItTook()
+    {
+        var gate = new ReadGate(connections: 4, () => true);
+        var reads = new System.Collections.Concurrent.ConcurrentBag<(long Start, long End)>();
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => gate.RunAsync(async _ =>
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            await Task.Delay(3);
+            reads.Add((start, System.Diagnostics.Stopwatch.GetTimestamp()));
+            return 0;
+        }, CancellationToken.None)));
+
+        // One at a time, and between one read's end and the next one's start at least as long as the first took (at
+        // most 5 ms), less a millisecond for the timer's granularity.
+        var inOrder = reads.OrderBy(r => r.Start).ToList();
+        foreach (var (before, next) in inOrder.Zip(inOrder.Skip(1)))
+        {
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(before.Start, before.End);
+            var gap = System.Diagnostics.Stopwatch.GetElapsedTime(before.End, next.Start);
+            Assert.True(gap >= TimeSpan.FromMilliseconds(Math.Min(took.TotalMilliseconds, 5) - 1), $"a read of {took.TotalMilliseconds:F1} ms was followed after {gap.TotalMilliseconds:F1} ms");
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
