@@ -336,9 +336,8 @@ public sealed class AuditStore : IAsyncDisposable
         Read(query, static async (store, query, ct) =>
         {
             await using var connection = await store._reads.OpenConnectionAsync(ct);
-            // Planned once per connection and filter set, by index, as GetAudit's reads are: each page's statement names
-            // only its filters, so its plan is the walk of their index whatever their values.
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new("BEGIN"), new(PlanOnce), new(ByIndex), PageStatement(query), new("COMMIT") } };
+            // Each page's statement names only its filters, so its one plan is the walk of their index whatever their values.
+            await using var batch = PlannedOnce(connection, PageStatement(query));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             var page = new List<AuditSummary>(query.PageSize);
             AuditPageToken? next = null;
@@ -414,33 +413,27 @@ public sealed class AuditStore : IAsyncDisposable
             ct => _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), ct),
             cancellationToken);
 
+    // A caller's read planned once per connection, by index, as a write's statements are (planning GetAudit's afresh for
+    // each batch was a fifth of PostgreSQL's work per read, a ListAudits page's more than executing it). BEGIN and COMMIT
+    // travel with it: one round trip.
+    private static NpgsqlBatch PlannedOnce(NpgsqlConnection connection, NpgsqlBatchCommand read) =>
+        new(connection) { BatchCommands = { new("BEGIN"), new(PlanOnce), new(ByIndex), read, new("COMMIT") } };
+
     private Task<IReadOnlyList<(StoredRevisionReader.Row, bool)?>> ReadBatchAsync(IReadOnlyList<ReadRequest> reads, CancellationToken cancellationToken) =>
         Read(reads, static async (store, reads, ct) =>
         {
             var rows = new (StoredRevisionReader.Row, bool)?[reads.Count];
             await using var connection = await store._reads.OpenConnectionAsync(ct);
-            // Planned once per connection, by index, as a write's statements are: planning it afresh for each batch was
-            // a fifth of PostgreSQL's work per read. BEGIN and COMMIT travel with it: still one round trip.
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new("BEGIN"),
-                    new(PlanOnce),
-                    new(ByIndex),
-                    Statement(
-                        SelectRevisions,
-                        Value<string[]>([.. reads.Select(r => r.AuditId)]),
-                        Value<int[]>([.. reads.Select(r => r.Revision)]),
-                        Value<string?[]>([.. reads.Select(r => r.Team)]),
-                        Value<string?[]>([.. reads.Select(r => r.By?.Subject)]),
-                        Value<string?[]>([.. reads.Select(r => r.By?.Client)]),
-                        Value<string?[]>([.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)]),
-                        Value<string?[]>([.. reads.Select(r => r.By?.Method)]),
-                        Value<bool[]>([.. reads.Select(r => r.Documents)])),
-                    new("COMMIT"),
-                },
-            };
+            await using var batch = PlannedOnce(connection, Statement(
+                SelectRevisions,
+                Value<string[]>([.. reads.Select(r => r.AuditId)]),
+                Value<int[]>([.. reads.Select(r => r.Revision)]),
+                Value<string?[]>([.. reads.Select(r => r.Team)]),
+                Value<string?[]>([.. reads.Select(r => r.By?.Subject)]),
+                Value<string?[]>([.. reads.Select(r => r.By?.Client)]),
+                Value<string?[]>([.. reads.Select(r => r.By is { } by ? string.Join(' ', by.Roles) : null)]),
+                Value<string?[]>([.. reads.Select(r => r.By?.Method)]),
+                Value<bool[]>([.. reads.Select(r => r.Documents)])));
 
             // Every row is read, and the transaction's commit with its access records seen, before any is answered.
             await using var reader = await batch.ExecuteReaderAsync(ct);

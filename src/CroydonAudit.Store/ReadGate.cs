@@ -12,7 +12,7 @@ internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
 {
     // The longest a read beside writes holds back the next: a slow read (a report's page, a cold cache) is not
     // made to wait for as long again.
-    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(5);
+    private const double LongestPauseMilliseconds = 5;
 
     private readonly SemaphoreSlim _reads = new(connections, connections);
     private readonly SemaphoreSlim _besideWrites = new(1, 1);
@@ -52,7 +52,6 @@ internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
             return;
         }
 
-        var pause = TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(took.TotalMilliseconds, LongestPause.TotalMilliseconds)));
-        _ = Task.Delay(pause).ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), _besideWrites, TaskScheduler.Default);
+        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(took.TotalMilliseconds, LongestPauseMilliseconds)))).ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), _besideWrites, TaskScheduler.Default);
     }
 }

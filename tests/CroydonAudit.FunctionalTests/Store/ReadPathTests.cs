@@ -239,10 +239,8 @@ public sealed class ReadPathTests
             (Query("team-01", null, (CroydonAudit.Grading.Domain.Grade)grade), "team"),
         })
         {
-            var plan = database.Plan(AuditStore.PageStatement(query).CommandText, new()
-            {
-                ["team"] = query.Team, ["auditorId"] = query.AuditorId, ["grade"] = query.OverallGrade == 0 ? null : (short)query.OverallGrade, ["limit"] = 51,
-            });
+            var page = AuditStore.PageStatement(query);
+            var plan = database.Plan(page.CommandText, page.Parameters.ToDictionary(p => p.ParameterName, p => p.Value));
 
             // The filter's column is a condition of the index walked, not a filter of rows already read.
             Assert.Matches($@"Index Cond: \(+{column} = ANY", plan);
