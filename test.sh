@@ -20,9 +20,9 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-# The second-language client test (tests/second-language) uses Debian's python3 with grpcio and protobuf, and protoc.
+# The Python client of the conformance tests (tests/clients) uses Debian's python3 with grpcio and protobuf, and protoc.
 if ! command -v protoc >/dev/null || ! /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null; then
-  install_packages "the second-language client test" python3-grpcio python3-protobuf protobuf-compiler
+  install_packages "the Python client's conformance test" python3-grpcio python3-protobuf protobuf-compiler
 fi
 
 # The pages' browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot

@@ -4,7 +4,7 @@
 # in turns. Prints calls/s and the ratio (target: preview at least 0.25 of health).
 #
 #   benchmarks/h2load.sh [ROUNDS]        default 2; installs Debian's nghttp2-client if h2load is missing
-# The request is built from protos/ by Debian's protoc and python3-protobuf, as tests/second-language does.
+# The request is built from protos/ by Debian's protoc and python3-protobuf, as tests/clients' Python client is.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -30,14 +30,15 @@ public static class RecordMapping
 
     /// <summary>
     /// GetAudit's response for a stored revision. To a caller reading protobuf (<paramref name="protobuf"/>), a
-    /// revision stored with its answer is sent as the answer's bytes as stored, then its completion's
-    /// (<see cref="V1.GetAuditResponse.Concatenating"/>): the same message <see cref="ToContract(StoredAudit)"/> gives,
-    /// once parsed, without parsing the answer and writing it again for every read.
+    /// revision stored with its answer is sent as the answer's bytes with its revision number, trace and moderation
+    /// spliced in (<see cref="V1.GetAuditResponse.Splicing"/>): the bytes <see cref="ToContract(StoredAudit)"/>'s
+    /// message is written as, without parsing the answer and writing it again for every read.
     /// </summary>
     public static V1.GetAuditResponse ToResponse(this StoredAudit stored, bool protobuf) =>
-        protobuf && stored.Answer is { } answer
-            ? V1.GetAuditResponse.Concatenating(answer, stored.Completion())
-            : new V1.GetAuditResponse { Audit = stored.ToContract() };
+        (protobuf && stored.Answer is { } answer
+            ? V1.GetAuditResponse.Splicing(answer, stored.Revision, stored.Trace.ToContract(), stored.Moderation.Select(ToContract))
+            : null)
+        ?? new V1.GetAuditResponse { Audit = stored.ToContract() };
 
     // What a stored answer lacks: the revision's number, its trace and moderators' decisions (merged into it: a
     // repeated field's entries are added, a set field replaces the answer's unset one).

@@ -6,8 +6,10 @@ using Npgsql;
 namespace CroydonAudit.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// Rewrites stored revisions as a store written before answers were kept (V15) holds them: their submission and result
-/// as JSON documents, no answer, and their rules' outcomes as rows of rule_trace rather than in their own row (V17). Each
+/// Rewrites stored revisions in the forms the store wrote before and still reads: as V16 kept them
+/// (<see cref="OutcomesAsRows"/>: the answer, with the rules' outcomes as rows of rule_trace rather than in the
+/// revision's own row, V17), or as a store written before answers were kept (V15) holds them (<see cref="Rewrite"/>):
+/// their submission and result as JSON documents, no answer, and their outcomes as rows of rule_trace. Each
 /// revision's documents are what the service wrote then for the parts its answer was made of: the submission as sent
 /// (<paramref name="sentWithoutAuditedAt"/>: without the audited_at the answer fills in with the time of receipt), the
 /// result without its trace and revision number.
@@ -45,22 +47,38 @@ public static class StoredBeforeAnswers
             update.ExecuteNonQuery();
         }
 
-        using (var outcomes = new NpgsqlCommand(
+        OutcomesAsRows(database, where);
+        return answers.Count;
+    }
+
+    /// <summary>
+    /// Moves the rules' outcomes of the revisions <paramref name="where"/> selects from their own row into rows of
+    /// rule_trace, as V16 kept them; returns how many revisions moved.
+    /// </summary>
+    public static int OutcomesAsRows(TestDatabase database, string where = "true")
+    {
+        using var connection = new NpgsqlConnection(database.ConnectionString);
+        connection.Open();
+        using (var rows = new NpgsqlCommand(
             $"""
             INSERT INTO rule_trace (revision_id, position, fired, effect, explanation, error)
             SELECT r.id, o.position, o.fired, o.effect, o.explanation, o.error
             FROM audit_revision AS r, unnest(r.trace_positions, r.trace_fired, r.trace_effects, r.trace_explanations, r.trace_errors)
                 AS o (position, fired, effect, explanation, error)
-            WHERE r.trace_positions IS NOT NULL AND ({where});
-            UPDATE audit_revision AS r
-            SET trace_positions = NULL, trace_fired = NULL, trace_effects = NULL, trace_explanations = NULL, trace_errors = NULL
             WHERE r.trace_positions IS NOT NULL AND ({where})
             """,
             connection))
         {
-            outcomes.ExecuteNonQuery();
+            rows.ExecuteNonQuery();
         }
 
-        return answers.Count;
+        using var emptied = new NpgsqlCommand(
+            $"""
+            UPDATE audit_revision AS r
+            SET trace_positions = NULL, trace_fired = NULL, trace_effects = NULL, trace_explanations = NULL, trace_errors = NULL
+            WHERE r.trace_positions IS NOT NULL AND ({where})
+            """,
+            connection);
+        return emptied.ExecuteNonQuery();
     }
 }
