@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# CroydonAudit gRPC service, with its command line (rules check|impact|diff|activate) beside it.
+# CroydonAudit gRPC service, with its command line (rules check|propose|approve|activate|…) beside it.
 # Build from the repository root: docker build -t croydon-audit .
 # GOV.UK Frontend for the pages, installed from the lock file in a Node stage of its own: the .NET SDK image has no
 # npm, and the service's build copies the installed package's files instead of fetching it.

@@ -9,8 +9,11 @@ public sealed class GradingOptions
     /// <summary>The rules folder; a relative path is taken from the content root.</summary>
     public string RulesPath { get; set; } = "rules";
 
-    /// <summary>Watch the rules folder and activate an edit that passes every check (and record one that does not).</summary>
-    public bool WatchRulesFolder { get; set; } = true;
+    /// <summary>
+    /// Watch the rules folder and propose an edit that passes every check (and record one that does not). Off unless
+    /// asked for: an edit is never activated, but a folder that proposes each save is for trying things, not for production.
+    /// </summary>
+    public bool WatchRulesFolder { get; set; }
 
     /// <summary>How long the folder must stay unchanged before an edit is read: editors save in several steps.</summary>
     public TimeSpan RulesSettleTime { get; set; } = TimeSpan.FromMilliseconds(500);

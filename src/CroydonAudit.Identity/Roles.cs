@@ -15,6 +15,9 @@ public static class Roles
     /// <summary>The principal social worker: changing, checking, activating rules, impact previews, re-grading.</summary>
     public const string RulesAdmin = "rules-admin";
 
+    /// <summary>A second pair of eyes on rule changes: approves a rule set someone else proposed.</summary>
+    public const string RulesApprover = "rules-approver";
+
     /// <summary>Reports and analysis.</summary>
     public const string Analyst = "analyst";
 
@@ -22,5 +25,5 @@ public static class Roles
     public const string DataProtection = "data-protection";
 
     /// <summary>Every role.</summary>
-    public static IReadOnlyList<string> All { get; } = [Grader, Auditor, Moderator, RulesAdmin, Analyst, DataProtection];
+    public static IReadOnlyList<string> All { get; } = [Grader, Auditor, Moderator, RulesAdmin, RulesApprover, Analyst, DataProtection];
 }

@@ -196,12 +196,31 @@ public sealed class AuditStore : IAsyncDisposable
         ORDER BY r.audit_id
         """;
 
+    // Graded by another version, and not checked under this one since (a check that came out the same: V20).
     private const string SelectGradedByOtherVersions = $"""
         SELECT r.audit_id FROM audit_revision AS r
-        WHERE r.is_latest AND r.rule_set_version <> @version AND {MatchesFilter}
+        WHERE r.is_latest AND coalesce(r.checked_rule_set_version, r.rule_set_version) <> @version AND {MatchesFilter}
         ORDER BY r.graded_at, r.audit_id LIMIT @limit;
         SELECT count(*) FROM audit_revision AS r
-        WHERE r.is_latest AND r.rule_set_version <> @version AND {MatchesFilter};
+        WHERE r.is_latest AND coalesce(r.checked_rule_set_version, r.rule_set_version) <> @version AND {MatchesFilter};
+        """;
+
+    // A re-graded revision (reason 2) whose moderation need and overall grade are those of the revision before it, which
+    // was moderated, takes that revision's decisions (copied, saying where they were made: V20) and leaves the queue.
+    private const string CarryModeration = """
+        WITH carried AS (
+            SELECT n.audit_id, n.revision, p.revision AS from_revision, p.moderated_at
+            FROM audit_revision AS n JOIN audit_revision AS p ON p.audit_id = n.audit_id AND p.revision = n.revision - 1
+            WHERE n.id = ANY ($1::bigint[]) AND p.moderated_at IS NOT NULL
+              AND p.moderation_required = n.moderation_required AND p.overall_grade = n.overall_grade),
+        copied AS (
+            INSERT INTO moderation_decision (audit_id, revision, outcome, final_grade, reason, decided_by_subject, decided_by_client, decided_at, carried_from)
+            SELECT c.audit_id, c.revision, d.outcome, d.final_grade, d.reason, d.decided_by_subject, d.decided_by_client, d.decided_at,
+                   coalesce(d.carried_from, d.revision)
+            FROM carried AS c JOIN moderation_decision AS d ON d.audit_id = c.audit_id AND d.revision = c.from_revision
+            ORDER BY d.id)
+        UPDATE audit_revision AS r SET moderated_at = c.moderated_at
+        FROM carried AS c WHERE r.audit_id = c.audit_id AND r.revision = c.revision
         """;
 
     private const string PageColumns = """
@@ -396,6 +415,30 @@ public sealed class AuditStore : IAsyncDisposable
             return ((IReadOnlyList<string>)ids, (int)await reads.ReadSingleAsync<long>());
         }, cancellationToken);
 
+    /// <summary>
+    /// Records that an audit's latest revision was graded again under <paramref name="version"/> and came out the same,
+    /// in the access log too; false when <paramref name="revision"/> is no longer its latest.
+    /// </summary>
+    public Task<bool> RecordCheckedAsync(string auditId, int revision, string version, Accessor caller, CancellationToken cancellationToken) =>
+        Run((AuditId: auditId, Revision: revision, Version: version, Caller: caller), static async (store, check, ct) =>
+        {
+            await using var connection = await store._dataSource.OpenConnectionAsync(ct);
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new("BEGIN"),
+                    Statement(
+                        "UPDATE audit_revision SET checked_rule_set_version = $3, checked_at = now() WHERE audit_id = $1 AND revision = $2 AND is_latest",
+                        Value(check.AuditId), Value(check.Revision), Value(check.Version)),
+                    AccessLog.InsertStatement([check.Caller.Did("read", check.AuditId, check.Revision, $"re-graded under rule set {check.Version}: unchanged")]),
+                    new("COMMIT"),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(ct);
+            return batch.BatchCommands[1].RecordsAffected == 1;
+        }, cancellationToken);
+
     private static object Parameters(AuditFilter filter) => new
     {
         team = string.IsNullOrEmpty(filter.Team) ? null : filter.Team,
@@ -542,6 +585,10 @@ public sealed class AuditStore : IAsyncDisposable
             var newLatest = inserts.GroupBy(r => r.Pending.Submission.AuditId).Select(g => g.Last()).ToList();
             writes.BatchCommands.Add(InsertRevisionsStatement(inserts, newLatest.ToHashSet(ReferenceEqualityComparer.Instance)));
             writes.BatchCommands.Add(UpsertFiguresStatement(newLatest));
+            if (inserts.Where(r => r.Pending.Reason == RevisionReason.RuleSetChanged).Select(r => r.Id).ToArray() is { Length: > 0 } regraded)
+            {
+                writes.BatchCommands.Add(Statement(CarryModeration, Value(regraded)));
+            }
         }
 
         // Each call's access, in the same transaction: a new revision is a write; content stored already is

@@ -31,7 +31,7 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
         a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
         coalesce(a.trace_positions, o.positions), coalesce(a.trace_fired, o.fired), coalesce(a.trace_effects, o.effects),
         coalesce(a.trace_explanations, o.explanations), coalesce(a.trace_errors, o.errors),
-        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, a.answer
+        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, a.answer, m.made_on
         """;
 
     /// <summary>
@@ -47,7 +47,8 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
             FROM (SELECT * FROM rule_trace WHERE a.trace_positions IS NULL AND revision_id = a.id ORDER BY position) AS t) AS o
         CROSS JOIN LATERAL (
             SELECT array_agg(d.outcome) AS outcomes, array_agg(d.final_grade) AS final_grades, array_agg(d.reason) AS reasons,
-                   array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at
+                   array_agg(d.decided_by_subject) AS decided_by, array_agg(d.decided_at) AS decided_at,
+                   array_agg(coalesce(d.carried_from, d.revision)) AS made_on
             FROM (SELECT * FROM (SELECT * FROM moderation_decision
                                  WHERE a.moderated_at IS NOT NULL AND audit_id = a.audit_id AND revision = a.revision ORDER BY id DESC LIMIT 20) AS l
                   ORDER BY id) AS d) AS m
@@ -82,12 +83,13 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
             reader.GetFieldValue<string[]>(first + 15),
             reader.GetFieldValue<string[]>(first + 16),
             reader.GetFieldValue<DateTime[]>(first + 17),
-            reader.GetInt32(first)),
+            reader.GetFieldValue<int[]>(first + 20)),
         reader.IsDBNull(first + 19) ? null : reader.GetFieldValue<byte[]>(first + 19));
 
-    private static ModerationDecision[] Decisions(string auditId, string[] outcomes, short[] grades, string[] reasons, string[] by, DateTime[] at, int revision) =>
+    // Each decision with the revision it was made on: its own, or, carried to a re-graded revision (V20), the one before.
+    private static ModerationDecision[] Decisions(string auditId, string[] outcomes, short[] grades, string[] reasons, string[] by, DateTime[] at, int[] madeOn) =>
         [.. outcomes.Select((outcome, i) => new ModerationDecision(
-            auditId, revision, outcome == "grade_changed", (Grade)grades[i], reasons[i], by[i], new DateTimeOffset(at[i], TimeSpan.Zero)))];
+            auditId, madeOn[i], outcome == "grade_changed", (Grade)grades[i], reasons[i], by[i], new DateTimeOffset(at[i], TimeSpan.Zero)))];
 
     /// <summary>
     /// The stored audit a row holds. Reading its version's rules for the first time takes one query, on

@@ -93,7 +93,7 @@ public sealed class RuleSetLoaderTests
         { "output", "must give a grade's rank" },
         { "duplicate name", "is also used in" },
         { "missing explanation", "\"explanation\" is missing" },
-        { "json", "limits.json: is not valid rule JSON near line" },
+        { "json", "limits.json: is not valid JSON at line" },
         { "no label", "ruleset.json: needs a \"label\"" },
         { "too long", "at most 2,000 are allowed" },
     };

@@ -20,11 +20,44 @@ public sealed class RuleSetCheckTests
         Assert.Contains("All is well", report.ToText("fixture"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Check_FilesWrittenWithCommentsAndTrailingCommas_PassAsTheyWould_WithoutThem()
+    {
+        using var copy = new RuleFolderCopy();
+        foreach (var file in Directory.EnumerateFiles(copy.Path, "*.json", SearchOption.AllDirectories))
+        {
+            copy.WriteAsPeopleDo(Path.GetRelativePath(copy.Path, file));
+        }
+
+        var report = RuleSetCheck.Run(copy.Path).Report;
+        var plain = RuleSetCheck.Run(RepositoryRoot.FixtureRules).Report;
+
+        Assert.Contains("// Edited by hand.", File.ReadAllText(Path.Combine(copy.Path, "tests", "complete-good.json")), StringComparison.Ordinal);
+        Assert.True(report.Passed, report.ToText("the copy"));
+        Assert.Equal(plain.RuleCount, report.RuleCount);
+        Assert.Equal(plain.Cases.Select(c => (c.File, c.Passed, string.Join(' ', c.Fired))), report.Cases.Select(c => (c.File, c.Passed, string.Join(' ', c.Fired))));
+    }
+
+    [Theory]
+    [InlineData("findings.json", "{ \"WorkflowName\": \"findings\",\n  \"Rules\": [ } ", "findings.json: is not valid JSON at line 2, column 14")]
+    [InlineData("tests/complete-good.json", "{\n  \"description\": \"x\"\n  \"audit\": {}\n}", "tests/complete-good.json: is not valid JSON at line 3, column 3")]
+    public void Check_FileThatIsNotJsonEvenSo_IsOneLineWithItsLineAndColumn(string file, string text, string expected)
+    {
+        using var copy = new RuleFolderCopy();
+        copy.Write(file, text);
+
+        var lines = RuleSetCheck.Run(copy.Path).Report.ToText("the copy").Split('\n');
+
+        var line = Assert.Single(lines, l => l.Contains(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, string, string> Refusals => new()
     {
         { "typo'd fact", "limits.json, rule \"limit.risk-not-acknowledged\"", "audit has no fact \"Rsk\". Did you mean \"Risk\"?" },
         { "misspelt value", "limits.json, rule \"limit.risk-not-acknowledged\"", "the values are PositiveRiskTaking, Weighed, Partial or NotAcknowledged (or Unspecified when not recorded). Did you mean \"NotAcknowledged\"?" },
-        { "invalid JSON", "findings.json", "is not valid rule JSON near line" },
+        { "invalid JSON", "findings.json", "is not valid JSON at line" },
         { "bad grade word", "limits.json, rule \"limit.care-act-partial\"", "must be a grade: \"Outstanding\", \"Good\", \"Requires improvement\" or \"Inadequate\", not \"Requires Improvment\"" },
         { "duplicate name", "findings.json, rule \"limit.care-act-partial\"", "is also used in limits.json" },
         { "missing explanation", "findings.json, rule \"finding.no-summary\"", "\"explanation\" is missing" },

@@ -37,6 +37,18 @@ public sealed class RuleFolderCopy : IDisposable
     public void EditRule(string file, string ruleName, Action<JsonObject> edit) =>
         Edit(file, workflow => edit(workflow["Rules"]!.AsArray().Single(r => (string?)r!["RuleName"] == ruleName)!.AsObject()));
 
+    /// <summary>
+    /// Rewrites a file as people write JSON by hand: a line comment and a block comment at the top, and a comma after
+    /// the last item of every object and array.
+    /// </summary>
+    public void WriteAsPeopleDo(string file)
+    {
+        var path = System.IO.Path.Combine(Path, file);
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), @"([^\s,\[{])(\s*\n\s*[}\]])", "$1,$2");
+        var open = text.IndexOf('{', StringComparison.Ordinal) + 1;
+        File.WriteAllText(path, text[..open] + "\n  // Edited by hand.\n  /* A trailing comma\n     is fine too. */" + text[open..]);
+    }
+
     public void AddRule(string file, string json) => Edit(file, workflow => workflow["Rules"]!.AsArray().Add(JsonNode.Parse(json)));
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

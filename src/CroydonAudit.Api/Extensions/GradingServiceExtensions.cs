@@ -59,6 +59,7 @@ public static class GradingServiceExtensions
             .BindConfiguration(GradingOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
             .ValidateOnStart();
+        builder.Services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
         builder.AddCallerSecurity();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccessRecorder>();

@@ -14,15 +14,6 @@ namespace CroydonAudit.Api.Mapping;
 /// <summary>The rules lifecycle's results as the contract's RuleSetService messages.</summary>
 public static class RuleSetMapping
 {
-    /// <summary>A caller's files as a rule set snapshot.</summary>
-    /// <exception cref="RuleSetException">A name or size is not acceptable.</exception>
-    public static RuleSetFiles ToSnapshot(this IEnumerable<V1.RuleFile> files) =>
-        RuleSetFiles.From(files.Select(f => (f.Path, Encoding.UTF8.GetBytes(f.Content))));
-
-    /// <summary>A snapshot's files as the contract's.</summary>
-    public static IEnumerable<V1.RuleFile> ToContract(this RuleSetFiles files) =>
-        files.Files.Select(f => new V1.RuleFile { Path = f.Key, Content = Encoding.UTF8.GetString(f.Value) });
-
     /// <summary>An activation.</summary>
     public static V1.RuleSetActivation ToContract(this RuleSetActivation activation) => new()
     {
@@ -42,6 +33,9 @@ public static class RuleSetMapping
         StoredAt = Timestamp.FromDateTimeOffset(ruleSet.StoredAt),
         Activations = { ruleSet.Activations.Select(a => a.ToContract()) },
         Active = ruleSet.Version == activeVersion,
+        History = { ruleSet.History.Select(e => new V1.RuleSetEvent { Step = (V1.RuleSetStep)e.Step, By = e.By, At = Timestamp.FromDateTimeOffset(e.At) }) },
+        Approved = ruleSet.Approved,
+        WorkedCases = ruleSet.WorkedCases,
     };
 
     /// <summary>A refused candidate.</summary>

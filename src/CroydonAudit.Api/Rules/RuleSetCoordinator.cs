@@ -12,18 +12,18 @@ namespace CroydonAudit.Api.Rules;
 /// Decides which rule set this replica grades by, and changes it only to one that passed every check.
 ///
 /// Which source wins: the database. Its active rule set (the latest activation) is what every replica
-/// grades by. A rules folder found at start-up is activated only if its version has never been active: a
-/// version that was active once and has since been replaced stays replaced, so a replica restarting with
-/// an older folder never undoes a newer activation. An edit to the folder while the service runs is a
-/// deliberate change, and is activated when it passes. ActivateRuleSet and <c>./run.sh rules activate</c>
-/// activate what they are given when it passes. A start-up folder that fails its check is refused, and
-/// the service grades by the database's active rule set; with neither, it does not start.
+/// grades by, and only people change it: ActivateRuleSet, with an approval where one is required. A rules
+/// folder found at start-up is activated only when no rule set has ever been active (a new database);
+/// otherwise a replica's own folder never replaces or rolls back the active rule set. An edit to a watched
+/// folder is proposed, never activated. A start-up folder that fails its check is refused, and the service
+/// grades by the database's active rule set; with neither, it does not start.
 /// </summary>
 public sealed partial class RuleSetCoordinator(
     ActiveRuleSet active,
     RuleSetStore store,
     RuleSetActivator activator,
     IOptions<GradingOptions> options,
+    IOptions<RulesOptions> rules,
     IHostEnvironment environment,
     ILogger<RuleSetCoordinator> logger)
 {
@@ -33,9 +33,9 @@ public sealed partial class RuleSetCoordinator(
     // previews carry on, but nothing is stored until it has been.
     private volatile bool _agreesWithStore;
 
-    // A folder rule set that passed while the database could not be reached, and whether it came from an
-    // edit (activated when the database returns) or from start-up (activated only if never active before).
-    private (RuleSet RuleSet, bool IsEdit)? _pendingFolder;
+    // The start-up folder's rule set, when it passed while the database could not be reached: activated when the
+    // database returns only if no rule set has ever been active.
+    private (RuleSet RuleSet, RuleSetFiles Files)? _pendingFolder;
 
     private RuleSetRefusal? _lastRefusalHere;
 
@@ -47,6 +47,11 @@ public sealed partial class RuleSetCoordinator(
 
     /// <summary>The latest candidate this replica refused (also recorded in the database when it could be).</summary>
     public RuleSetRefusal? LastRefusalHere => _lastRefusalHere;
+
+    /// <summary>Only an approved version, or one active before, may be activated (<see cref="RulesOptions.RequireApproval"/>).</summary>
+    public bool ApprovalRequired => rules.Value.RequireApproval ?? !environment.IsEnvironment("Local");
+
+    private ActivationGuard Guard => ApprovalRequired ? ActivationGuard.ApprovedOrActiveBefore : ActivationGuard.None;
 
     private static string FolderOnThisHost => $"the rules folder on {Environment.MachineName}";
 
@@ -67,7 +72,7 @@ public sealed partial class RuleSetCoordinator(
                 _lastRefusalHere = RuleSetActivator.Refusal(folder.Report, FolderOnThisHost, RuleSetSource.RulesFolder);
             }
 
-            await ReconcileAsync(folder.Report.Passed ? (folder.RuleSet!, false) : null, timeout.Token);
+            await ReconcileAsync(folder.Report.Passed ? (folder.RuleSet!, files!) : null, timeout.Token);
             return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (timeout.IsCancellationRequested || e is AuditStoreUnavailableException or NoActiveRuleSetException))
@@ -75,7 +80,7 @@ public sealed partial class RuleSetCoordinator(
             if (folder.Report.Passed)
             {
                 active.Use(folder.RuleSet!);
-                _pendingFolder = (folder.RuleSet!, false);
+                _pendingFolder = (folder.RuleSet!, files!);
                 LogGradingByFolderWithoutStore(folder.RuleSet!.Label, folder.RuleSet.Version);
                 return true;
             }
@@ -133,40 +138,55 @@ public sealed partial class RuleSetCoordinator(
         }
     }
 
-    /// <summary>An edit to the rules folder, settled: activated if it passes every check, refused (and recorded) if not.</summary>
-    public Task OnFolderEditedAsync(RuleSetFiles snapshot, CancellationToken cancellationToken) =>
-        OfferAsync(snapshot, FolderOnThisHost, RuleSetSource.RulesFolder, cancellationToken);
+    /// <summary>An edit to a watched rules folder, settled: proposed if it passes every check, refused (and recorded) if not.</summary>
+    public async Task OnFolderEditedAsync(RuleSetFiles snapshot, CancellationToken cancellationToken)
+    {
+        var result = await activator.ProposeAsync(snapshot, FolderOnThisHost, RuleSetSource.RulesFolder, cancellationToken);
+        if (result.Refusal is { } refusal)
+        {
+            _lastRefusalHere = refusal;
+            LogCandidateRefused(FolderOnThisHost, result.Candidate.Report.ToText(FolderPath));
+        }
+        else
+        {
+            LogFolderProposed(result.Candidate.RuleSet!.Label, result.Candidate.RuleSet.Version);
+        }
+    }
 
-    /// <summary>A rule set sent to be activated (RuleSetService.ActivateRuleSet).</summary>
-    public Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, CancellationToken cancellationToken) =>
-        OfferAsync(files, activatedBy, RuleSetSource.Service, cancellationToken);
+    /// <summary>A rule set proposed (RuleSetService.ProposeRuleSet): stored with its worked cases if it passes every check.</summary>
+    public Task<ActivationResult> ProposeAsync(RuleSetFiles files, string proposedBy, CancellationToken cancellationToken) =>
+        activator.ProposeAsync(files, proposedBy, RuleSetSource.Service, cancellationToken);
 
-    private async Task<ActivationResult> OfferAsync(RuleSetFiles files, string by, RuleSetSource source, CancellationToken cancellationToken)
+    /// <summary>A rule set sent to be activated (RuleSetService.ActivateRuleSet with files).</summary>
+    /// <exception cref="RuleSetNotApprovedException">Approval is required and the candidate has none.</exception>
+    public async Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, CancellationToken cancellationToken) =>
+        (await UsingAsync(async () => await activator.ActivateAsync(files, activatedBy, RuleSetSource.Service, Guard, cancellationToken), activatedBy, cancellationToken))!;
+
+    /// <summary>A stored version to activate (RuleSetService.ActivateRuleSet with a version); null when there is none.</summary>
+    /// <exception cref="RuleSetNotApprovedException">Approval is required and the version has none, nor was it active before.</exception>
+    public Task<ActivationResult?> ActivateStoredAsync(string version, string activatedBy, CancellationToken cancellationToken) =>
+        UsingAsync(() => activator.ActivateStoredAsync(version, activatedBy, Guard, cancellationToken), activatedBy, cancellationToken);
+
+    // Runs an activation under the gate, and grades by what it activated.
+    private async Task<ActivationResult?> UsingAsync(Func<Task<ActivationResult?>> activate, string by, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var result = await activator.ActivateAsync(files, by, source, cancellationToken);
-            if (result.Outcome is { } outcome)
+            var result = await activate();
+            if (result?.Outcome is { } outcome)
             {
                 active.Use(result.Candidate.RuleSet!);
                 (_agreesWithStore, _pendingFolder) = (true, null);
                 LogActivated(outcome.Active.Label, outcome.Active.Version, by, outcome.Changed);
             }
-            else
+            else if (result?.Refusal is { } refusal)
             {
-                _lastRefusalHere = result.Refusal;
-                LogCandidateRefused(by, result.Candidate.Report.ToText(source == RuleSetSource.RulesFolder ? FolderPath : "the rules sent to the service"));
+                _lastRefusalHere = refusal;
+                LogCandidateRefused(by, result.Candidate.Report.ToText("the rules sent to the service"));
             }
 
             return result;
-        }
-        catch (AuditStoreUnavailableException) when (source == RuleSetSource.RulesFolder && RuleSetCheck.Run(files, options.Value.EvaluationBudgetSteps) is { Report.Passed: true, RuleSet: { } edited })
-        {
-            // Activation needs the database: the edit waits, and is activated as soon as it can be.
-            (_pendingFolder, _agreesWithStore) = ((edited, true), false);
-            LogEditWaitsForStore(edited.Label, edited.Version);
-            throw;
         }
         finally
         {
@@ -175,19 +195,19 @@ public sealed partial class RuleSetCoordinator(
     }
 
     // The rule that decides which source wins (see the class comment).
-    private async Task ReconcileAsync((RuleSet RuleSet, bool IsEdit)? folder, CancellationToken cancellationToken)
+    private async Task ReconcileAsync((RuleSet RuleSet, RuleSetFiles Files)? folder, CancellationToken cancellationToken)
     {
-        if (folder is var (ruleSet, isEdit))
+        if (folder is var (ruleSet, files))
         {
-            var outcome = await store.ActivateAsync(ruleSet, FolderOnThisHost, RuleSetSource.RulesFolder, unlessSuperseded: !isEdit, cancellationToken);
+            var outcome = await store.ActivateAsync(ruleSet, files, FolderOnThisHost, RuleSetSource.RulesFolder, ActivationGuard.NothingActive, cancellationToken);
             if (outcome.Active.Version == ruleSet.Version)
             {
                 active.Use(ruleSet);
-                LogGradingBy(ruleSet.Label, ruleSet.Version, outcome.Changed ? "activated from the rules folder now" : "already the active rule set");
+                LogGradingBy(ruleSet.Label, ruleSet.Version, outcome.Changed ? "the first rule set, activated from the rules folder now" : "the active rule set, as the rules folder holds it");
             }
             else
             {
-                LogFolderSuperseded(ruleSet.Version, outcome.Active.Label, outcome.Active.Version, outcome.Active.ActivatedAt, outcome.Active.ActivatedBy);
+                LogFolderNotActive(ruleSet.Version, outcome.Active.Label, outcome.Active.Version, outcome.Active.ActivatedAt, outcome.Active.ActivatedBy);
                 await UseStoredAsync(outcome.Active, cancellationToken);
             }
         }
@@ -235,8 +255,11 @@ public sealed partial class RuleSetCoordinator(
 
     private void LogActivated(string label, string version, string by, bool changed) => LogActivatedCore(label, version, by, changed ? "" : " (it was already the active rule set)");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The rules folder holds version {FolderVersion}, which was active before and has since been replaced by \"{Label}\" ({Version}), activated {ActivatedAt:yyyy-MM-dd HH:mm} UTC by {By}. Grading by that. To go back to the folder's version, activate it: ./run.sh rules activate")]
-    private partial void LogFolderSuperseded(string folderVersion, string label, string version, DateTimeOffset activatedAt, string by);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The rules folder holds version {FolderVersion}, which is not the active rule set: grading by \"{Label}\" ({Version}), activated {ActivatedAt:yyyy-MM-dd HH:mm} UTC by {By}. A folder never changes the active rule set; to grade by the folder's rules, propose them (./run.sh rules propose), have them approved and activate them")]
+    private partial void LogFolderNotActive(string folderVersion, string label, string version, DateTimeOffset activatedAt, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The edited rules folder was proposed as \"{Label}\" ({Version}); it grades nothing until it is approved and activated")]
+    private partial void LogFolderProposed(string label, string version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The rules in {Folder} cannot be used, so they were not activated; grading carries on by the active rule set.\n{Report}")]
     private partial void LogFolderRefused(string folder, string report);
@@ -246,9 +269,6 @@ public sealed partial class RuleSetCoordinator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database cannot be reached: grading previews by the rules folder's \"{Label}\" ({Version}); nothing is stored until the database says which rule set is active")]
     private partial void LogGradingByFolderWithoutStore(string label, string version);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The edited rules \"{Label}\" ({Version}) passed every check; they will be activated when the database can be reached")]
-    private partial void LogEditWaitsForStore(string label, string version);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: the rules folder cannot be used (see above) and {Why}. Put the rules right (./run.sh rules check), or activate a good rule set, and start again.")]
     private partial void LogCannotStart(string why);

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace CroydonAudit.Api.Rules;
 
 /// <summary>
-/// Watches the rules folder. When it changes and the edits have settled — nothing changed for the settle
-/// time, and two reads a moment apart agree, so a half-saved folder is never read — the snapshot is offered
-/// for activation: it goes live if it passes every check, and is refused (and recorded) if not.
+/// Watches the rules folder, where asked (<see cref="GradingOptions.WatchRulesFolder"/>, off by default). When it
+/// changes and the edits have settled — nothing changed for the settle time, and two reads a moment apart agree, so a
+/// half-saved folder is never read — the snapshot is proposed if it passes every check, and refused (and recorded)
+/// if not. An edit never changes the rules every service grades by: only an activation does.
 /// </summary>
 public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, IOptions<GradingOptions> options, ILogger<RulesFolderWatcher> logger)
     : BackgroundService
@@ -53,7 +54,14 @@ public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, I
             }
             catch (AuditStoreUnavailableException)
             {
-                // The coordinator keeps the edit and activates it when the database returns.
+                LogCannotPropose(folder);
+                seen = null;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Whatever an edit holds, the watcher carries on, and so does the service (an exception leaving a
+                // background service would stop the host).
+                LogEditFailed(e);
             }
         }
     }
@@ -90,6 +98,12 @@ public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, I
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An edit of the rules folder could not be dealt with; the rules in use carry on grading")]
+    private partial void LogEditFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The edit of the rules folder {Folder} could not be proposed: the database cannot be reached. Save the folder again once it can")]
+    private partial void LogCannotPropose(string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The rules folder {Folder} changed; checking it")]
     private partial void LogEdited(string folder);

@@ -21,6 +21,9 @@ public static class Policies
     /// <summary>Checking, activating and previewing rule sets, and re-grading: the principal social worker.</summary>
     public const string ChangeRules = "change-rules";
 
+    /// <summary>Approving a rule set someone else proposed: rules approvers.</summary>
+    public const string ApproveRules = "approve-rules";
+
     /// <summary>Moderation decisions and the moderation queue: moderators (limited to their team when the token names one).</summary>
     public const string Moderate = "moderate";
 
@@ -35,8 +38,9 @@ public static class Policies
         .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build())
         .AddPolicy(Grade, policy => policy.RequireRole(Roles.Grader))
         .AddPolicy(ReadAudits, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator))
-        .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin))
+        .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover))
         .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))
+        .AddPolicy(ApproveRules, policy => policy.RequireRole(Roles.RulesApprover))
         .AddPolicy(Moderate, policy => policy.RequireRole(Roles.Moderator))
         .AddPolicy(Report, policy => policy.RequireRole(Roles.Analyst, Roles.Moderator))
         .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));

@@ -80,14 +80,14 @@ public sealed partial class AuditGradingService(
     {
         var (auditId, _) = AuditQueryValidator.Validate(new GetAuditRequest { AuditId = request.AuditId });
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var (latest, regraded) = await regrader.RegradeAsync(auditId, grader, AccessRecorder.Of(context), context.CancellationToken)
+        var outcome = await regrader.RegradeAsync(auditId, grader, AccessRecorder.Of(context), context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no audit {auditId}."));
-        if (!regraded)
+        if (!outcome.Checked)
         {
-            // Nothing stored, so the store recorded nothing: the caller was shown the latest revision.
-            await access.RecordAsync(context, "read", auditId, latest.Revision);
+            // Nothing graded nor stored, so the store recorded nothing: the caller was shown the latest revision.
+            await access.RecordAsync(context, "read", auditId, outcome.After.Revision);
         }
-        return new RegradeAuditResponse { Result = latest.ToContract(), Regraded = regraded };
+        return new RegradeAuditResponse { Result = outcome.After.ToContract(), Regraded = outcome.Changed, Checked = outcome.Checked };
     }
 
     /// <inheritdoc />
@@ -96,9 +96,17 @@ public sealed partial class AuditGradingService(
     {
         var filter = RuleSetRequests.Validate(request);
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        var (regraded, remaining) = await regrader.RegradeManyAsync(
+        var summary = await regrader.RegradeManyAsync(
             filter, grader, request.MaxAudits == 0 ? AuditRegrader.DefaultBatch : request.MaxAudits, AccessRecorder.Of(context), context.CancellationToken);
-        return new RegradeAuditsResponse { RuleSetVersion = grader.RuleSet.Version, Regraded = regraded, Remaining = remaining };
+        return new RegradeAuditsResponse
+        {
+            RuleSetVersion = grader.RuleSet.Version,
+            Regraded = summary.Changed,
+            Remaining = summary.Remaining,
+            Checked = summary.Checked,
+            Changed = summary.Changed,
+            GradeChanges = { summary.GradeChanges.Select(c => new GradeChange { From = (Grade)c.From, To = (Grade)c.To, Audits = c.Audits }) },
+        };
     }
 
     // The audit's ids and outcome only: never its free text.

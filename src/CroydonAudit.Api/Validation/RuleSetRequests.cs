@@ -72,6 +72,20 @@ public static partial class RuleSetRequests
         ThrowIfAny(violations);
     }
 
+    /// <summary>A version or files, not both nor neither.</summary>
+    public static void Validate(ActivateRuleSetRequest request)
+    {
+        if ((request.Version.Length > 0) == (request.Files.Count > 0))
+        {
+            ThrowIfAny([Violation("version", "give either version (a stored rule set) or files, not both nor neither.")]);
+        }
+
+        if (request.Version.Length > 0)
+        {
+            ValidateVersion("version", request.Version);
+        }
+    }
+
     /// <summary>An opaque position in the listing of rule sets.</summary>
     public static string PageToken((DateTimeOffset StoredAt, string Version) position) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{position.StoredAt.UtcTicks}:{position.Version}"));

@@ -1,30 +1,35 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using Croydon.Audit.V1;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Rules;
-using CroydonAudit.RuleSets.Activation;
 using CroydonAudit.RuleSets.Checking;
 using CroydonAudit.RuleSets.Diffing;
-using CroydonAudit.RuleSets.Impact;
-using CroydonAudit.Store;
-using CroydonAudit.Store.RuleSets;
+using Grpc.Core;
 
 namespace CroydonAudit.Cli.Commands;
 
 /// <summary>
-/// <c>rules check|diff|impact|activate</c>: the principal social worker's workflow for changing the rules —
-/// edit, check, look at the impact, activate — calling the same library code as the service.
+/// <c>rules check|diff|impact|propose|approve|activate|history</c>: the principal social worker's workflow for changing
+/// the rules — edit, check, look at the impact, propose; a second person approves; activate, or roll back. What
+/// changes rules, or reads stored audits, calls the running service as the person whose token it is (see
+/// <see cref="ServiceConnection"/>), so the service records who did each step; checking a folder and comparing two
+/// folders need no server.
 /// </summary>
 internal static partial class RulesCommands
 {
-    /// <summary>Exit codes: 0 all is well; 1 the rules were not accepted; 2 the database could not be reached or an argument is wrong.</summary>
+    /// <summary>Exit codes: 0 all is well; 1 the rules or the step were refused; 2 the service could not be reached or an argument is wrong.</summary>
     public const int Refused = 1, Failed = 2;
 
-    public static Command Create() => new("rules", "Check, compare, preview and activate the grading rules.")
+    public static Command Create() => new("rules", "Check, compare and preview grading rules; propose, approve and activate them.")
     {
         Check(),
         Diff(),
         Impact(),
+        Propose(),
+        Approve(),
         Activate(),
+        History(),
     };
 
     internal static Argument<DirectoryInfo> FolderArgument(string description) => new("DIR")
@@ -35,27 +40,45 @@ internal static partial class RulesCommands
 
     private static Command Check()
     {
-        var folder = FolderArgument("The rules folder to check (default: the service's rules folder).");
-        var command = new Command("check", "Check a rules folder without a server or database: the files, every rule, the worked cases and what they cover. Exits 0 only when all is well.")
+        var token = TokenOption();
+        var target = new Argument<string?>("DIR|VERSION")
         {
-            folder,
+            Description = "A rules folder (default: the service's rules folder), or a stored version, checked against the worked cases stored with it.",
+            DefaultValueFactory = _ => null,
         };
-        command.SetAction(result =>
+        var command = new Command("check", "Check a rules folder without a server or database — the files, every rule, the worked cases and what they cover — or a stored version against its own worked cases. Exits 0 only when all is well.")
         {
-            var directory = result.GetValue(folder)!;
-            var report = RuleSetCheck.Run(directory.FullName).Report;
-            Console.Out.Write(report.ToText(DisplayPath(directory)));
-            return report.Passed ? 0 : Refused;
+            target, token,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var given = result.GetValue(target);
+            if (given is not null && !Directory.Exists(given) && Version().IsMatch(given))
+            {
+                return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+                {
+                    var stored = await rules.GetRuleSetAsync(new GetRuleSetRequest { Version = given }, options);
+                    var report = RuleSetCheck.Run(stored.Files.ToSnapshot()).Report;
+                    Console.Out.Write(report.ToText($"version {given}"));
+                    return report.Passed ? 0 : Refused;
+                }, cancellationToken);
+            }
+
+            var directory = new DirectoryInfo(given ?? Environment.GetEnvironmentVariable("Grading__RulesPath") ?? "rules");
+            var checkedFolder = RuleSetCheck.Run(directory.FullName).Report;
+            Console.Out.Write(checkedFolder.ToText(DisplayPath(directory)));
+            return checkedFolder.Passed ? 0 : Refused;
         });
         return command;
     }
 
-    private static Command Activate()
+    private static Command Propose()
     {
-        var folder = FolderArgument("The rules folder to activate (default: the service's rules folder).");
-        var command = new Command("activate", "Check a rules folder and, if all is well, make it the rule set every running service grades by. Exits 0 only when it is active.")
+        var token = TokenOption();
+        var folder = FolderArgument("The rules folder to propose (default: the service's rules folder).");
+        var command = new Command("propose", "Check a rules folder and, if all is well, store it with its worked cases as a proposal, and report what it would change. It grades nothing until a rules approver approves it and it is activated. The version is printed last, on a line of its own.")
         {
-            folder,
+            folder, token,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -65,58 +88,179 @@ internal static partial class RulesCommands
                 return Refused;
             }
 
-            await using var store = StoreConnection.Open();
-            var by = $"{Environment.UserName} on {Environment.MachineName}";
-            return await WithStoreAsync(async () =>
+            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
             {
-                var activation = await new RuleSetActivator(store.RuleSets).ActivateAsync(files, by, RuleSetSource.CommandLine, cancellationToken);
-                Console.Out.Write(activation.Candidate.Report.ToText(DisplayPath(directory)));
+                var proposed = await rules.ProposeRuleSetAsync(new ProposeRuleSetRequest { Files = { files.ToContract() } }, options);
+                Console.Out.Write(proposed.Report.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
                 Console.Out.WriteLine();
-                if (activation.Outcome is not { } outcome)
+                Console.Out.Write(proposed.Impact.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
+                Console.Out.WriteLine();
+                var version = proposed.RuleSet.Version;
+                Console.Out.WriteLine(proposed.RuleSet.Approved
+                    ? $"Proposed \"{proposed.RuleSet.Label}\"; it is approved already. To make it the rules every service grades by: ./run.sh rules activate {version}"
+                    : $"Proposed \"{proposed.RuleSet.Label}\". It grades nothing until a rules approver other than you approves it (./run.sh rules approve {version}) and it is activated (./run.sh rules activate {version}).");
+                Console.Out.WriteLine(version);
+                return 0;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Approve()
+    {
+        var token = TokenOption();
+        var version = VersionArgument("The proposed version to approve, as rules propose printed it.");
+        var command = new Command("approve", "Approve a rule set someone else proposed, as the second pair of eyes a change to every audit's grade needs. Needs the rules-approver role.")
+        {
+            version, token,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+            await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            {
+                var approved = (await rules.ApproveRuleSetAsync(new ApproveRuleSetRequest { Version = result.GetValue(version) }, options)).RuleSet;
+                Console.Out.WriteLine($"Approved \"{approved.Label}\" ({approved.Version}). It grades nothing until it is activated: ./run.sh rules activate {approved.Version}");
+                return 0;
+            }, cancellationToken));
+        return command;
+    }
+
+    private static Command Activate()
+    {
+        var token = TokenOption();
+        var target = new Argument<string>("VERSION|DIR") { Description = "A stored version: an approved one, or one active before (a rollback). Or a rules folder, where approval is not required." };
+        var command = new Command("activate", "Make a rule set the one every running service grades by, once it passes every check again: an approved version, an earlier version (a rollback, checked against its own worked cases), or where approval is not required a folder. Exits 0 only when it is active.")
+        {
+            target, token,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var given = result.GetValue(target)!;
+            var request = new ActivateRuleSetRequest();
+            var source = $"version {given}";
+            if (Directory.Exists(given))
+            {
+                if (!TryRead(new DirectoryInfo(given), out var files))
                 {
-                    Console.Out.WriteLine("Not activated: the rule set every service grades by is unchanged.");
                     return Refused;
                 }
 
-                Console.Out.WriteLine(outcome.Changed
-                    ? $"Activated \"{outcome.Active.Label}\" ({outcome.Active.Version}). Every running service grades by it within moments."
-                    : $"\"{outcome.Active.Label}\" ({outcome.Active.Version}) is already the active rule set; nothing changed.");
+                request.Files.Add(files.ToContract());
+                source = DisplayPath(new DirectoryInfo(given));
+            }
+            else if (Version().IsMatch(given))
+            {
+                request.Version = given;
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"{given} is neither a rules folder nor a stored rule set version (16 hexadecimal digits, as rules propose prints).");
+                return Failed;
+            }
+
+            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            {
+                var activated = await rules.ActivateRuleSetAsync(request, options);
+                Console.Out.Write(activated.Report.Text.Replace("the rules sent", source, StringComparison.Ordinal));
+                Console.Out.WriteLine();
+                Console.Out.WriteLine(activated.Changed
+                    ? $"Activated \"{activated.Active.Label}\" ({activated.Active.Version}). Every running service grades by it within moments."
+                    : $"\"{activated.Active.Label}\" ({activated.Active.Version}) is already the active rule set; nothing changed.");
                 return 0;
-            });
+            }, cancellationToken);
         });
+        return command;
+    }
+
+    private static Command History()
+    {
+        var token = TokenOption();
+        var count = new Option<int>("--count") { Description = "How many versions, newest first (default 10, at most 100).", DefaultValueFactory = _ => 10 };
+        var command = new Command("history", "The stored rule sets, newest first: who proposed, approved and activated each, and when.")
+        {
+            count, token,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+            await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            {
+                var status = await rules.GetRuleSetStatusAsync(new GetRuleSetStatusRequest(), options);
+                var listed = await rules.ListRuleSetsAsync(new ListRuleSetsRequest { PageSize = Math.Clamp(result.GetValue(count), 1, 100) }, options);
+                Console.Out.WriteLine(status.ApprovalRequired
+                    ? "A rule set is activated only once someone other than its proposer has approved it, or to go back to one active before."
+                    : "Approval is not required here: a rule set may be activated without one.");
+                foreach (var ruleSet in listed.RuleSets)
+                {
+                    Console.Out.WriteLine();
+                    Console.Out.WriteLine($"{ruleSet.Version}  \"{ruleSet.Label}\"{(ruleSet.Active ? "  (active)" : "")}  {ruleSet.WorkedCases} worked cases");
+                    foreach (var step in ruleSet.History)
+                    {
+                        Console.Out.WriteLine($"  {step.At.ToDateTimeOffset():yyyy-MM-dd HH:mm} UTC  {Step(step.Step)} by {step.By}");
+                    }
+                }
+
+                return 0;
+            }, cancellationToken));
         return command;
     }
 
     private static Command Diff()
     {
+        var token = TokenOption();
         var from = new Argument<string>("A") { Description = "A rules folder, or a stored rule set version." };
         var to = new Argument<string>("B") { Description = "A rules folder, or a stored rule set version." };
-        var command = new Command("diff", "What changed from rule set A to rule set B, rule by rule, in words.")
+        var command = new Command("diff", "What changed from rule set A to rule set B, rule by rule, in words. Two folders need no server.")
         {
-            from,
-            to,
+            from, to, token,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var (a, b) = (result.GetValue(from)!, result.GetValue(to)!);
-            await using var store = Directory.Exists(a) && Directory.Exists(b) ? null : StoreConnection.Open();
-            return await WithStoreAsync(async () =>
+            if (Directory.Exists(a) && Directory.Exists(b))
             {
-                var (fromFiles, toFiles) = (await SideAsync(a, store, cancellationToken), await SideAsync(b, store, cancellationToken));
-                if (fromFiles is null || toFiles is null)
+                if (!TryRead(new DirectoryInfo(a), out var fromFiles) || !TryRead(new DirectoryInfo(b), out var toFiles))
                 {
                     return Failed;
                 }
 
                 Console.Out.Write(RuleSetDiff.ToText(RuleSetDiff.Compare(fromFiles, toFiles), Describe(a), Describe(b)));
                 return 0;
-            });
+            }
+
+            var request = new DiffRuleSetsRequest();
+            foreach (var (side, version, files) in new[] { (a, (Action<string>)(v => request.FromVersion = v), request.FromFiles), (b, v => request.ToVersion = v, request.ToFiles) })
+            {
+                if (Directory.Exists(side))
+                {
+                    if (!TryRead(new DirectoryInfo(side), out var read))
+                    {
+                        return Failed;
+                    }
+
+                    files.Add(read.ToContract());
+                }
+                else if (Version().IsMatch(side))
+                {
+                    version(side);
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"{side} is neither a rules folder nor a stored rule set version (16 hexadecimal digits, as rules propose prints).");
+                    return Failed;
+                }
+            }
+
+            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            {
+                var diff = await rules.DiffRuleSetsAsync(request, options);
+                Console.Out.Write(diff.Text.Replace("the from files", Describe(a), StringComparison.Ordinal).Replace("the to files", Describe(b), StringComparison.Ordinal));
+                return 0;
+            }, cancellationToken);
         });
         return command;
     }
 
     private static Command Impact()
     {
+        var token = TokenOption();
         var folder = FolderArgument("The changed rules folder to preview (default: the service's rules folder).");
         var team = new Option<string?>("--team") { Description = "Only the audits of this team." };
         var auditor = new Option<string?>("--auditor") { Description = "Only the audits by this auditor." };
@@ -125,7 +269,7 @@ internal static partial class RulesCommands
         var list = new Option<int>("--list") { Description = "How many changed audit ids to list (default 100).", DefaultValueFactory = _ => 100 };
         var command = new Command("impact", "Re-grade the stored audits with a changed rules folder, writing nothing, and report what would change. Its worked cases need not pass yet.")
         {
-            folder, team, auditor, from, to, list,
+            folder, team, auditor, from, to, list, token,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -135,40 +279,42 @@ internal static partial class RulesCommands
                 return Refused;
             }
 
-            var candidate = RuleSetCheck.Run(files);
-            if (candidate.RuleSet is null)
+            var request = new PreviewRuleSetImpactRequest
             {
-                Console.Out.Write(candidate.Report.ToText(DisplayPath(directory)));
-                return Refused;
-            }
-
-            var filter = new AuditFilter(result.GetValue(team), result.GetValue(auditor), result.GetValue(from)?.ToUniversalTime(), result.GetValue(to)?.ToUniversalTime());
-            await using var store = StoreConnection.Open();
-            return await WithStoreAsync(async () =>
+                Files = { files.ToContract() },
+                Team = result.GetValue(team) ?? "",
+                AuditorId = result.GetValue(auditor) ?? "",
+                GradedFrom = result.GetValue(from) is { } start ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start) : null,
+                GradedTo = result.GetValue(to) is { } end ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(end) : null,
+                MaxChangedAuditIds = result.GetValue(list),
+            };
+            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
             {
-                var impact = await ImpactPreview.RunAsync(candidate, store.Audits.StreamLatestAsync(filter, cancellationToken), result.GetValue(list), cancellationToken);
-                Console.Out.Write(impact.ToText(DisplayPath(directory), filter));
+                var impact = await rules.PreviewRuleSetImpactAsync(request, options);
+                Console.Out.Write(impact.Report.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
                 return 0;
-            });
+            }, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<RuleSetFiles?> SideAsync(string side, StoreConnection? store, CancellationToken cancellationToken)
+    // Each command's own --token (an option belongs to one command).
+    private static Option<string?> TokenOption() => new("--token") { Description = "Your bearer token (default: CROYDON_AUDIT_TOKEN)." };
+
+    private static Argument<string> VersionArgument(string description) => new("VERSION")
     {
-        if (Directory.Exists(side))
+        Description = description,
+        Validators =
         {
-            return TryRead(new DirectoryInfo(side), out var files) ? files : null;
-        }
-
-        if (store is not null && Version().IsMatch(side) && await store.RuleSets.GetFilesAsync(side, cancellationToken) is { } stored)
-        {
-            return stored;
-        }
-
-        await Console.Error.WriteLineAsync($"{side} is neither a rules folder nor a stored rule set version (16 hexadecimal digits, as ./run.sh rules activate prints).");
-        return null;
-    }
+            result =>
+            {
+                if (!Version().IsMatch(result.GetValueOrDefault<string>() ?? ""))
+                {
+                    result.AddError("A version is 16 hexadecimal digits, as rules propose prints it.");
+                }
+            },
+        },
+    };
 
     internal static bool TryRead(DirectoryInfo directory, out RuleSetFiles files)
     {
@@ -179,24 +325,19 @@ internal static partial class RulesCommands
         }
         catch (RuleSetException e)
         {
-            Console.Out.Write(new RuleSetCheckReport("", "", 0, e.Problems, [], null).ToText(DisplayPath(directory)));
+            Console.Out.Write(new CroydonAudit.RuleSets.Checking.RuleSetCheckReport("", "", 0, e.Problems, [], null).ToText(DisplayPath(directory)));
             files = null!;
             return false;
         }
     }
 
-    internal static async Task<int> WithStoreAsync(Func<Task<int>> work)
+    private static string Step(RuleSetStep step) => step switch
     {
-        try
-        {
-            return await work();
-        }
-        catch (AuditStoreUnavailableException e)
-        {
-            await Console.Error.WriteLineAsync($"The database cannot be reached ({e.InnerException?.GetBaseException().Message}); nothing was changed. Is ConnectionStrings__Audit right, and is PostgreSQL running?");
-            return Failed;
-        }
-    }
+        RuleSetStep.Proposed => "proposed",
+        RuleSetStep.Approved => "approved",
+        RuleSetStep.Activated => "activated",
+        _ => "changed",
+    };
 
     private static string Describe(string side) => Directory.Exists(side) ? DisplayPath(new DirectoryInfo(side)) : $"version {side}";
 

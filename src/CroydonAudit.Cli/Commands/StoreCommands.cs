@@ -46,9 +46,9 @@ internal static class StoreCommands
             }
 
             await using var store = StoreConnection.Open();
-            return await RulesCommands.WithStoreAsync(async () =>
+            return await WithStoreAsync(async () =>
             {
-                var activation = await new RuleSetActivator(store.RuleSets).ActivateAsync(files, "croydon-audit store seed", RuleSetSource.CommandLine, cancellationToken);
+                var activation = await new RuleSetActivator(store.RuleSets).ActivateAsync(files, "croydon-audit store seed", RuleSetSource.CommandLine, ActivationGuard.None, cancellationToken);
                 if (activation.Candidate.RuleSet is not { } ruleSet || !activation.Activated)
                 {
                     Console.Out.Write(activation.Candidate.Report.ToText(result.GetValue(folder)!.FullName));
@@ -75,5 +75,19 @@ internal static class StoreCommands
     private sealed class Said<T>(Action<T> say) : IProgress<T>
     {
         public void Report(T value) => say(value);
+    }
+
+    // The seeder works on the database directly (a benchmark's, or one to try things at size), as the service does.
+    private static async Task<int> WithStoreAsync(Func<Task<int>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (AuditStoreUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"The database cannot be reached ({e.InnerException?.GetBaseException().Message}); nothing was changed. Is ConnectionStrings__Audit right, and is PostgreSQL running?");
+            return RulesCommands.Failed;
+        }
     }
 }

@@ -38,4 +38,14 @@ public sealed record GradingResult(
     /// the grade it ended on; none when no limit did. Kept with the stored result for the programme report.
     /// </summary>
     public IReadOnlyList<string> DecidingLimits { get; init; } = [];
+
+    /// <summary>
+    /// Whether grading decided the same as in <paramref name="other"/>: the grades, status, cap, moderation need and
+    /// findings, whatever rule set version, trace, summary wording or time. A re-grade that decides the same changes nothing.
+    /// </summary>
+    public bool DecidesAsIn(GradingResult other) =>
+        (OverallGrade, BaseGrade, MedianGrade, LowestGrade, Status, CapApplied, ModerationRequired)
+            == (other.OverallGrade, other.BaseGrade, other.MedianGrade, other.LowestGrade, other.Status, other.CapApplied, other.ModerationRequired)
+        && AreaGrades.SequenceEqual(other.AreaGrades)
+        && Findings.SequenceEqual(other.Findings);
 }

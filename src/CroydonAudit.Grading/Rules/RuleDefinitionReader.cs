@@ -102,7 +102,7 @@ internal static class RuleDefinitionReader
         return pair.Value switch
         {
             JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-            JsonElement e => e.GetRawText(),
+            JsonElement e => RuleJson.Text(e),
             null => null,
             var other => other.ToString(),
         };

@@ -219,8 +219,7 @@ public static class RuleSetLoader
         }
         catch (JsonException e)
         {
-            var at = e.LineNumber is { } line ? $" near line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            site.Add($"is not valid rule JSON{at}: {e.Message.Split(" Path:")[0]}");
+            site.Add(RuleJson.Mistake(e));
             return null;
         }
     }

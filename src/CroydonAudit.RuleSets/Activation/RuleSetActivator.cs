@@ -6,26 +6,55 @@ using CroydonAudit.Store.RuleSets;
 namespace CroydonAudit.RuleSets.Activation;
 
 /// <summary>
-/// Activates a candidate rule set only when it passes every check of <c>rules check</c>, worked cases
-/// included; a refused one changes nothing, and the refusal is recorded with its reasons. The service (its
-/// rules folder and ActivateRuleSet) and <c>./run.sh rules activate</c> all activate through this.
+/// Proposes and activates a candidate rule set only when it passes every check of <c>rules check</c>, worked
+/// cases included; a refused one changes nothing, and the refusal is recorded with its reasons. The service's
+/// RuleSetService and its rules folder propose and activate through this.
 /// </summary>
 public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget = EvaluationBudget.DefaultSteps)
 {
-    /// <summary>Checks the candidate and activates it, or records why it was refused.</summary>
+    /// <summary>Checks the candidate and activates it, if <paramref name="guard"/> holds, or records why it was refused.</summary>
     /// <exception cref="AuditStoreUnavailableException">The database could not be reached to activate a candidate that passed.</exception>
-    public async Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, RuleSetSource source, CancellationToken cancellationToken)
+    /// <exception cref="RuleSetNotApprovedException">The guard needs an approval the candidate does not have.</exception>
+    public async Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, RuleSetSource source, ActivationGuard guard, CancellationToken cancellationToken)
+    {
+        var candidate = RuleSetCheck.Run(files, evaluationBudget);
+        return candidate.Report.Passed
+            ? new ActivationResult(candidate, await store.ActivateAsync(candidate.RuleSet!, files, activatedBy, source, guard, cancellationToken), null, false)
+            : await RefusedAsync(candidate, activatedBy, source, cancellationToken);
+    }
+
+    /// <summary>
+    /// Activates a stored version, checked again against the worked cases stored with it; null when there is no such
+    /// version. A version stored before worked cases were kept with their rules was active then: its rules need only load.
+    /// </summary>
+    /// <exception cref="AuditStoreUnavailableException">The database could not be reached.</exception>
+    /// <exception cref="RuleSetNotApprovedException">The guard needs an approval the version does not have.</exception>
+    public async Task<ActivationResult?> ActivateStoredAsync(string version, string activatedBy, ActivationGuard guard, CancellationToken cancellationToken)
+    {
+        if (await store.GetFilesAsync(version, cancellationToken) is not { } files)
+        {
+            return null;
+        }
+
+        var candidate = RuleSetCheck.Run(files, evaluationBudget);
+        var passed = candidate.Report.Passed || (!files.WorkedCases.Any() && candidate.RuleSet is not null && candidate.Report.Problems.Count == 0);
+        return passed
+            ? new ActivationResult(candidate, await store.ActivateAsync(candidate.RuleSet!, null, activatedBy, RuleSetSource.Service, guard, cancellationToken), null, false)
+            : await RefusedAsync(candidate, activatedBy, RuleSetSource.Service, cancellationToken);
+    }
+
+    /// <summary>Checks the candidate and stores it as proposed by <paramref name="proposedBy"/>, or records why it was refused.</summary>
+    /// <exception cref="AuditStoreUnavailableException">The database could not be reached to store a candidate that passed.</exception>
+    public async Task<ActivationResult> ProposeAsync(RuleSetFiles files, string proposedBy, RuleSetSource source, CancellationToken cancellationToken)
     {
         var candidate = RuleSetCheck.Run(files, evaluationBudget);
         if (!candidate.Report.Passed)
         {
-            var refusal = Refusal(candidate.Report, activatedBy, source);
-            var recorded = await TryRecordAsync(refusal, cancellationToken);
-            return new ActivationResult(candidate, null, refusal, recorded);
+            return await RefusedAsync(candidate, proposedBy, source, cancellationToken);
         }
 
-        var outcome = await store.ActivateAsync(candidate.RuleSet!, activatedBy, source, unlessSuperseded: false, cancellationToken);
-        return new ActivationResult(candidate, outcome, null, false);
+        await store.ProposeAsync(candidate.RuleSet!, files, proposedBy, cancellationToken);
+        return new ActivationResult(candidate, null, null, false);
     }
 
     /// <summary>A refusal of a candidate whose check did not pass, with every reason.</summary>
@@ -45,12 +74,18 @@ public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget =
             return false;
         }
     }
+
+    private async Task<ActivationResult> RefusedAsync(CheckedRuleSet candidate, string by, RuleSetSource source, CancellationToken cancellationToken)
+    {
+        var refusal = Refusal(candidate.Report, by, source);
+        return new ActivationResult(candidate, null, refusal, await TryRecordAsync(refusal, cancellationToken));
+    }
 }
 
-/// <summary>What offering a candidate came to.</summary>
+/// <summary>What offering a candidate (to propose or to activate) came to.</summary>
 /// <param name="Candidate">The candidate as checked.</param>
-/// <param name="Outcome">The activation, when it passed every check.</param>
-/// <param name="Refusal">Why it was refused, when it did not.</param>
+/// <param name="Outcome">The activation, when it was activated.</param>
+/// <param name="Refusal">Why it was refused, when it did not pass its check.</param>
 /// <param name="RefusalRecorded">The refusal was recorded in the database.</param>
 public sealed record ActivationResult(CheckedRuleSet Candidate, ActivationOutcome? Outcome, RuleSetRefusal? Refusal, bool RefusalRecorded)
 {

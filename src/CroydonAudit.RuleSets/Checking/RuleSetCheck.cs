@@ -28,8 +28,26 @@ public static class RuleSetCheck
         return Run(files, evaluationBudget);
     }
 
-    /// <summary>Checks a rule set's files; worked cases are graded within <paramref name="evaluationBudget"/>, the grading service's.</summary>
+    /// <summary>
+    /// Checks a rule set's files; worked cases are graded within <paramref name="evaluationBudget"/>, the grading
+    /// service's. Never throws for what the files hold: the files come from people, and a check that failed on them
+    /// must refuse them in words, not stop whatever asked (a running service's folder watcher, its start).
+    /// </summary>
     public static CheckedRuleSet Run(RuleSetFiles files, long evaluationBudget = EvaluationBudget.DefaultSteps)
+    {
+        try
+        {
+            return Check(files, evaluationBudget);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            RuleSetProblem problem = new(RuleSetLoader.ManifestFile, null, null,
+                "these rules could not be checked: the check itself failed on them, so nothing was activated. Please send the files to the service's developers.");
+            return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, [problem], [], null));
+        }
+    }
+
+    private static CheckedRuleSet Check(RuleSetFiles files, long evaluationBudget)
     {
         var schemaProblems = new List<RuleSetProblem>();
         RuleSetSchemas.Check(files, schemaProblems);

@@ -27,7 +27,7 @@ internal static partial class RuleSetSchemas
             JsonDocument parsed;
             try
             {
-                parsed = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+                parsed = JsonDocument.Parse(bytes, RuleJson.Document);
             }
             catch (JsonException)
             {
@@ -35,7 +35,7 @@ internal static partial class RuleSetSchemas
             }
 
             using var owner = parsed;
-            var document = JsonNode.Parse(parsed.RootElement.GetRawText());
+            var document = JsonNode.Parse(bytes, documentOptions: RuleJson.Document);
             var schema = path == RuleSetLoader.ManifestFile ? Manifest : RuleSetFiles.IsWorkedCase(path) ? WorkedCase : Workflow;
             var results = schema.Json.Evaluate(parsed.RootElement, Options);
             if (results.IsValid)

@@ -145,7 +145,7 @@ public static class RuleSetDiff
     {
         try
         {
-            return bytes is null ? null : JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            return bytes is null ? null : JsonNode.Parse(bytes, documentOptions: RuleJson.Document);
         }
         catch (JsonException)
         {

@@ -28,7 +28,7 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
     {
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            using var document = JsonDocument.Parse(bytes, RuleJson.Document);
             var root = document.RootElement;
             var expect = root.GetProperty("expect");
             var limits = expect.TryGetProperty("limits", out var pinned)
@@ -42,7 +42,7 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
             return new WorkedCase(
                 file,
                 root.GetProperty("description").GetString() ?? "",
-                Parser.Parse<V1.AuditSubmission>(root.GetProperty("audit").GetRawText()),
+                Parser.Parse<V1.AuditSubmission>(RuleJson.Text(root.GetProperty("audit"))),
                 new WorkedCaseExpectation(
                     ContractEnum<Grade>(expect.GetProperty("overall_grade")),
                     ContractEnum<AuditStatus>(expect.GetProperty("status")),
@@ -53,7 +53,12 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
                     expect.TryGetProperty("cap_applied", out var cap) ? cap.GetBoolean() : null,
                     expect.TryGetProperty("moderation_required", out var moderation) ? moderation.GetBoolean() : null));
         }
-        catch (Exception e) when (e is JsonException or InvalidProtocolBufferException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
+        catch (JsonException e)
+        {
+            problems.Add(new RuleSetProblem(file, null, null, RuleJson.Mistake(e)));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
         {
             problems.Add(new RuleSetProblem(file, null, null, $"is not a worked case the service can read: {e.Message.TrimEnd('.')}. A worked case has a \"description\", an \"audit\" and an \"expect\"; see rules/README.md."));
             return null;

@@ -9,9 +9,9 @@ using Polly;
 namespace CroydonAudit.Store.RuleSets;
 
 /// <summary>
-/// Rule set versions in PostgreSQL: each with its files, every activation (the latest is the active rule
-/// set, for every replica), and refused candidates. Activating notifies every replica
-/// (<c>NOTIFY rule_set_activated</c>) in the same transaction, so they follow at once.
+/// Rule set versions in PostgreSQL: each with its files and worked cases, who proposed and approved it, every
+/// activation (the latest is the active rule set, for every replica), and refused candidates. Activating notifies
+/// every replica (<c>NOTIFY rule_set_activated</c>) in the same transaction, so they follow at once.
 /// </summary>
 public sealed class RuleSetStore
 {
@@ -41,25 +41,37 @@ public sealed class RuleSetStore
     }
 
     /// <summary>
-    /// Stores a checked rule set and makes it the active one, unless it already is. With
-    /// <paramref name="unlessSuperseded"/> (a folder found at start-up), a version that was active once and has
-    /// since been replaced is left replaced: a replica restarting with an older folder never undoes a newer activation.
+    /// Stores a checked rule set, with the worked cases among <paramref name="files"/>, and makes it the active one,
+    /// unless it already is or <paramref name="guard"/> does not hold: with <see cref="ActivationGuard.NothingActive"/>
+    /// the active rule set, if any, stays.
     /// </summary>
-    public Task<ActivationOutcome> ActivateAsync(RuleSet ruleSet, string activatedBy, RuleSetSource source, bool unlessSuperseded, CancellationToken cancellationToken) =>
-        _calls.Run((Store: this, RuleSet: ruleSet, By: activatedBy, Source: source, UnlessSuperseded: unlessSuperseded), static async (call, ct) =>
+    /// <exception cref="RuleSetNotApprovedException">The guard needs an approval the version does not have; nothing changed.</exception>
+    public Task<ActivationOutcome> ActivateAsync(RuleSet ruleSet, RuleSetFiles? files, string activatedBy, RuleSetSource source, ActivationGuard guard, CancellationToken cancellationToken) =>
+        _calls.Run((Store: this, RuleSet: ruleSet, Files: files, By: activatedBy, Source: source, Guard: guard), static async (call, ct) =>
         {
             await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = ActivationLock }, transaction, cancellationToken: ct));
-            await StoreAsync(connection, transaction, call.RuleSet, ct);
+            await StoreAsync(connection, transaction, call.RuleSet, call.Files, ct);
 
             var active = await connection.QuerySingleOrDefaultAsync<ActivationRow>(new CommandDefinition(SelectActive, transaction: transaction, cancellationToken: ct));
-            var wasActive = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT FROM rule_set_activation WHERE version = @version)", new { version = call.RuleSet.Version }, transaction, cancellationToken: ct));
-            if (active is not null && (active.Version == call.RuleSet.Version || (call.UnlessSuperseded && wasActive)))
+            if (active is not null && (active.Version == call.RuleSet.Version || call.Guard == ActivationGuard.NothingActive))
             {
                 await transaction.CommitAsync(ct);
                 return new ActivationOutcome(active.ToActivation(), Changed: false);
+            }
+
+            if (call.Guard == ActivationGuard.ApprovedOrActiveBefore)
+            {
+                var (approved, wasActive, proposed) = await connection.QuerySingleAsync<(bool, bool, bool)>(new CommandDefinition("""
+                    SELECT EXISTS (SELECT FROM rule_set_approval WHERE version = @version),
+                           EXISTS (SELECT FROM rule_set_activation WHERE version = @version),
+                           EXISTS (SELECT FROM rule_set_proposal WHERE version = @version)
+                    """, new { version = call.RuleSet.Version }, transaction, cancellationToken: ct));
+                if (!approved && !wasActive)
+                {
+                    throw new RuleSetNotApprovedException(call.RuleSet.Version, proposed);
+                }
             }
 
             var activated = await connection.QuerySingleAsync<ActivationRow>(new CommandDefinition("""
@@ -78,6 +90,42 @@ public sealed class RuleSetStore
             return new ActivationOutcome(activated.ToActivation(), Changed: true);
         }, cancellationToken);
 
+    /// <summary>Stores a checked rule set, with the worked cases among <paramref name="files"/>, as proposed by <paramref name="proposedBy"/>.</summary>
+    public Task ProposeAsync(RuleSet ruleSet, RuleSetFiles files, string proposedBy, CancellationToken cancellationToken) =>
+        _calls.Run((Store: this, RuleSet: ruleSet, Files: files, By: proposedBy), static async (call, ct) =>
+        {
+            await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await StoreAsync(connection, transaction, call.RuleSet, call.Files, ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO rule_set_proposal (version, proposed_by) VALUES (@version, @by)", new { version = call.RuleSet.Version, by = call.By }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Records <paramref name="approvedBy"/>'s approval of a proposed version, unless they proposed it.</summary>
+    public Task<ApprovalOutcome> ApproveAsync(string version, string approvedBy, CancellationToken cancellationToken) =>
+        _calls.Run((Store: this, Version: version, By: approvedBy), static async (call, ct) =>
+        {
+            await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // Under the activation lock: an approval and an activation of the same version never interleave.
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = ActivationLock }, transaction, cancellationToken: ct));
+            var (exists, proposed, ownProposal) = await connection.QuerySingleAsync<(bool, bool, bool)>(new CommandDefinition("""
+                SELECT EXISTS (SELECT FROM rule_set WHERE version = @version),
+                       EXISTS (SELECT FROM rule_set_proposal WHERE version = @version),
+                       EXISTS (SELECT FROM rule_set_proposal WHERE version = @version AND proposed_by = @by)
+                """, new { version = call.Version, by = call.By }, transaction, cancellationToken: ct));
+            var outcome = !exists ? ApprovalOutcome.NotFound
+                : !proposed ? ApprovalOutcome.NotProposed
+                : ownProposal ? ApprovalOutcome.OwnProposal
+                : await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO rule_set_approval (version, approved_by) VALUES (@version, @by) ON CONFLICT DO NOTHING",
+                    new { version = call.Version, by = call.By }, transaction, cancellationToken: ct)) == 1 ? ApprovalOutcome.Approved : ApprovalOutcome.AlreadyApproved;
+            await transaction.CommitAsync(ct);
+            return outcome;
+        }, cancellationToken);
+
     /// <summary>The active rule set's activation, or null when none was ever activated.</summary>
     public Task<RuleSetActivation?> GetActiveAsync(CancellationToken cancellationToken) =>
         _calls.Run(this, static async (store, ct) =>
@@ -86,7 +134,7 @@ public sealed class RuleSetStore
             return (await connection.QuerySingleOrDefaultAsync<ActivationRow>(new CommandDefinition(SelectActive, cancellationToken: ct)))?.ToActivation();
         }, cancellationToken);
 
-    /// <summary>A stored version's files (the manifest and its workflow files), or null when there is no such version.</summary>
+    /// <summary>A stored version's files (the manifest, its workflow files and any worked cases), or null when there is no such version.</summary>
     public Task<RuleSetFiles?> GetFilesAsync(string version, CancellationToken cancellationToken) =>
         _calls.Run((Store: this, Version: version), static async (call, ct) =>
         {
@@ -177,7 +225,8 @@ public sealed class RuleSetStore
         {
             await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<VersionRow>(new CommandDefinition("""
-                SELECT version AS Version, label AS Label, description AS Description, stored_at AS StoredAt
+                SELECT version AS Version, label AS Label, description AS Description, stored_at AS StoredAt,
+                       (SELECT count(*) FROM rule_set_file AS f WHERE f.version = rule_set.version AND f.path LIKE 'tests/%') AS WorkedCases
                 FROM rule_set
                 WHERE (@only::text IS NULL OR version = @only)
                   AND (@afterAt::timestamptz IS NULL OR (stored_at, version) < (@afterAt, @afterVersion))
@@ -192,18 +241,40 @@ public sealed class RuleSetStore
                 ORDER BY a.id DESC
                 """, new { versions = page.Select(r => r.Version).ToArray() }, cancellationToken: ct)))
                 .ToLookup(a => a.Version, a => a.ToActivation());
-            IReadOnlyList<StoredRuleSet> listed = [.. page.Select(r => new StoredRuleSet(r.Version, r.Label, r.Description, Utc(r.StoredAt), [.. activations[r.Version].Take(MaxListed)]))];
+            var steps = (await connection.QueryAsync<StepRow>(new CommandDefinition("""
+                SELECT version AS Version, 1 AS Step, proposed_by AS By, proposed_at AS At FROM rule_set_proposal WHERE version = ANY(@versions)
+                UNION ALL
+                SELECT version, 2, approved_by, approved_at FROM rule_set_approval WHERE version = ANY(@versions)
+                ORDER BY At
+                """, new { versions = page.Select(r => r.Version).ToArray() }, cancellationToken: ct)))
+                .ToLookup(e => e.Version, e => new RuleSetEvent((RuleSetStep)e.Step, e.By, Utc(e.At)));
+            IReadOnlyList<StoredRuleSet> listed = [.. page.Select(r =>
+            {
+                var activated = activations[r.Version].Take(MaxListed).ToList();
+                var history = steps[r.Version].TakeLast(MaxListed).Concat(activated.Select(a => new RuleSetEvent(RuleSetStep.Activated, a.ActivatedBy, a.ActivatedAt)))
+                    .OrderBy(e => e.At).ThenBy(e => e.Step).ToList();
+                return new StoredRuleSet(r.Version, r.Label, r.Description, Utc(r.StoredAt), activated, history, (int)r.WorkedCases);
+            })];
             return (listed, rows.Count > call.Size ? (listed[^1].StoredAt, listed[^1].Version) : ((DateTimeOffset, string)?)null);
         }, cancellationToken);
 
-    private static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RuleSet ruleSet, CancellationToken cancellationToken)
+    // The version's files and the worked cases among files: a version keeps the worked cases it was first stored with, and
+    // gains any new ones (its rules, and so its grades, are the same whatever cases come with it).
+    private static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RuleSet ruleSet, RuleSetFiles? files, CancellationToken cancellationToken)
     {
+        var cases = files?.WorkedCases.ToArray() ?? [];
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO rule_set (version, label, description) VALUES (@version, @label, @description) ON CONFLICT DO NOTHING",
             new { version = ruleSet.Version, label = ruleSet.Label, description = ruleSet.Description }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO rule_set_file (version, path, content) SELECT @version, * FROM unnest(@paths, @contents) ON CONFLICT DO NOTHING",
-            new { version = ruleSet.Version, paths = ruleSet.Files.Files.Keys.ToArray(), contents = ruleSet.Files.Files.Values.ToArray() }, transaction, cancellationToken: cancellationToken));
+            new
+            {
+                version = ruleSet.Version,
+                paths = ruleSet.Files.Files.Keys.Concat(cases).ToArray(),
+                contents = ruleSet.Files.Files.Values.Concat(cases.Select(c => files![c]!)).ToArray(),
+            },
+            transaction, cancellationToken: cancellationToken));
         await using var rules = new NpgsqlCommand(AuditStore.InsertRuleSet, connection, transaction)
         {
             Parameters =
@@ -238,7 +309,9 @@ public sealed class RuleSetStore
         public RuleSetActivation ToActivation() => new(Version, Label, Utc(ActivatedAt), ActivatedBy, ParseSource(Source));
     }
 
-    private sealed record VersionRow(string Version, string Label, string Description, DateTime StoredAt);
+    private sealed record VersionRow(string Version, string Label, string Description, DateTime StoredAt, long WorkedCases);
+
+    private sealed record StepRow(string Version, int Step, string By, DateTime At);
 
     // Settable properties, not a constructor: Dapper binds a PostgreSQL array only through a property.
     private sealed class RefusalRow

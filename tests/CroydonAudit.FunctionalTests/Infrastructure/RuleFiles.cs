@@ -1,5 +1,5 @@
 using Croydon.Audit.V1;
-using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Rules;
 
 namespace CroydonAudit.FunctionalTests.Infrastructure;

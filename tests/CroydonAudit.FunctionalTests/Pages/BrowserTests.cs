@@ -90,6 +90,56 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
     }
 
     [Fact]
+    public async Task ARuleChange_ProposedApprovedAndActivatedOnThePages_ByTwoPeople_ThenRolledBack()
+    {
+        // A service of its own, where a second person must approve.
+        using var database = new TestDatabase();
+        using var own = new RulesHost(RepositoryRoot.FixtureRules, database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "true" });
+        var original = await own.ServingVersionAsync();
+        await own.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit.Also(a => a.AuditId = "browser-rules") });
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        string[] uploads = [Path.Combine(changed.Path, "limits.json")];
+        string[] cases = [.. new[] { "care-act-partial", "override-relaxes-soft-limit", "override-leaves-hard-limit" }.Select(c => Path.Combine(changed.Path, "tests", c + ".json"))];
+
+        // The principal social worker edits a file on the page, uploads the changed limits and worked cases, checks, proposes.
+        var psw = await SignedIn([Roles.RulesAdmin], name: "pat.psw", of: own);
+        await psw.GotoAsync($"{own.PagesAddress}rules/propose");
+        await psw.FillAsync("#content", "// Checked on the page.\n" + await psw.InputValueAsync("#content"));
+        await psw.SetInputFilesAsync("#rule-uploads", uploads);
+        await psw.SetInputFilesAsync("#case-uploads", cases);
+        await psw.ClickAsync("button:has-text('Check and preview')");
+        await AssertShownAndAccessible(psw, null, "rules-propose", "All is well: these rules can be proposed");
+        Assert.Equal("1", await psw.InnerTextAsync("#impact-summary div:nth-child(2) dd"));
+        await psw.SetInputFilesAsync("#rule-uploads", uploads);
+        await psw.SetInputFilesAsync("#case-uploads", cases);
+        await psw.ClickAsync("button:has-text('Propose these rules')");
+        await psw.WaitForURLAsync("**/rules?done=proposed*");
+        var version = new Uri(psw.Url).Query.Split('&').Single(p => p.StartsWith("version=", StringComparison.Ordinal))["version=".Length..];
+        Assert.Equal(0, await psw.Locator($"#version-{version} button:has-text('Activate')").CountAsync());
+
+        // Someone else approves; the proposer could not.
+        var approver = await SignedIn([Roles.RulesApprover], name: "sam.approver", of: own);
+        await approver.GotoAsync($"{own.PagesAddress}rules");
+        await approver.ClickAsync($"#version-{version} button:has-text('Approve')");
+        await approver.WaitForURLAsync("**/rules?done=approved*");
+        await AssertShownAndAccessible(approver, null, "rules-approved", "You approved version");
+
+        await psw.GotoAsync($"{own.PagesAddress}rules");
+        await psw.ClickAsync($"#version-{version} button:has-text('Activate')");
+        await psw.WaitForURLAsync("**/rules?done=activated*");
+        Assert.True(await Eventually.HoldsAsync(async () => await own.ServingVersionAsync() == version, TimeSpan.FromSeconds(2)));
+        var steps = await psw.InnerTextAsync($"#version-{version}");
+        Assert.Contains("Proposed by pat.psw", steps, StringComparison.Ordinal);
+        Assert.Contains("Approved by sam.approver", steps, StringComparison.Ordinal);
+        Assert.Contains("Activated by pat.psw", steps, StringComparison.Ordinal);
+
+        await psw.ClickAsync($"#version-{original} button:has-text('Roll back to this version')");
+        await psw.WaitForURLAsync("**/rules?done=activated*");
+        Assert.True(await Eventually.HoldsAsync(async () => await own.ServingVersionAsync() == original, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public async Task AModeratorDecides_ByKeyboardAlone_AndTheAuditLeavesTheQueue()
     {
         await Store("browser-keyboard", "override-relaxes-soft-limit");
@@ -142,10 +192,15 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
     }
 
     // Shows the page, checks it says what it should, saves its screenshot, and runs axe-core on it (WCAG 2.2 A and AA).
-    private static async Task AssertShownAndAccessible(IPage page, string address, string name, string shows)
+    // Without an address, the page as it is now (after a form was answered).
+    private static async Task AssertShownAndAccessible(IPage page, string? address, string name, string shows)
     {
-        var response = await page.GotoAsync(address);
-        Assert.Equal(200, response!.Status);
+        if (address is not null)
+        {
+            var response = await page.GotoAsync(address);
+            Assert.Equal(200, response!.Status);
+        }
+
         Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
 
@@ -153,7 +208,7 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
         });
-        Assert.True(axe.Violations.Length == 0, $"{address}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+        Assert.True(axe.Violations.Length == 0, $"{address ?? page.Url}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
     }
 
     private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user", GradingServiceHost? of = null)

@@ -87,6 +87,19 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         await Same("PreviewRuleSetImpact", await host.RuleSets.PreviewRuleSetImpactAsync(new() { Files = { files }, Team = team }), HttpMethod.Post, "/v1/ruleSets:previewImpact", new PreviewRuleSetImpactRequest { Files = { files }, Team = team });
         await Same("DiffRuleSets", await host.RuleSets.DiffRuleSetsAsync(new() { FromVersion = active, ToFiles = { files } }), HttpMethod.Post, "/v1/ruleSets:diff", new DiffRuleSetsRequest { FromVersion = active, ToFiles = { files } });
 
+        // Proposed by REST, as the REST caller; approved by REST, by someone else; each then read by gRPC.
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        var proposed = await Call<ProposeRuleSetResponse>(rest, HttpMethod.Post, "/v1/ruleSets:propose", new ProposeRuleSetRequest { Files = { RuleFiles.Of(changed.Path) } });
+        called.Add("ProposeRuleSet");
+        using var approver = host.RestClient(host.Token([Roles.RulesApprover], name: "rest-approver"));
+        var approved = await Call<ApproveRuleSetResponse>(approver, HttpMethod.Post, $"/v1/ruleSets/{proposed.RuleSet.Version}:approve", new ApproveRuleSetRequest());
+        called.Add("ApproveRuleSet");
+        Assert.Equal(RuleFiles.VersionOf(changed.Path), proposed.RuleSet.Version);
+        Assert.True(proposed.Report.Passed);
+        Assert.Equal(approved.RuleSet, (await host.RuleSets.GetRuleSetAsync(new() { Version = proposed.RuleSet.Version })).RuleSet);
+        Assert.Equal([RuleSetStep.Proposed, RuleSetStep.Approved], approved.RuleSet.History.Select(e => e.Step));
+
         Assert.Equal(Services.SelectMany(s => s.Methods).Select(m => m.Name).Order(), called.Order());
     }
 

@@ -8,8 +8,8 @@ namespace CroydonAudit.FunctionalTests.Rules;
 
 /// <summary>
 /// The database decides which rule set grades: every replica follows its active rule set within 2 s; a
-/// replica starting with an older folder never undoes a newer activation; a folder never active before is
-/// activated at start-up; a broken folder grades by the active set, and with no good set anywhere the service
+/// replica's own folder, older or newer, never replaces the active rule set, and is activated only on a database
+/// where nothing ever was; a broken folder grades by the active set, and with no good set anywhere the service
 /// does not start.
 /// </summary>
 public sealed class ActiveRuleSetTests : IDisposable
@@ -43,33 +43,41 @@ public sealed class ActiveRuleSetTests : IDisposable
 
         Assert.Equal(newer.Active.Version, await restarted.ServingVersionAsync());
         Assert.Equal(newer.Active, (await restarted.RuleSets.GetRuleSetStatusAsync(new())).Active);
-        Assert.Contains(restarted.Logs.Events, e => e.Message.Contains("which was active before and has since been replaced", StringComparison.Ordinal));
+        Assert.Contains(restarted.Logs.Events, e => e.Message.Contains("which is not the active rule set", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Start_WithAFolderNeverActiveBefore_ActivatesItAndEveryReplicaFollows()
+    public async Task Start_WithAFolderNeverActiveBefore_GradesByTheActiveRuleSet_OnlyANewDatabaseTakesItsFolder()
     {
         var first = Host(RepositoryRoot.FixtureRules);
+        var original = await first.ServingVersionAsync();
         var changed = Folder(RuleMistakes.MakeCareActPartialInadequate);
 
         var second = Host(changed);
 
-        var version = RuleFiles.VersionOf(changed);
-        Assert.Equal(version, await second.ServingVersionAsync());
-        Assert.Equal(RuleSetSource.RulesFolder, (await second.RuleSets.GetRuleSetStatusAsync(new())).Active.Source);
-        Assert.True(await Eventually.HoldsAsync(async () => await first.ServingVersionAsync() == version, Follows));
+        Assert.Equal(original, await second.ServingVersionAsync());
+        var status = await second.RuleSets.GetRuleSetStatusAsync(new());
+        Assert.Equal((original, RuleSetSource.RulesFolder), (status.Active.Version, status.Active.Source));
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_activation"));
+        Assert.Contains(second.Logs.Events, e => e.Message.Contains("A folder never changes the active rule set", StringComparison.Ordinal));
+        // The first rule set on a new database is its folder's, with the worked cases it holds.
+        Assert.Equal(FixtureCases.Names.Count(), _database.Count($"SELECT count(*) FROM rule_set_file WHERE version = '{original}' AND path LIKE 'tests/%'"));
     }
 
-    [Fact]
-    public async Task Start_WithABrokenFolder_GradesByTheActiveRuleSetAndSaysSo()
+    [Theory]
+    [InlineData("typo'd fact")]
+    [InlineData("invalid JSON")]
+    [InlineData("worked case not JSON")]
+    public async Task Start_WithABrokenFolder_GradesByTheActiveRuleSetAndSaysSo(string mistake)
     {
         var good = await Host(RepositoryRoot.FixtureRules).ServingVersionAsync();
-        var broken = Folder(c => RuleMistakes.Make(c, "typo'd fact"));
+        var reason = "";
+        var broken = Folder(c => reason = RuleMistakes.Make(c, mistake));
 
         var host = Host(broken);
 
         Assert.Equal(good, await host.ServingVersionAsync());
-        Assert.Contains("audit has no fact \"Rsk\"", string.Join('\n', (await host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal.Reasons), StringComparison.Ordinal);
+        Assert.Contains(reason, string.Join('\n', (await host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal.Reasons), StringComparison.Ordinal);
         Assert.Contains(host.Logs.Events, e => e.Message.Contains("cannot be used, so they were not activated", StringComparison.Ordinal));
     }
 

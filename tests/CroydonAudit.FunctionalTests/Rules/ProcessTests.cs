@@ -1,11 +1,13 @@
 using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Identity;
 using CroydonAudit.Testing;
 
 namespace CroydonAudit.FunctionalTests.Rules;
 
 /// <summary>
 /// The programs as a person runs them: a service refused its rules exits non-zero with the report and no stack
-/// trace; <c>rules activate</c>, <c>rules diff</c> and <c>rules impact</c> work on the same database as the service.
+/// trace; <c>rules check</c> reads JSON as people write it; <c>rules propose</c>, <c>approve</c>, <c>activate</c>,
+/// <c>history</c>, <c>diff</c> and <c>impact</c> call the running service as the person whose token they carry.
 /// </summary>
 public sealed class ProcessTests : IDisposable
 {
@@ -40,28 +42,94 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task RulesActivate_GoodFolder_ActivatesAndExitsZero_ThenABrokenOneIsRefusedWithOne()
+    public async Task RulesCheck_FilesWithCommentsPass_AndOneThatIsNotJsonIsOneLineNamingWhere()
     {
-        var (activated, output, _) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "activate", _folder.Path], Environment, Timeout);
-        RuleMistakes.Make(_folder, "failing worked case");
-        var (refused, refusal, _) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "activate", _folder.Path], Environment, Timeout);
+        _folder.WriteAsPeopleDo("limits.json");
+        _folder.WriteAsPeopleDo("tests/care-act-partial.json");
+        var (passed, report, _) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "check", _folder.Path], Environment, Timeout);
+        var reason = RuleMistakes.Make(_folder, "worked case not JSON");
+        var (refused, refusal, errors) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "check", _folder.Path], Environment, Timeout);
 
-        Assert.Equal((0, 1), (activated, refused));
-        Assert.Contains($"Activated \"Test fixture rules\" ({RuleFiles.VersionOf(RepositoryRoot.FixtureRules)})", output, StringComparison.Ordinal);
-        Assert.Contains("Not activated", refusal, StringComparison.Ordinal);
-        Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_activation WHERE source = 'command line'"));
-        Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_refusal WHERE source = 'command line'"));
+        Assert.True(passed == 0, report);
+        Assert.Contains("All is well", report, StringComparison.Ordinal);
+        Assert.Equal(1, refused);
+        Assert.Single(refusal.Split('\n'), l => l.Contains(reason, StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", refusal + errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", refusal + errors, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task RulesDiffAndImpact_AgainstTheStore_ReportInWords()
+    public async Task RulesProposeApproveActivate_AsNamedPeople_ThenRollBack_AndTheHistorySaysWhoDidWhat()
     {
-        await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "activate", _folder.Path], Environment, Timeout);
-        var version = RuleFiles.VersionOf(_folder.Path);
-        RuleMistakes.MakeCareActPartialInadequate(_folder);
+        using var host = new RulesHost(_folder.Path, _database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "true" });
+        var original = await host.ServingVersionAsync();
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        var alice = As(host, "alice", Roles.RulesAdmin, Roles.RulesApprover);
+        var (bob, carol) = (As(host, "bob", Roles.RulesApprover), As(host, "carol", Roles.RulesAdmin));
 
-        var (diffed, diff, _) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "diff", version, _folder.Path], Environment, Timeout);
-        var (previewed, impact, _) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "impact", _folder.Path, "--team", "Nobody"], Environment, Timeout);
+        var (proposed, proposal, _) = await Cli(alice, "rules", "propose", changed.Path);
+        var version = proposal.TrimEnd().Split('\n')[^1];
+        var (early, _, tooEarly) = await Cli(carol, "rules", "activate", version);
+        var (own, _, ownApproval) = await Cli(alice, "rules", "approve", version);
+        var (approved, _, _) = await Cli(bob, "rules", "approve", version);
+        var (activated, activation, _) = await Cli(carol, "rules", "activate", version);
+        var (stillGood, check, _) = await Cli(carol, "rules", "check", version);
+        var (rolledBack, rollback, _) = await Cli(carol, "rules", "activate", original);
+        var (listed, history, _) = await Cli(carol, "rules", "history");
+
+        Assert.Equal(0, proposed);
+        Assert.Equal(RuleFiles.VersionOf(changed.Path), version);
+        Assert.Contains("Compared 0 stored audits", proposal, StringComparison.Ordinal);
+        Assert.Contains("a rules approver other than you approves it", proposal, StringComparison.Ordinal);
+        Assert.Equal((1, 1), (early, own));
+        Assert.Contains("has not been approved", tooEarly, StringComparison.Ordinal);
+        Assert.Contains("someone else must approve it", ownApproval, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 0, 0), (approved, activated, stillGood, rolledBack, listed));
+        Assert.Contains($"Activated \"Test fixture rules\" ({version})", activation, StringComparison.Ordinal);
+        Assert.Contains("All is well", check, StringComparison.Ordinal);
+        Assert.Contains($"Activated \"Test fixture rules\" ({original})", rollback, StringComparison.Ordinal);
+        Assert.Contains("proposed by alice", history, StringComparison.Ordinal);
+        Assert.Contains("approved by bob", history, StringComparison.Ordinal);
+        Assert.Contains("activated by carol", history, StringComparison.Ordinal);
+        Assert.True(await Eventually.HoldsAsync(async () => await host.ServingVersionAsync() == original, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task RulesActivate_WithoutAToken_OrWithABrokenFolder_ChangesNothingAndSaysWhy()
+    {
+        using var host = new RulesHost(_folder.Path, _database);
+        var before = await host.ServingVersionAsync();
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        var noToken = new Dictionary<string, string>(Environment) { ["CROYDON_AUDIT_ADDRESS"] = host.Address.ToString(), ["CROYDON_AUDIT_TOKEN"] = "" };
+
+        using var broken = new RuleFolderCopy();
+        var reason = RuleMistakes.Make(broken, "failing worked case");
+
+        var (unnamed, _, why) = await BuiltProgram.RunAsync(BuiltProgram.CommandLine, ["rules", "activate", changed.Path], noToken, Timeout);
+        var (refused, _, refusal) = await Cli(As(host, "carol", Roles.RulesAdmin), "rules", "activate", broken.Path);
+        var (notAllowed, _, denied) = await Cli(As(host, "dave", Roles.Auditor), "rules", "activate", _folder.Path);
+
+        Assert.Equal((2, 1, 1), (unnamed, refused, notAllowed));
+        Assert.Contains("CROYDON_AUDIT_TOKEN", why, StringComparison.Ordinal);
+        Assert.Contains(reason, refusal, StringComparison.Ordinal);
+        Assert.Contains("does not allow this", denied, StringComparison.Ordinal);
+        Assert.Equal(before, await host.ServingVersionAsync());
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_activation"));
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_refusal WHERE refused_by = 'carol'"));
+    }
+
+    [Fact]
+    public async Task RulesDiffAndImpact_ThroughTheService_ReportInWords()
+    {
+        using var host = new RulesHost(_folder.Path, _database);
+        var version = await host.ServingVersionAsync();
+        RuleMistakes.MakeCareActPartialInadequate(_folder);
+        var carol = As(host, "carol", Roles.RulesAdmin);
+
+        var (diffed, diff, _) = await Cli(carol, "rules", "diff", version, _folder.Path);
+        var (previewed, impact, _) = await Cli(carol, "rules", "impact", _folder.Path, "--team", "Nobody");
 
         Assert.Equal((0, 0), (diffed, previewed));
         Assert.Contains("limit.care-act-partial (limits.json):", diff, StringComparison.Ordinal);
@@ -69,6 +137,16 @@ public sealed class ProcessTests : IDisposable
         Assert.Contains("on the stored audits of team Nobody", impact, StringComparison.Ordinal);
         Assert.Contains("Compared 0 stored audits", impact, StringComparison.Ordinal);
     }
+
+    // The command line's environment as the person named, with a token of the roles given, calling the host.
+    private Dictionary<string, string> As(GradingServiceHost host, string name, params string[] roles) => new(Environment)
+    {
+        ["CROYDON_AUDIT_ADDRESS"] = host.Address.ToString(),
+        ["CROYDON_AUDIT_TOKEN"] = host.Token(roles, name: name),
+    };
+
+    private static Task<(int ExitCode, string Output, string Errors)> Cli(Dictionary<string, string> environment, params string[] arguments) =>
+        BuiltProgram.RunAsync(BuiltProgram.CommandLine, arguments, environment, Timeout);
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Testing;
 using Google.Protobuf;
@@ -90,6 +91,89 @@ public sealed class RegradeAuditTests : IDisposable
         Assert.Equal((0, 0), (nothingLeft.Regraded, nothingLeft.Remaining));
         Assert.Equal(1, (await _host.Client.GetAuditAsync(new() { AuditId = "bulk-other" })).Audit.Result.Revision);
         Assert.Equal(3, _database.Count("SELECT count(*) FROM audit_revision WHERE reason = 2"));
+    }
+
+    [Fact]
+    public async Task RegradeAudits_OfThousands_WhereAHundredChange_StoresAHundredRevisions_AndKeepsEveryOtherDecision()
+    {
+        // Copies of an audit the change leaves alone (10,000 revisions), and 100 audits it grades down.
+        var unchanged = FixtureCases.Load("complete-good").Audit.ToDomain();
+        await StoreSeeding.SeedAsync(_host, 10_000, [unchanged, unchanged with { Learning = "The review date was added to the plan." }]);
+        foreach (var i in Enumerable.Range(0, 100))
+        {
+            await _host.Client.GradeAuditAsync(new() { Audit = Audit($"graded-down-{i}", "Bulk Team") });
+        }
+
+        var audits = _database.Count("SELECT count(*) FROM audit_revision WHERE is_latest");
+        var reports = new ReportService.ReportServiceClient(_host.Channel);
+        foreach (var i in Enumerable.Range(1, 50))
+        {
+            await reports.RecordModerationDecisionAsync(new() { AuditId = $"seed-{i}", Outcome = ModerationOutcome.Agreed });
+        }
+
+        await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(_changed.Path) } });
+        var calls = new List<RegradeAuditsResponse>();
+        do
+        {
+            calls.Add(await _host.Client.RegradeAuditsAsync(new() { MaxAudits = 5_000 }));
+        }
+        while (calls[^1].Remaining > 0 && calls.Count < 5);
+
+        Assert.True(audits > 5_000);
+        Assert.Equal(audits, calls.Sum(c => c.Checked));
+        Assert.Equal(100, calls.Sum(c => c.Changed));
+        Assert.Equal(100, calls.Sum(c => c.Regraded));
+        var change = Assert.Single(calls.SelectMany(c => c.GradeChanges).GroupBy(c => (c.From, c.To)));
+        Assert.Equal((Grade.RequiresImprovement, Grade.Inadequate, 100), (change.Key.From, change.Key.To, change.Sum(c => c.Audits)));
+        Assert.Equal(100, _database.Count("SELECT count(*) FROM audit_revision WHERE reason = 2"));
+        Assert.Equal(audits - 100, _database.Count("SELECT count(*) FROM audit_revision WHERE is_latest AND checked_rule_set_version IS NOT NULL AND reason = 1"));
+        Assert.Equal(50, _database.Count($"SELECT count(*) FROM moderation_decision AS d JOIN audit_revision AS r USING (audit_id, revision) WHERE r.is_latest"));
+        var again = await _host.Client.RegradeAuditsAsync(new());
+        Assert.Equal((0, 0, 0), (again.Checked, again.Changed, again.Remaining));
+    }
+
+    [Fact]
+    public async Task RegradeAudit_ThatDecidesTheSame_RecordsTheCheck_AndStoresNothing()
+    {
+        var first = (await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "same") })).Result;
+        var activated = await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(_changed.Path) } });
+
+        var regraded = await _host.Client.RegradeAuditAsync(new() { AuditId = "same" });
+
+        Assert.Equal((false, true), (regraded.Regraded, regraded.Checked));
+        Assert.Equal(first, regraded.Result);
+        Assert.Equal(1, _database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'same'"));
+        Assert.Equal(1, _database.Count($"SELECT count(*) FROM audit_revision WHERE audit_id = 'same' AND checked_rule_set_version = '{activated.Active.Version}' AND checked_at IS NOT NULL"));
+        Assert.Equal(1, _database.Count($"SELECT count(*) FROM access_record WHERE audit_id = 'same' AND action = 'read' AND query = 're-graded under rule set {activated.Active.Version}: unchanged'"));
+    }
+
+    [Fact]
+    public async Task RegradedRevision_KeepsTheDecisionWhenItsModerationNeedAndGradeStand_AndGoesBackIntoTheQueueWhenNot()
+    {
+        var reports = new ReportService.ReportServiceClient(_host.Channel);
+        foreach (var id in new[] { "reworded", "graded-down" })
+        {
+            await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("override-relaxes-soft-limit").Audit.Also(a => a.AuditId = id) });
+            await reports.RecordModerationDecisionAsync(new() { AuditId = id, Outcome = ModerationOutcome.GradeChanged, FinalGrade = Grade.RequiresImprovement, Reason = "The override is not borne out." });
+        }
+
+        // Only a finding's words change: the moderation need and overall grade stand.
+        using var reworded = new RuleFolderCopy();
+        reworded.EditRule("findings.json", "finding.override-needs-moderation", r => r["Properties"]!["message"] = "The override needs a moderator to look at it.");
+        await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(reworded.Path) } });
+        var kept = await _host.Client.RegradeAuditAsync(new() { AuditId = "reworded" });
+        // Partial Care Act compliance now limits to Inadequate: the grade the moderator judged is gone.
+        await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(_changed.Path) } });
+        var changed = await _host.Client.RegradeAuditAsync(new() { AuditId = "graded-down" });
+
+        Assert.Equal((true, 2), (kept.Regraded, kept.Result.Revision));
+        var carried = Assert.Single((await _host.Client.GetAuditAsync(new() { AuditId = "reworded" })).Audit.ModerationDecisions);
+        Assert.Equal((1, ModerationOutcome.GradeChanged, Grade.RequiresImprovement), (carried.Revision, carried.Outcome, carried.FinalGrade));
+        Assert.Equal((true, 2), (changed.Regraded, changed.Result.Revision));
+        Assert.Empty((await _host.Client.GetAuditAsync(new() { AuditId = "graded-down" })).Audit.ModerationDecisions);
+        Assert.Single((await _host.Client.GetAuditAsync(new() { AuditId = "graded-down", Revision = 1 })).Audit.ModerationDecisions);
+        var queue = (await reports.ListModerationQueueAsync(new())).Audits.Select(a => a.AuditId).ToList();
+        Assert.Equal(["graded-down"], queue);
     }
 
     [Fact]

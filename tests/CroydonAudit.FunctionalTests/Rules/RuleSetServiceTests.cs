@@ -17,7 +17,8 @@ public sealed class RuleSetServiceTests(GradingServiceHost host) : IClassFixture
 
         Assert.Equal("Test fixture rules", stored.RuleSet.Label);
         Assert.True(stored.RuleSet.Active);
-        Assert.Equal(["base.json", "findings.json", "limits.json", "ruleset.json"], stored.Files.Select(f => f.Path));
+        // The files that decide grades, and the worked cases stored with them.
+        Assert.Equal(["base.json", "findings.json", "limits.json", "ruleset.json", .. FixtureCases.Names.Select(n => $"tests/{n}.json")], stored.Files.Select(f => f.Path));
         Assert.All(stored.Files, f => Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.FixtureRules, f.Path)), f.Content));
         Assert.Equal(RuleSetSource.RulesFolder, stored.RuleSet.Activations[^1].Source);
     }

@@ -4,8 +4,9 @@ using CroydonAudit.Testing;
 namespace CroydonAudit.FunctionalTests.Rules;
 
 /// <summary>
-/// The service watches its rules folder: an edit that passes every check goes live without a restart; one that
-/// does not is refused, the last good set keeps grading, and the refusal shows in GetRuleSetStatus.
+/// A service asked to watch its rules folder proposes an edit that passes every check, and never activates it; an edit
+/// that does not pass — a mistake in a rule, a file that is not JSON — is refused, the last good set keeps grading,
+/// the service keeps running, and the refusal shows in GetRuleSetStatus. Unless asked, it does not watch.
 /// </summary>
 public sealed class RulesFolderWatcherTests : IDisposable
 {
@@ -14,21 +15,41 @@ public sealed class RulesFolderWatcherTests : IDisposable
     private readonly TestDatabase _database = new();
     private readonly RulesHost _host;
 
-    public RulesFolderWatcherTests() => _host = new RulesHost(_folder.Path, _database);
+    public RulesFolderWatcherTests() => _host = new RulesHost(_folder.Path, _database, new Dictionary<string, string> { ["Grading:WatchRulesFolder"] = "true" });
 
     [Fact]
-    public async Task FolderEdit_PassingEveryCheck_GoesLiveAndTheNextGradingCarriesItsVersion()
+    public async Task FolderEdit_PassingEveryCheck_IsProposed_NeverActivated()
     {
         var before = await _host.ServingVersionAsync();
 
         RuleMistakes.MakeCareActPartialInadequate(_folder);
 
-        Assert.True(await Eventually.HoldsAsync(async () => await _host.ServingVersionAsync() != before, TakenUp));
+        var version = RuleFiles.VersionOf(_folder.Path);
+        Assert.True(await Eventually.HoldsAsync(async () => (await _host.RuleSets.ListRuleSetsAsync(new())).RuleSets.Any(r => r.Version == version), TakenUp));
+        var proposed = (await _host.RuleSets.GetRuleSetAsync(new() { Version = version })).RuleSet;
+        var step = Assert.Single(proposed.History);
+        Assert.Equal(Croydon.Audit.V1.RuleSetStep.Proposed, step.Step);
+        Assert.StartsWith("the rules folder on ", step.By, StringComparison.Ordinal);
+        Assert.Equal((false, false, FixtureCases.Names.Count()), (proposed.Active, proposed.Approved, proposed.WorkedCases));
+        Assert.Equal(before, await _host.ServingVersionAsync());
         var result = (await _host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit })).Result;
-        Assert.Equal(Croydon.Audit.V1.Grade.Inadequate, result.OverallGrade);
-        Assert.Equal(RuleFiles.VersionOf(_folder.Path), result.RuleSetVersion);
-        var active = (await _host.RuleSets.GetRuleSetStatusAsync(new())).Active;
-        Assert.Equal((result.RuleSetVersion, Croydon.Audit.V1.RuleSetSource.RulesFolder), (active.Version, active.Source));
+        Assert.Equal((Croydon.Audit.V1.Grade.RequiresImprovement, before), (result.OverallGrade, result.RuleSetVersion));
+    }
+
+    [Fact]
+    public async Task Folder_NotWatchedUnlessAskedFor()
+    {
+        using var folder = new RuleFolderCopy();
+        using var database = new TestDatabase();
+        using var host = new RulesHost(folder.Path, database);
+        var before = await host.ServingVersionAsync();
+
+        RuleMistakes.MakeCareActPartialInadequate(folder);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(before, await host.ServingVersionAsync());
+        Assert.Equal(0, database.Count($"SELECT count(*) FROM rule_set WHERE version = '{RuleFiles.VersionOf(folder.Path)}'"));
+        Assert.DoesNotContain(host.Logs.Events, e => e.Message.Contains("changed; checking it", StringComparison.Ordinal));
     }
 
     [Theory]

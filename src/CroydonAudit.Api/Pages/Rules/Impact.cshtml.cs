@@ -28,8 +28,14 @@ public sealed class ImpactModel(PageContract contract, PageRuleSets ruleSets) : 
     /// <summary>The previewed version's rules, to name them; null when it cannot be loaded.</summary>
     public RuleSet? Rules { get; private set; }
 
-    /// <summary>Audits moved from one grade to another.</summary>
-    public long Moved(Grade from, Grade to) => Report.GradeChanges.Where(c => c.From == from && c.To == to).Sum(c => (long)c.Audits);
+    /// <summary>Proposes this stored version again, as the signed-in person, with its own worked cases (a way back to it).</summary>
+    public async Task<IActionResult> OnPostProposeAsync()
+    {
+        var options = contract.As(HttpContext);
+        var stored = await contract.RuleSets.GetRuleSetAsync(new GetRuleSetRequest { Version = Version }, options);
+        var proposed = await contract.RuleSets.ProposeRuleSetAsync(new ProposeRuleSetRequest { Files = { stored.Files } }, options);
+        return LocalRedirect($"/rules?done=proposed&version={Uri.EscapeDataString(proposed.RuleSet.Version)}#history");
+    }
 
     /// <summary>Previews the version's impact.</summary>
     public async Task OnGetAsync()
@@ -41,8 +47,4 @@ public sealed class ImpactModel(PageContract contract, PageRuleSets ruleSets) : 
             new PreviewRuleSetImpactRequest { Files = { stored.Files }, Team = Team ?? "", MaxChangedAuditIds = 50 }, options)).Report;
         Rules = await ruleSets.ForAsync(Version, HttpContext);
     }
-
-    /// <summary>A rule of the previewed version in words.</summary>
-    public string NameOf(string ruleId) =>
-        Rules?.Rules.FirstOrDefault(r => r.RuleId == ruleId) is { } rule ? CroydonAudit.Grading.Text.RuleWords.Name(rule.Definition) : "A rule that is no longer in these rules";
 }

@@ -2,12 +2,20 @@ using Croydon.Audit.V1;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Identity;
+using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CroydonAudit.Api.Pages.Rules;
 
-/// <summary>The rules: the active version, the last refused candidate and why, and the history (GetRuleSetStatus, ListRuleSets).</summary>
+/// <summary>
+/// The rules: the active version, the last refused candidate and why, and the history with who proposed, approved
+/// and activated each version (GetRuleSetStatus, ListRuleSets). A rules approver approves a version someone else
+/// proposed here (ApproveRuleSet), and the principal social worker activates an approved one or rolls back to an
+/// earlier one (ActivateRuleSet): each as the signed-in person, through the contract.
+/// </summary>
 [Authorize(Policy = Policies.ReadRuleSets)]
 public sealed class IndexModel(PageContract contract, PageRuleSets ruleSets) : PageModel
 {
@@ -18,16 +26,68 @@ public sealed class IndexModel(PageContract contract, PageRuleSets ruleSets) : P
     public IReadOnlyList<RuleSetInfo> History { get; private set; } = [];
 
     /// <summary>The version whose rules to show; the active one when not given.</summary>
-    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public string? Version { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Version { get; set; }
 
-    /// <summary>Whether the signed-in person may preview a version's impact.</summary>
-    public bool CanPreview => User.IsInRole(CroydonAudit.Identity.Roles.RulesAdmin);
+    /// <summary>What was just done ("approved", "activated"), for the banner.</summary>
+    [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+
+    /// <summary>Why the last step was refused, in the service's words.</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>Whether the signed-in person may propose, preview and activate.</summary>
+    public bool CanChange => User.IsInRole(Roles.RulesAdmin);
+
+    /// <summary>Whether the signed-in person may approve.</summary>
+    public bool CanApprove => User.IsInRole(Roles.RulesApprover);
 
     /// <summary>The shown version's rules, in the order they apply; empty when it cannot be read.</summary>
     public IReadOnlyList<CompiledRule> Rules { get; private set; } = [];
 
-    /// <summary>Reads the status, the active rules and the history.</summary>
-    public async Task OnGetAsync()
+    /// <summary>Reads the status, the shown rules and the history.</summary>
+    public Task OnGetAsync() => LoadAsync();
+
+    /// <summary>Approves a version as the signed-in person.</summary>
+    public Task<IActionResult> OnPostApproveAsync(string version) => StepAsync("approved", version, options =>
+        contract.RuleSets.ApproveRuleSetAsync(new ApproveRuleSetRequest { Version = version }, options).ResponseAsync);
+
+    /// <summary>Activates a version (an approved one, or one active before: a rollback) as the signed-in person.</summary>
+    public Task<IActionResult> OnPostActivateAsync(string version) => StepAsync("activated", version, options =>
+        contract.RuleSets.ActivateRuleSetAsync(new ActivateRuleSetRequest { Version = version }, options).ResponseAsync);
+
+    /// <summary>Whether the signed-in person proposed a version (and so may not approve it).</summary>
+    public bool ProposedByMe(RuleSetInfo ruleSet) =>
+        ruleSet.History.Any(e => e.Step == RuleSetStep.Proposed && e.By == Caller.Of(User).Subject);
+
+    /// <summary>What activating a version would be: null when it cannot be activated by anyone now.</summary>
+    public string? ActivateAction(RuleSetInfo ruleSet) =>
+        ruleSet.Active ? null
+        : ruleSet.History.Any(e => e.Step == RuleSetStep.Activated) ? "Roll back to this version"
+        : ruleSet.Approved || !Status.ApprovalRequired ? "Activate"
+        : null;
+
+    /// <summary>A step in words: "proposed by alice on 7 December 2026 at 18:02".</summary>
+    public static string Words(RuleSetEvent step) =>
+        $"{step.Step switch { RuleSetStep.Proposed => "Proposed", RuleSetStep.Approved => "Approved", _ => "Activated" }} by {step.By}, {Show.When(step.At)}";
+
+    private async Task<IActionResult> StepAsync(string done, string version, Func<CallOptions, Task> step)
+    {
+        try
+        {
+            await step(contract.As(HttpContext));
+            return LocalRedirect($"/rules?done={done}&version={Uri.EscapeDataString(version)}#history");
+        }
+        catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.FailedPrecondition or Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.NotFound)
+        {
+            Refusal = e.StatusCode == Grpc.Core.StatusCode.InvalidArgument && e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>() is { } bad
+                ? string.Join(" ", bad.FieldViolations.Select(v => v.Description))
+                : e.Status.Detail;
+            Version = version;
+            await LoadAsync();
+            return Page();
+        }
+    }
+
+    private async Task LoadAsync()
     {
         var options = contract.As(HttpContext);
         Status = await contract.RuleSets.GetRuleSetStatusAsync(new GetRuleSetStatusRequest(), options);

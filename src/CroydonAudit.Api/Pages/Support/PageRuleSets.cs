@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Croydon.Audit.V1;
-using CroydonAudit.Api.Mapping;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Grading.Rules;
 using Microsoft.AspNetCore.Http;
