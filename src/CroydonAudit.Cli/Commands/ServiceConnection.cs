@@ -1,5 +1,5 @@
 using Croydon.Audit.V1;
-using Google.Rpc;
+using CroydonAudit.Contracts.Validation;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -58,8 +58,7 @@ internal static class ServiceConnection
             $"The service at {address} cannot be reached: is it running (./run.sh), and is CROYDON_AUDIT_ADDRESS right? Nothing was changed.",
         StatusCode.Unauthenticated => $"The service did not accept your token ({e.Status.Detail}) Ask for a new one (in local mode: ./run.sh token). Nothing was changed.",
         StatusCode.PermissionDenied => $"Your token does not allow this: {e.Status.Detail} Nothing was changed.",
-        StatusCode.InvalidArgument when e.GetRpcStatus()?.GetDetail<BadRequest>() is { } bad =>
-            string.Join(Environment.NewLine, bad.FieldViolations.Select(v => v.Description).Prepend("Refused; nothing was changed:")),
+        StatusCode.InvalidArgument => string.Join(Environment.NewLine, e.Reasons().Prepend("Refused; nothing was changed:")),
         StatusCode.DeadlineExceeded => $"The service did not answer within {Deadline.TotalMinutes:0} minutes; whether it finished is unknown: see ./run.sh rules history.",
         _ => e.Status.Detail,
     };

@@ -28,3 +28,13 @@ public static class FieldViolations
         }
     }
 }
+
+/// <summary>A refusal as a client of the contract reads it to a person.</summary>
+public static class Refusals
+{
+    /// <summary>What was wrong, in the service's words: each field violation's description, else the status's message.</summary>
+    public static IReadOnlyList<string> Reasons(this Grpc.Core.RpcException refusal) =>
+        Grpc.Core.RpcExceptionExtensions.GetRpcStatus(refusal)?.GetDetail<Google.Rpc.BadRequest>() is { FieldViolations.Count: > 0 } bad
+            ? [.. bad.FieldViolations.Select(v => v.Description)]
+            : [refusal.Status.Detail];
+}

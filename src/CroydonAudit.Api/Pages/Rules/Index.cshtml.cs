@@ -1,6 +1,7 @@
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
+using CroydonAudit.Contracts.Validation;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Identity;
 using Grpc.Core;
@@ -78,9 +79,7 @@ public sealed class IndexModel(PageContract contract, PageRuleSets ruleSets) : P
         }
         catch (RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.FailedPrecondition or Grpc.Core.StatusCode.InvalidArgument or Grpc.Core.StatusCode.NotFound)
         {
-            Refusal = e.StatusCode == Grpc.Core.StatusCode.InvalidArgument && e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>() is { } bad
-                ? string.Join(" ", bad.FieldViolations.Select(v => v.Description))
-                : e.Status.Detail;
+            Refusal = string.Join(" ", e.Reasons());
             Version = version;
             await LoadAsync();
             return Page();

@@ -2,6 +2,7 @@ using Croydon.Audit.V1;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Contracts.Mapping;
+using CroydonAudit.Contracts.Validation;
 using CroydonAudit.Grading.Rules;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -87,7 +88,7 @@ public sealed class ProposeModel(PageContract contract) : PageModel
             catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
             {
                 Problems.Add("These rules were not proposed, because:");
-                Problems.AddRange(e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Description) ?? [e.Status.Detail]);
+                Problems.AddRange(e.Reasons());
             }
         }
 
