@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # ./run.sh                  starts the service: gRPC on 127.0.0.1:5000 (ASPNETCORE_URLS overrides it), and REST/JSON,
 #                           the OpenAPI document and metrics on 127.0.0.1:5001 (Pages__Url). Ctrl-C stops it.
-# ./run.sh rules check [DIR] | rules diff A B | rules impact DIR | rules activate DIR
-#                           the principal social worker's commands (rules/README.md); exit 0 only on success.
+# ./run.sh rules check [DIR|VERSION] | propose DIR | approve VERSION | activate VERSION | history | impact DIR|VERSION
+#         | diff A B | regrade
+#                           the principal social worker's commands (rules/README.md); exit 0 only on success. All but
+#                           checking or comparing folders call the running service as the person whose token is in
+#                           CROYDON_AUDIT_TOKEN, at CROYDON_AUDIT_ADDRESS (default: where ./run.sh serves gRPC).
 # ./run.sh token --role ROLE [--role ROLE ...] [--team T] [--name N] [--minutes M]
 #                           prints a bearer token for the service ./run.sh starts, and nothing else.
 # ./run.sh store seed [--revisions N] [DIR]
@@ -11,7 +14,7 @@
 # Without Auth__Authority the service runs in local mode (environment "Local"): it accepts only tokens signed
 # by .data/local-signing-key (git-ignored, made on first use), which `token` signs with.
 # Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh) and
-# leaves that running for next time; with it, it uses that database only. `rules check` needs no database.
+# leaves that running for next time; with it, it uses that database only. The rules commands need no database.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 
@@ -44,7 +47,8 @@ export Auth__LocalSigningKeyPath="${Auth__LocalSigningKeyPath:-$root/.data/local
 
 case "${1:-}" in
   rules|token|store)
-    [ "$1" = token ] || [ "${2:-}" = check ] || database >&2
+    # Only the seeder reaches the database itself; the rules commands call the running service.
+    [ "$1" != store ] || database >&2
     # Standard output is the command's own: the build says something only when it fails, on standard error.
     build_if_changed "$root/src/CroydonAudit.Cli" "$root/src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll"
     exec dotnet "$root/src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll" "$@"

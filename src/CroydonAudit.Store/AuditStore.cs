@@ -196,13 +196,16 @@ public sealed class AuditStore : IAsyncDisposable
         ORDER BY r.audit_id
         """;
 
-    // Graded by another version, and not checked under this one since (a check that came out the same: V20).
+    // Graded by another version, and not checked under this one since (a check that came out the same: V20). A
+    // revision checked under another version and graded by this one (a rollback) is this version's already.
+    private const string GradedByOtherVersion = "r.rule_set_version <> @version AND r.checked_rule_set_version IS DISTINCT FROM @version";
+
     private const string SelectGradedByOtherVersions = $"""
         SELECT r.audit_id FROM audit_revision AS r
-        WHERE r.is_latest AND coalesce(r.checked_rule_set_version, r.rule_set_version) <> @version AND {MatchesFilter}
+        WHERE r.is_latest AND {GradedByOtherVersion} AND {MatchesFilter}
         ORDER BY r.graded_at, r.audit_id LIMIT @limit;
         SELECT count(*) FROM audit_revision AS r
-        WHERE r.is_latest AND coalesce(r.checked_rule_set_version, r.rule_set_version) <> @version AND {MatchesFilter};
+        WHERE r.is_latest AND {GradedByOtherVersion} AND {MatchesFilter};
         """;
 
     // A re-graded revision (reason 2) whose moderation need and overall grade are those of the revision before it, which

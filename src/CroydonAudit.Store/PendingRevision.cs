@@ -25,11 +25,12 @@ public delegate (AuditSubmission Submission, GradingResult Result) AnswerReader(
 /// <param name="Result">Its grading result (revision 0 until stored).</param>
 /// <param name="ReceivedAt">When it was received.</param>
 /// <param name="Reason">Why it is stored: new content, or a re-grade under a changed rule set.</param>
+/// <param name="RegradeOf">For a re-grade, the revision it re-grades (0: not said, as before this was kept).</param>
 /// <remarks>
 /// The stored forms are made here, by the caller, before the audit joins a group commit: the batch's
 /// transaction then only streams bytes, and is held open for less time.
 /// </remarks>
-public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent)
+public sealed record PendingRevision(AuditSubmission Submission, GradingResult Result, DateTimeOffset ReceivedAt, RevisionReason Reason = RevisionReason.NewContent, int RegradeOf = 0)
 {
     // Each thread's buffer for the submission's JSON while it is hashed: a new revision keeps no JSON (its answer holds
     // the submission), so the document is written into this and hashed from it. One grown past 64 KB by a large
@@ -60,10 +61,12 @@ public sealed record PendingRevision(AuditSubmission Submission, GradingResult R
 
     /// <summary>
     /// SHA-256 of <see cref="SubmissionJson"/>: GradeAudit is idempotent on audit id and this. A re-grade hashes
-    /// the rule set's version in as well: the same submission re-graded by a new rule set is a new revision, and
-    /// re-graded twice by the same one is not.
+    /// the rule set's version in as well, and the revision it re-grades: the same submission re-graded by a new rule
+    /// set is a new revision, re-graded twice by the same one from the same revision is not, and re-graded by a rule
+    /// set again after a rollback (from a later revision) is new again.
     /// </summary>
-    internal byte[] ContentHash { get; } = HashOf(Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion : null);
+    internal byte[] ContentHash { get; } = HashOf(
+        Submission, Reason == RevisionReason.RuleSetChanged ? Result.RuleSetVersion + (RegradeOf > 0 ? $" of revision {RegradeOf}" : "") : null);
 
     /// <summary>The result as a document: without its trace (its rules' outcomes are columns) and its revision (a column).</summary>
     internal byte[] ResultJson => JsonSerializer.SerializeToUtf8Bytes(Result with { Revision = 0, Trace = [] }, StoreJson.Default.GradingResult);

@@ -110,13 +110,16 @@ public static partial class SecurityExtensions
             return Task.CompletedTask;
         },
 
-        // REST/JSON callers get their refusals as every other error: a google.rpc.Status in JSON. (gRPC clients
-        // read 401 and 403 as UNAUTHENTICATED and PERMISSION_DENIED already.)
+        // Refusals as every other error: to a gRPC caller a gRPC status (a bare HTTP 401 or 403 reaches its code
+        // as "Bad gRPC response"), to a REST/JSON caller a google.rpc.Status in JSON.
         OnChallenge = context =>
         {
             if (RestJson.IsGrpc(context.HttpContext))
             {
-                return Task.CompletedTask;
+                context.HandleResponse();
+                return GrpcRefusal(context.HttpContext, Grpc.Core.StatusCode.Unauthenticated, context.AuthenticateFailure is null
+                    ? "This call needs a bearer token (authorization: Bearer TOKEN) from the council's identity provider."
+                    : "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.");
             }
 
             // A page: to sign in, and back (saying so when a kept token was refused).
@@ -138,14 +141,28 @@ public static partial class SecurityExtensions
             });
         },
         // A page's refusal is a page (the problem page, by its status): no body here.
-        OnForbidden = context => RestJson.IsGrpc(context.HttpContext) || PageSession.IsPage(context.HttpContext)
+        OnForbidden = context => PageSession.IsPage(context.HttpContext)
             ? Task.CompletedTask
+            : RestJson.IsGrpc(context.HttpContext)
+            ? GrpcRefusal(context.HttpContext, Grpc.Core.StatusCode.PermissionDenied, ForbiddenMessage)
             : RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status403Forbidden, new Google.Rpc.Status
             {
                 Code = (int)Google.Rpc.Code.PermissionDenied,
-                Message = "The token's roles do not allow this call.",
+                Message = ForbiddenMessage,
             }),
     };
+
+    private const string ForbiddenMessage = "The token's roles do not allow this call.";
+
+    // A gRPC refusal before the call: a trailers-only response, its status and message in the headers (gRPC over HTTP/2).
+    private static Task GrpcRefusal(HttpContext context, Grpc.Core.StatusCode code, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
+    }
 
     // The caller's token as an Authorization header: the header sent, or a page's browser's session cookie
     // (PageSession; FromCookie), which nothing but a page reads.

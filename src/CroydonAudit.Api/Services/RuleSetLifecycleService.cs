@@ -128,7 +128,7 @@ public sealed class RuleSetLifecycleService(
                 $"Rule set {request.Version} was never proposed, so there is nothing to approve: propose it first (./run.sh rules propose).")),
             ApprovalOutcome.OwnProposal => throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"You proposed rule set {request.Version}: someone else must approve it.")),
-            _ => new ApproveRuleSetResponse { RuleSet = await InfoAsync(request.Version, context.CancellationToken) },
+            _ => new ApproveRuleSetResponse { RuleSet = await InfoAsync(request.Version, context.CancellationToken), Changed = outcome == ApprovalOutcome.Approved },
         };
     }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Croydon.Audit.V1;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Rules;
+using CroydonAudit.Identity;
 using CroydonAudit.RuleSets.Checking;
 using CroydonAudit.RuleSets.Diffing;
 using Grpc.Core;
@@ -30,6 +31,7 @@ internal static partial class RulesCommands
         Approve(),
         Activate(),
         History(),
+        Regrade(),
     };
 
     internal static Argument<DirectoryInfo> FolderArgument(string description) => new("DIR")
@@ -55,7 +57,7 @@ internal static partial class RulesCommands
             var given = result.GetValue(target);
             if (given is not null && !Directory.Exists(given) && Version().IsMatch(given))
             {
-                return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+                return await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: false, async (rules, _, options) =>
                 {
                     var stored = await rules.GetRuleSetAsync(new GetRuleSetRequest { Version = given }, options);
                     var report = RuleSetCheck.Run(stored.Files.ToSnapshot()).Report;
@@ -88,7 +90,7 @@ internal static partial class RulesCommands
                 return Refused;
             }
 
-            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            return await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: true, async (rules, _, options) =>
             {
                 var proposed = await rules.ProposeRuleSetAsync(new ProposeRuleSetRequest { Files = { files.ToContract() } }, options);
                 Console.Out.Write(proposed.Report.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
@@ -96,6 +98,16 @@ internal static partial class RulesCommands
                 Console.Out.Write(proposed.Impact.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
                 Console.Out.WriteLine();
                 var version = proposed.RuleSet.Version;
+                var active = (await rules.GetRuleSetStatusAsync(new GetRuleSetStatusRequest(), options)).Active;
+                if (proposed.RuleSet.Active)
+                {
+                    Console.Out.WriteLine("These rules are the active rule set already.");
+                }
+                else if (active is not null && active.Label == proposed.RuleSet.Label)
+                {
+                    Console.Out.WriteLine($"Its label, \"{active.Label}\", is the active rule set's too: give it a label of its own in ruleset.json, so that people can tell the two apart.");
+                }
+
                 Console.Out.WriteLine(proposed.RuleSet.Approved
                     ? $"Proposed \"{proposed.RuleSet.Label}\"; it is approved already. To make it the rules every service grades by: ./run.sh rules activate {version}"
                     : $"Proposed \"{proposed.RuleSet.Label}\". It grades nothing until a rules approver other than you approves it (./run.sh rules approve {version}) and it is activated (./run.sh rules activate {version}).");
@@ -115,10 +127,16 @@ internal static partial class RulesCommands
             version, token,
         };
         command.SetAction(async (result, cancellationToken) =>
-            await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesApprover, changes: true, async (rules, _, options) =>
             {
-                var approved = (await rules.ApproveRuleSetAsync(new ApproveRuleSetRequest { Version = result.GetValue(version) }, options)).RuleSet;
-                Console.Out.WriteLine($"Approved \"{approved.Label}\" ({approved.Version}). It grades nothing until it is activated: ./run.sh rules activate {approved.Version}");
+                var response = await rules.ApproveRuleSetAsync(new ApproveRuleSetRequest { Version = result.GetValue(version) }, options);
+                var approved = response.RuleSet;
+                Console.Out.WriteLine(response.Changed ? $"Approved \"{approved.Label}\" ({approved.Version})." : $"You had approved \"{approved.Label}\" ({approved.Version}) already.");
+                if (!approved.Active)
+                {
+                    Console.Out.WriteLine($"It grades nothing until it is activated: ./run.sh rules activate {approved.Version}");
+                }
+
                 return 0;
             }, cancellationToken));
         return command;
@@ -157,7 +175,7 @@ internal static partial class RulesCommands
                 return Failed;
             }
 
-            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            return await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: true, async (rules, _, options) =>
             {
                 var activated = await rules.ActivateRuleSetAsync(request, options);
                 Console.Out.Write(activated.Report.Text.Replace("the rules sent", source, StringComparison.Ordinal));
@@ -180,7 +198,7 @@ internal static partial class RulesCommands
             count, token,
         };
         command.SetAction(async (result, cancellationToken) =>
-            await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: false, async (rules, _, options) =>
             {
                 var status = await rules.GetRuleSetStatusAsync(new GetRuleSetStatusRequest(), options);
                 var listed = await rules.ListRuleSetsAsync(new ListRuleSetsRequest { PageSize = Math.Clamp(result.GetValue(count), 1, 100) }, options);
@@ -248,7 +266,7 @@ internal static partial class RulesCommands
                 }
             }
 
-            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            return await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: false, async (rules, _, options) =>
             {
                 var diff = await rules.DiffRuleSetsAsync(request, options);
                 Console.Out.Write(diff.Text.Replace("the from files", Describe(a), StringComparison.Ordinal).Replace("the to files", Describe(b), StringComparison.Ordinal));
@@ -261,42 +279,120 @@ internal static partial class RulesCommands
     private static Command Impact()
     {
         var token = TokenOption();
-        var folder = FolderArgument("The changed rules folder to preview (default: the service's rules folder).");
-        var team = new Option<string?>("--team") { Description = "Only the audits of this team." };
-        var auditor = new Option<string?>("--auditor") { Description = "Only the audits by this auditor." };
-        var from = new Option<DateTimeOffset?>("--from") { Description = "Only audits graded on or after this date (e.g. 2026-04-01)." };
-        var to = new Option<DateTimeOffset?>("--to") { Description = "Only audits graded before this date." };
-        var list = new Option<int>("--list") { Description = "How many changed audit ids to list (default 100).", DefaultValueFactory = _ => 100 };
-        var command = new Command("impact", "Re-grade the stored audits with a changed rules folder, writing nothing, and report what would change. Its worked cases need not pass yet.")
+        var target = new Argument<string?>("DIR|VERSION")
         {
-            folder, team, auditor, from, to, list, token,
+            Description = "A changed rules folder (default: the service's rules folder), or a stored version.",
+            DefaultValueFactory = _ => null,
+        };
+        var (team, auditor, from, to) = Filters();
+        var list = new Option<int>("--list") { Description = "How many changed audit ids to list (default 100).", DefaultValueFactory = _ => 100 };
+        var command = new Command("impact", "Re-grade the stored audits with changed rules (a folder, or a stored version), writing nothing, and report what would change. Its worked cases need not pass yet.")
+        {
+            target, team, auditor, from, to, list, token,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var directory = result.GetValue(folder)!;
-            if (!TryRead(directory, out var files))
+            var given = result.GetValue(target);
+            var byVersion = given is not null && !Directory.Exists(given) && Version().IsMatch(given);
+            var directory = new DirectoryInfo(given ?? Environment.GetEnvironmentVariable("Grading__RulesPath") ?? "rules");
+            var files = RuleSetFiles.From([]);
+            if (!byVersion && !TryRead(directory, out files))
             {
                 return Refused;
             }
 
             var request = new PreviewRuleSetImpactRequest
             {
-                Files = { files.ToContract() },
                 Team = result.GetValue(team) ?? "",
                 AuditorId = result.GetValue(auditor) ?? "",
                 GradedFrom = result.GetValue(from) is { } start ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start) : null,
                 GradedTo = result.GetValue(to) is { } end ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(end) : null,
                 MaxChangedAuditIds = result.GetValue(list),
             };
-            return await ServiceConnection.RunAsync(result.GetValue(token), async (rules, options) =>
+            return await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: false, async (rules, _, options) =>
             {
+                request.Files.Add(byVersion ? (await rules.GetRuleSetAsync(new GetRuleSetRequest { Version = given }, options)).Files : files.ToContract());
                 var impact = await rules.PreviewRuleSetImpactAsync(request, options);
-                Console.Out.Write(impact.Report.Text.Replace("the rules sent", DisplayPath(directory), StringComparison.Ordinal));
+                Console.Out.Write(impact.Report.Text.Replace("the rules sent", byVersion ? $"version {given}" : DisplayPath(directory), StringComparison.Ordinal));
                 return 0;
             }, cancellationToken);
         });
         return command;
     }
+
+    private static Command Regrade()
+    {
+        var token = TokenOption();
+        var (team, auditor, from, to) = Filters();
+        var command = new Command("regrade", "Grade the stored audits again by the active rule set. Only what changed changes: an audit graded differently becomes a new revision; one graded the same records the check. Needs the role rules-admin.")
+        {
+            team, auditor, from, to, token,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+            await ServiceConnection.RunAsync(result.GetValue(token), Roles.RulesAdmin, changes: true, async (_, grading, options) =>
+            {
+                var request = new RegradeAuditsRequest
+                {
+                    Team = result.GetValue(team) ?? "",
+                    AuditorId = result.GetValue(auditor) ?? "",
+                    GradedFrom = result.GetValue(from) is { } start ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start) : null,
+                    GradedTo = result.GetValue(to) is { } end ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(end) : null,
+                    MaxAudits = 5_000,
+                };
+                var (checkedCount, changed, version) = (0, new Dictionary<(Grade, Grade), int>(), "");
+                RegradeAuditsResponse call;
+                do
+                {
+                    call = await grading.RegradeAuditsAsync(request, options);
+                    (checkedCount, version) = (checkedCount + call.Checked, call.RuleSetVersion);
+                    foreach (var change in call.GradeChanges)
+                    {
+                        changed[(change.From, change.To)] = changed.GetValueOrDefault((change.From, change.To)) + change.Audits;
+                    }
+                }
+                while (call.Remaining > 0 && call.Checked > 0);
+
+                var changes = changed.Values.Sum();
+                Console.Out.WriteLine($"Graded {checkedCount:N0} stored audits again by the active rule set ({version}): {changes:N0} graded differently, each now a new revision; {checkedCount - changes:N0} unchanged.");
+                foreach (var ((was, now), audits) in changed.OrderBy(c => c.Key))
+                {
+                    Console.Out.WriteLine($"  {Grading.Text.Words.Of((Grading.Domain.Grade)was)} → {Grading.Text.Words.Of((Grading.Domain.Grade)now)}: {audits:N0}");
+                }
+
+                if (call.Remaining > 0)
+                {
+                    Console.Out.WriteLine($"{call.Remaining:N0} could not be graded again now; run the command again.");
+                }
+
+                return 0;
+            }, cancellationToken));
+        return command;
+    }
+
+    // The filters of the stored audits a command reads.
+    private static (Option<string?> Team, Option<string?> Auditor, Option<DateTimeOffset?> From, Option<DateTimeOffset?> To) Filters() => (
+        new("--team") { Description = "Only the audits of this team." },
+        new("--auditor") { Description = "Only the audits by this auditor." },
+        DateOption("--from", "Only audits graded on or after this date, written year-month-day (e.g. 2026-04-01)."),
+        DateOption("--to", "Only audits graded before this date, written year-month-day."));
+
+    // A date as year-month-day only: "01/04/2026" is 1 April to some and 4 January to others, so it is refused.
+    private static Option<DateTimeOffset?> DateOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ssK"], System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var date))
+            {
+                return date.ToUniversalTime();
+            }
+
+            result.AddError($"{name} must be a date written year-month-day, e.g. 2026-04-01, not \"{text}\".");
+            return null;
+        },
+    };
 
     // Each command's own --token (an option belongs to one command).
     private static Option<string?> TokenOption() => new("--token") { Description = "Your bearer token (default: CROYDON_AUDIT_TOKEN)." };

@@ -17,16 +17,22 @@ internal static class ServiceConnection
 
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
 
-    /// <summary>Calls the service with the person's token; the exit code is <paramref name="call"/>'s, or a refusal's.</summary>
-    public static async Task<int> RunAsync(string? token, Func<RuleSetService.RuleSetServiceClient, CallOptions, Task<int>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls the service with the person's token, which needs <paramref name="role"/>; the exit code is
+    /// <paramref name="call"/>'s, or a refusal's. <paramref name="changes"/>: the call would change something (a refusal
+    /// then says nothing was).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string? token, string role, bool changes, Func<RuleSetService.RuleSetServiceClient, GradingService.GradingServiceClient, CallOptions, Task<int>> call,
+        CancellationToken cancellationToken)
     {
         token ??= Environment.GetEnvironmentVariable("CROYDON_AUDIT_TOKEN");
         var address = Environment.GetEnvironmentVariable("CROYDON_AUDIT_ADDRESS") is { Length: > 0 } given ? given : DefaultAddress;
         if (string.IsNullOrWhiteSpace(token))
         {
             await Console.Error.WriteLineAsync(
-                "This command acts as you, so it needs your token: set CROYDON_AUDIT_TOKEN or pass --token. With the local service (./run.sh):\n" +
-                "  export CROYDON_AUDIT_TOKEN=\"$(./run.sh token --role rules-admin --name your.name)\"");
+                $"This command acts as you, so it needs your token (with the role {role}): set CROYDON_AUDIT_TOKEN or pass --token. With the local service (./run.sh):\n" +
+                $"  export CROYDON_AUDIT_TOKEN=\"$(./run.sh token --role {role} --name your.name)\"");
             return RulesCommands.Failed;
         }
 
@@ -40,11 +46,11 @@ internal static class ServiceConnection
         var options = new CallOptions(new Metadata { { "authorization", $"Bearer {token.Trim()}" } }, DateTime.UtcNow + Deadline, cancellationToken);
         try
         {
-            return await call(new RuleSetService.RuleSetServiceClient(channel), options);
+            return await call(new RuleSetService.RuleSetServiceClient(channel), new GradingService.GradingServiceClient(channel), options);
         }
         catch (RpcException e)
         {
-            await Console.Error.WriteLineAsync(Explain(e, uri));
+            await Console.Error.WriteLineAsync(Explain(e, uri, role) + (changes ? " Nothing was changed." : ""));
             return e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.PermissionDenied
                 ? RulesCommands.Refused
                 : RulesCommands.Failed;
@@ -52,13 +58,13 @@ internal static class ServiceConnection
     }
 
     // A refusal in words a person can act on.
-    private static string Explain(RpcException e, Uri address) => e.StatusCode switch
+    private static string Explain(RpcException e, Uri address, string role) => e.StatusCode switch
     {
         StatusCode.Unavailable or StatusCode.Internal when e.Status.DebugException is not null =>
-            $"The service at {address} cannot be reached: is it running (./run.sh), and is CROYDON_AUDIT_ADDRESS right? Nothing was changed.",
-        StatusCode.Unauthenticated => $"The service did not accept your token ({e.Status.Detail}) Ask for a new one (in local mode: ./run.sh token). Nothing was changed.",
-        StatusCode.PermissionDenied => $"Your token does not allow this: {e.Status.Detail} Nothing was changed.",
-        StatusCode.InvalidArgument => string.Join(Environment.NewLine, e.Reasons().Prepend("Refused; nothing was changed:")),
+            $"The service at {address} cannot be reached: is it running (./run.sh), and is CROYDON_AUDIT_ADDRESS right?",
+        StatusCode.Unauthenticated => "The service did not accept your token: it may have expired. Ask for a new one (in local mode: ./run.sh token).",
+        StatusCode.PermissionDenied => $"Your token does not allow this: it needs the role {role}.",
+        StatusCode.InvalidArgument => string.Join(Environment.NewLine, e.Reasons().Prepend("Refused:")),
         StatusCode.DeadlineExceeded => $"The service did not answer within {Deadline.TotalMinutes:0} minutes; whether it finished is unknown: see ./run.sh rules history.",
         _ => e.Status.Detail,
     };

@@ -37,9 +37,26 @@ public static class RuleJson
         return $"is not valid JSON{at}: {Reason(e)}";
     }
 
-    // The reader's own words, less the position and path it appends (said above, in words).
+    // The reader's words for the commonest slips, said as a person would; else its own words, less the position and
+    // path it appends (said above, in words).
+    private static readonly (string Says, string Means)[] Slips =
+    [
+        ("Expected depth to be zero", "the file ends before every \"{\" and \"[\" is closed: a closing bracket is missing."),
+        ("is invalid without a matching open", "there is a closing bracket with no opening one: one is extra, or its opening \"{\" or \"[\" is missing."),
+        ("is an invalid start of a property name", "a property's name must be in double quotes, e.g. \"limit\"."),
+        ("After parsing a value an unexpected character was encountered", "a comma is missing between two items, or a quote is not closed."),
+        ("is an invalid start of a value", "a value is missing, or a text is not in double quotes."),
+        ("is invalid after a value", "a comma is missing between two items."),
+        ("Expected end of string", "a text is not closed with a double quote before the line ends."),
+    ];
+
     private static string Reason(JsonException e)
     {
+        if (Slips.FirstOrDefault(s => e.Message.Contains(s.Says, StringComparison.Ordinal)) is { Means: { } means })
+        {
+            return means;
+        }
+
         var reason = e.Message;
         foreach (var tail in new[] { " LineNumber:", " Path:", " | " })
         {

@@ -71,12 +71,12 @@ public static class Words
         return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
     }
 
-    /// <summary>"A", "A and B", "A, B and C".</summary>
-    public static string List(IReadOnlyList<string> items) => items.Count switch
+    /// <summary>"A", "A and B", "A, B and C" (or "A, B or C").</summary>
+    public static string List(IReadOnlyList<string> items, string conjunction = "and") => items.Count switch
     {
         0 => "",
         1 => items[0],
-        _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1],
+        _ => string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1],
     };
 
     private static string Humanise(string pascalCase)

@@ -65,14 +65,25 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
         }
     }
 
-    /// <summary>A contract enum value by its name ("GRADE_GOOD") as the domain's enum, which shares its numbers.</summary>
+    /// <summary>
+    /// An expected value, as the contract names it ("GRADE_GOOD") or in words as the guidance does ("Good", "Requires
+    /// improvement", "complete"), as the domain's enum, which shares the contract's numbers.
+    /// </summary>
     private static TEnum ContractEnum<TEnum>(JsonElement element)
         where TEnum : struct, Enum
     {
+        var text = element.GetString() ?? "";
         var descriptor = V1.AuditReflection.Descriptor.EnumTypes.Single(e => e.Name == typeof(TEnum).Name);
-        var value = descriptor.FindValueByName(element.GetString() ?? "")
-            ?? throw new FormatException($"\"{element.GetString()}\" is not one of {string.Join(", ", descriptor.Values.Select(v => v.Name))}");
-        return (TEnum)Enum.ToObject(typeof(TEnum), value.Number);
+        if (descriptor.FindValueByName(text) is { Number: > 0 } named)
+        {
+            return (TEnum)Enum.ToObject(typeof(TEnum), named.Number);
+        }
+
+        var words = Enum.GetValues<TEnum>()[1..];
+        return words.FirstOrDefault(v => string.Equals(Words.Describe(v), text.Trim(), StringComparison.OrdinalIgnoreCase)) is var value
+            && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0
+            ? value
+            : throw new FormatException($"\"{text}\" is not {(typeof(TEnum) == typeof(Grade) ? "a grade" : "a status")}: write {Words.List([.. words.Select(v => Words.Describe(v))], "or")}");
     }
 }
 

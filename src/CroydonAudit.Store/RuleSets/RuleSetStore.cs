@@ -90,15 +90,19 @@ public sealed class RuleSetStore
             return new ActivationOutcome(activated.ToActivation(), Changed: true);
         }, cancellationToken);
 
-    /// <summary>Stores a checked rule set, with the worked cases among <paramref name="files"/>, as proposed by <paramref name="proposedBy"/>.</summary>
+    /// <summary>Stores a checked rule set, with the worked cases among <paramref name="files"/>, as proposed by <paramref name="proposedBy"/> (once, however often they propose it).</summary>
     public Task ProposeAsync(RuleSet ruleSet, RuleSetFiles files, string proposedBy, CancellationToken cancellationToken) =>
         _calls.Run((Store: this, RuleSet: ruleSet, Files: files, By: proposedBy), static async (call, ct) =>
         {
             await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await StoreAsync(connection, transaction, call.RuleSet, call.Files, ct);
+            // Proposed again by the same person: one proposal, their first.
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO rule_set_proposal (version, proposed_by) VALUES (@version, @by)", new { version = call.RuleSet.Version, by = call.By }, transaction, cancellationToken: ct));
+                """
+                INSERT INTO rule_set_proposal (version, proposed_by) SELECT @version, @by
+                WHERE NOT EXISTS (SELECT FROM rule_set_proposal WHERE version = @version AND proposed_by = @by)
+                """, new { version = call.RuleSet.Version, by = call.By }, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
             return true;
         }, cancellationToken);

@@ -77,6 +77,9 @@ public sealed class ProcessTests : IDisposable
         var (stillGood, check, _) = await Cli(carol, "rules", "check", version);
         var (rolledBack, rollback, _) = await Cli(carol, "rules", "activate", original);
         var (listed, history, _) = await Cli(carol, "rules", "history");
+        var (again, approvedAgain, _) = await Cli(bob, "rules", "approve", version);
+        var (badDate, _, dateProblem) = await Cli(carol, "rules", "regrade", "--from", "01/04/2026");
+        var (regraded, regrade, _) = await Cli(carol, "rules", "regrade");
 
         Assert.Equal(0, proposed);
         Assert.Equal(RuleFiles.VersionOf(changed.Path), version);
@@ -93,6 +96,11 @@ public sealed class ProcessTests : IDisposable
         Assert.Contains("approved by bob", history, StringComparison.Ordinal);
         Assert.Contains("activated by carol", history, StringComparison.Ordinal);
         Assert.True(await Eventually.HoldsAsync(async () => await host.ServingVersionAsync() == original, TimeSpan.FromSeconds(2)));
+        Assert.Equal((0, 0), (again, regraded));
+        Assert.Contains("You had approved", approvedAgain, StringComparison.Ordinal);
+        Assert.NotEqual(0, badDate);
+        Assert.Contains("written year-month-day", dateProblem, StringComparison.Ordinal);
+        Assert.Contains("Graded 0 stored audits again", regrade, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,7 +122,7 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal((2, 1, 1), (unnamed, refused, notAllowed));
         Assert.Contains("CROYDON_AUDIT_TOKEN", why, StringComparison.Ordinal);
         Assert.Contains(reason, refusal, StringComparison.Ordinal);
-        Assert.Contains("does not allow this", denied, StringComparison.Ordinal);
+        Assert.Contains("does not allow this: it needs the role rules-admin. Nothing was changed.", denied, StringComparison.Ordinal);
         Assert.Equal(before, await host.ServingVersionAsync());
         Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_activation"));
         Assert.Equal(1, _database.Count("SELECT count(*) FROM rule_set_refusal WHERE refused_by = 'carol'"));

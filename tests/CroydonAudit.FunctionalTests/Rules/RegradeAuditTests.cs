@@ -133,6 +133,29 @@ public sealed class RegradeAuditTests : IDisposable
     }
 
     [Fact]
+    public async Task RegradeAudits_ThroughARollbackAndBack_StoresEachChange_AndEachCallFinishes()
+    {
+        await _host.Client.GradeAuditAsync(new() { Audit = Audit("round-trip", "Round Team") });
+        await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "steady"; a.Team = "Round Team"; }) });
+        var grades = new List<(int Checked, int Changed, int Remaining, int Revision, Grade Grade)>();
+        foreach (var rules in new[] { _changed.Path, RepositoryRoot.FixtureRules, _changed.Path })
+        {
+            await _host.RuleSets.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(rules) } });
+            var call = await _host.Client.RegradeAuditsAsync(new() { Team = "Round Team" });
+            var again = await _host.Client.RegradeAuditsAsync(new() { Team = "Round Team" });
+            Assert.Equal((0, 0, 0), (again.Checked, again.Changed, again.Remaining));
+            var latest = (await _host.Client.GetAuditAsync(new() { AuditId = "round-trip" })).Audit.Result;
+            grades.Add((call.Checked, call.Changed, call.Remaining, latest.Revision, latest.OverallGrade));
+        }
+
+        // The rollback finds the audit the changed rules left alone graded by its own rules already: only one to check.
+        Assert.Equal(
+            [(2, 1, 0, 2, Grade.Inadequate), (1, 1, 0, 3, Grade.RequiresImprovement), (1, 1, 0, 4, Grade.Inadequate)],
+            grades);
+        Assert.Equal(1, (await _host.Client.GetAuditAsync(new() { AuditId = "steady" })).Audit.Result.Revision);
+    }
+
+    [Fact]
     public async Task RegradeAudit_ThatDecidesTheSame_RecordsTheCheck_AndStoresNothing()
     {
         var first = (await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "same") })).Result;

@@ -69,6 +69,20 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
     }
 
     [Fact]
+    public async Task ARefusedToken_IsAGrpcStatusWithItsReason_NotABareHttpError()
+    {
+        using var auditor = host.ChannelFor(host.Token([Roles.Auditor]));
+        using var forged = host.ChannelFor("not-a-token");
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(auditor).PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit }));
+        var unauthenticated = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(forged).ListAuditsAsync(new()));
+
+        Assert.Equal((StatusCode.PermissionDenied, "The token's roles do not allow this call."), (denied.StatusCode, denied.Status.Detail));
+        Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
+        Assert.StartsWith("The bearer token was refused", unauthenticated.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TeamToken_ReadsOnlyItsTeamsAudits()
     {
         await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "team-a-audit"; a.Team = "Team A"; }) });
