@@ -28,7 +28,7 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
     public GradingResult Grade(AuditSubmission audit, out IReadOnlyList<RuleOutcome> ruleOutcomes, CancellationToken cancellationToken = default, DateTime? deadline = null)
     {
         var started = Stopwatch.GetTimestamp();
-        var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText);
+        var facts = AuditFactsBuilder.Build(audit, ruleSet.BlandText, ruleSet.Template);
         var rules = ruleSet.Rules;
         var outcomes = new RuleOutcome[rules.Count];
         var progress = GradingProgress.Start;

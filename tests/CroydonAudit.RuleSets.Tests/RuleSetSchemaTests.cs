@@ -12,7 +12,7 @@ public sealed class RuleSetSchemaTests
 
     public static TheoryData<string> RuleFiles =>
         [.. new[] { RepositoryRoot.Rules, RepositoryRoot.FixtureRules }
-            .SelectMany(root => Directory.EnumerateFiles(root, "*.json").Concat(Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.json")))
+            .SelectMany(root => Directory.EnumerateFiles(root, "*.json").Concat(Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.json", SearchOption.AllDirectories)))
             .Select(f => Path.GetRelativePath(RepositoryRoot.Path, f))];
 
     [Theory]
@@ -22,7 +22,9 @@ public sealed class RuleSetSchemaTests
         var path = Path.Combine(RepositoryRoot.Path, file);
         var schema = (string?)JsonNode.Parse(File.ReadAllText(path))!["$schema"];
         var expected = Path.GetFileName(path) == "ruleset.json" ? "ruleset.schema.json"
+            : Path.GetFileName(path) == "template.json" ? "template.schema.json"
             : Path.GetFileName(Path.GetDirectoryName(path)) == "tests" ? "worked-case.schema.json"
+            : Path.GetFileName(Path.GetDirectoryName(path)) == "bases" ? "audit-base.schema.json"
             : "workflow.schema.json";
 
         Assert.NotNull(schema);
@@ -41,7 +43,10 @@ public sealed class RuleSetSchemaTests
     [MemberData(nameof(ContractEnums))]
     public void WorkedCaseSchema_EnumValues_AreTheContracts(string definition, string contractEnum)
     {
-        var inSchema = WorkedCaseSchema["$defs"]![definition]!["enum"]!.AsArray().Select(v => (string)v!);
+        // Beside the contract's names: null (a difference from a base audit removing a value) and, for expected
+        // grades and statuses, the words a person writes ("Requires improvement").
+        var inSchema = WorkedCaseSchema["$defs"]![definition]!["enum"]!.AsArray().Where(v => v is not null).Select(v => (string)v!)
+            .Where(v => v.Contains('_', StringComparison.Ordinal) || v == v.ToUpperInvariant()).ToList();
         var inContract = V1.AuditReflection.Descriptor.EnumTypes.Single(e => e.Name == contractEnum).Values.Select(v => v.Name);
 
         // The schema may leave out the zero value where a worked case has no use for it (an area or status must be given).

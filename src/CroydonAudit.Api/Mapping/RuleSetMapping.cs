@@ -59,7 +59,7 @@ public static class RuleSetMapping
         Problems = { report.Problems.Select(p => new V1.RuleSetProblem { File = p.File, Rule = p.Rule ?? "", Message = p.Message }) },
         WorkedCases = { report.Cases.Select(c => c.ToContract()) },
         Coverage = report.Coverage is { } coverage
-            ? new V1.RuleSetCoverage { RulesNeverFired = { coverage.RulesNeverFired }, LimitsNotPinned = { coverage.LimitsNotPinned } }
+            ? new V1.RuleSetCoverage { RulesNeverFired = { coverage.RulesNeverFired }, LimitsNotPinned = { coverage.LimitsNotPinned }, QuestionsNotRead = { coverage.QuestionsNotRead } }
             : null,
         Text = report.ToText(source),
     };

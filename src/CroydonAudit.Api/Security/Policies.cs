@@ -21,6 +21,9 @@ public static class Policies
     /// <summary>Checking, activating and previewing rule sets, and re-grading: the principal social worker.</summary>
     public const string ChangeRules = "change-rules";
 
+    /// <summary>The audit template: everyone who fills in, reads or governs audits (a case recording system renders its form from it).</summary>
+    public const string ReadTemplate = "read-template";
+
     /// <summary>Approving a rule set someone else proposed: rules approvers.</summary>
     public const string ApproveRules = "approve-rules";
 
@@ -41,6 +44,7 @@ public static class Policies
         .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover))
         .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))
         .AddPolicy(ApproveRules, policy => policy.RequireRole(Roles.RulesApprover))
+        .AddPolicy(ReadTemplate, policy => policy.RequireRole(Roles.Grader, Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover))
         .AddPolicy(Moderate, policy => policy.RequireRole(Roles.Moderator))
         .AddPolicy(Report, policy => policy.RequireRole(Roles.Analyst, Roles.Moderator))
         .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));

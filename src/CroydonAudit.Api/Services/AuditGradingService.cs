@@ -13,7 +13,8 @@ namespace CroydonAudit.Api.Services;
 
 /// <summary>The contract's GradingService: validate, call the domain and the store, map back.</summary>
 public sealed partial class AuditGradingService(
-    ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, AuditRegrader regrader, AccessRecorder access, TimeProvider clock, ILogger<AuditGradingService> logger)
+    ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, Store.RuleSets.RuleSetStore ruleSets, AuditRegrader regrader, AccessRecorder access,
+    TimeProvider clock, ILogger<AuditGradingService> logger)
     : GradingService.GradingServiceBase
 {
     /// <inheritdoc />
@@ -21,7 +22,9 @@ public sealed partial class AuditGradingService(
     public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
-        var result = rules.Grader.Grade(request.Audit.ToDomain(), context.CancellationToken, context.Deadline);
+        var grader = rules.Grader;
+        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template));
+        var result = grader.Grade(request.Audit.ToDomain(), context.CancellationToken, context.Deadline);
         return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
 
@@ -33,6 +36,7 @@ public sealed partial class AuditGradingService(
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
+        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template));
         var graded = grader.Grade(submission, context.CancellationToken, context.Deadline);
 
         // A call whose deadline passed while it was graded is not queued for writing: its caller has gone.
@@ -42,7 +46,7 @@ public sealed partial class AuditGradingService(
         }
 
         var pending = new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) };
-        var (result, created) = await store.SaveAsync(pending.WithAnswer(), context.CancellationToken);
+        var (result, created) = await store.SaveAsync(pending.WithAnswer(grader.RuleSet.Template), context.CancellationToken);
         // One line per stored audit (identifiers only); the list of fired rules is built only when it is written.
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -107,6 +111,25 @@ public sealed partial class AuditGradingService(
             Changed = summary.Changed,
             GradeChanges = { summary.GradeChanges.Select(c => new GradeChange { From = (Grade)c.From, To = (Grade)c.To, Audits = c.Audits }) },
         };
+    }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadTemplate)]
+    public override async Task<GetAuditTemplateResponse> GetAuditTemplate(GetAuditTemplateRequest request, ServerCallContext context)
+    {
+        if (request.RuleSetVersion.Length == 0)
+        {
+            var active = rules.Grader.RuleSet;
+            return new GetAuditTemplateResponse { Template = active.Template.ToContract(active.Version) };
+        }
+
+        RuleSetRequests.ValidateVersion("rule_set_version", request.RuleSetVersion);
+        var files = await ruleSets.GetFilesAsync(request.RuleSetVersion, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no stored rule set {request.RuleSetVersion}."));
+        // A stored version's template was checked when the version was stored: read it again, its rules need not be.
+        var template = CroydonAudit.Grading.Templates.TemplateReader.Read(files, [])
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The template of rule set {request.RuleSetVersion} cannot be read."));
+        return new GetAuditTemplateResponse { Template = template.ToContract(request.RuleSetVersion) };
     }
 
     // The audit's ids and outcome only: never its free text.

@@ -56,7 +56,7 @@ internal static class StoreCommands
                 }
 
                 var templates = BenchmarkSeeder.Templates(ruleSet, files.WorkedCases
-                    .Select(path => WorkedCase.TryParse(path, files[path]!, []))
+                    .Select(path => WorkedCase.TryParse(path, files[path]!, [], @base => files[@base]))
                     .OfType<WorkedCase>()
                     .Select(c => c.Audit.ToDomain()));
                 var by = new Accessor("croydon-audit store seed", "croydon-audit", ["grader"], "/croydon.audit.v1.GradingService/GradeAudit");

@@ -48,9 +48,12 @@ public static class RecordMapping
         ModerationDecisions = { stored.Moderation.Select(ToContract) },
     };
 
-    /// <summary>A revision about to be stored, with the answer GetAudit will give for it (<see cref="Answer"/>).</summary>
-    public static PendingRevision WithAnswer(this PendingRevision pending) =>
-        pending with { Answer = Answer(pending.Submission, pending.Result, pending.ReceivedAt, pending.Reason, pending.StoredBy) };
+    /// <summary>
+    /// A revision about to be stored, with the answer GetAudit will give for it (<c>Answer</c>), its answered
+    /// questions in the words of <paramref name="template"/>, the template it was graded against.
+    /// </summary>
+    public static PendingRevision WithAnswer(this PendingRevision pending, CroydonAudit.Grading.Templates.AuditTemplate? template = null) =>
+        pending with { Answer = Answer(pending.Submission, pending.Result, pending.ReceivedAt, pending.Reason, pending.StoredBy, template) };
 
     /// <summary>
     /// What GetAudit will answer for a revision made of these parts, less what is known or complete only later (its
@@ -59,14 +62,28 @@ public static class RecordMapping
     /// </summary>
     /// <remarks>Its time of receipt is PostgreSQL's, to the microsecond, as the revision's column keeps it.</remarks>
     public static byte[] Answer(
-        CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy)
+        CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy) =>
+        Answer(submission, result, receivedAt, reason, storedBy, null);
+
+    /// <summary>An answer (<see cref="Answer(CroydonAudit.Grading.Domain.AuditSubmission, CroydonAudit.Grading.Domain.GradingResult, DateTimeOffset, RevisionReason, Accessor)"/>) with its answered questions in a template's words.</summary>
+    public static byte[] Answer(
+        CroydonAudit.Grading.Domain.AuditSubmission submission, CroydonAudit.Grading.Domain.GradingResult result, DateTimeOffset receivedAt, RevisionReason reason, Accessor storedBy,
+        CroydonAudit.Grading.Templates.AuditTemplate? template)
     {
         receivedAt = receivedAt.AddTicks(-(receivedAt.Ticks % TimeSpan.TicksPerMicrosecond));
-        return Record(submission, result with { Revision = 0, Trace = [] }, receivedAt, reason, storedBy.Subject, storedBy.Client).ToByteArray();
+        var record = Record(submission, result with { Revision = 0, Trace = [] }, receivedAt, reason, storedBy.Subject, storedBy.Client);
+        // A rule set without template.json asks the contract's own questions: its answers read as they always did.
+        if (template is { Version.Length: > 0 })
+        {
+            record.Answered.Add(template.Answered(submission));
+            record.TemplateVersion = template.Version;
+        }
+
+        return record.ToByteArray();
     }
 
     /// <summary>
-    /// What a stored answer (<see cref="Answer"/>) was made of, in the grading library's types: an <see cref="AnswerReader"/>.
+    /// What a stored answer (<c>Answer</c>) was made of, in the grading library's types: an <see cref="AnswerReader"/>.
     /// The result comes without its trace and revision number, as the answer holds it; a submission sent without
     /// audited_at comes with its time of receipt there, as GetAudit shows it (grading never reads it).
     /// </summary>

@@ -44,7 +44,10 @@ public static class SubmissionMapping
         audit.Learning,
         audit.SummaryOfFindings,
         [.. audit.Recommendations.Select(r => new Domain.Recommendation(r.Text, (Domain.CroydonValue)r.Value))],
-        [.. audit.OrganisationalLearningPoints]);
+        [.. audit.OrganisationalLearningPoints])
+    {
+        Answers = audit.Answers.Count == 0 ? null : [.. audit.Answers.Select(a => new Domain.QuestionAnswer(a.QuestionId, a.Value))],
+    };
 
     /// <summary>The domain's submission as the contract's.</summary>
     public static V1.AuditSubmission ToContract(this Domain.AuditSubmission audit) => new()
@@ -91,5 +94,6 @@ public static class SubmissionMapping
         SummaryOfFindings = audit.SummaryOfFindings,
         Recommendations = { audit.Recommendations.Select(r => new V1.Recommendation { Text = r.Text, Value = (V1.CroydonValue)r.Value }) },
         OrganisationalLearningPoints = { audit.OrganisationalLearningPoints },
+        Answers = { (audit.Answers ?? []).Select(a => new V1.Answer { QuestionId = a.QuestionId, Value = a.Value }) },
     };
 }

@@ -23,6 +23,11 @@ public static class AuditSubmissionValidator
     /// <summary>The most areas an audit lists: each of the nine at most once.</summary>
     public const int MaxAreas = 9;
 
+    /// <summary>The most answers an audit may give, and the longest question id.</summary>
+    public const int MaxAnswers = 300, MaxQuestionIdLength = 100;
+
+    private static readonly SearchValues<char> QuestionIdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
+
     private static readonly SearchValues<char> IdCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
 
@@ -77,7 +82,43 @@ public static class AuditSubmissionValidator
             CheckText(violations, new(path, "organisational_learning_points", i), audit.OrganisationalLearningPoints[i]);
         }
 
+        CheckAnswers(violations, path, audit);
         return violations;
+    }
+
+    // The answers' shape: what each names against the template is checked where the template is known (TemplateAnswers).
+    private static void CheckAnswers(List<FieldViolation> violations, string path, AuditSubmission audit)
+    {
+        if (audit.Answers.Count > MaxAnswers)
+        {
+            violations.Add(Violation(new(path, "answers"), $"may have at most {MaxAnswers} answers, not {audit.Answers.Count}."));
+            return;
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < audit.Answers.Count; i++)
+        {
+            var answer = audit.Answers[i];
+            var id = new FieldPath(path, "answers", i, "question_id");
+            if (answer.QuestionId.Length is 0 or > MaxQuestionIdLength || answer.QuestionId.AsSpan().ContainsAnyExcept(QuestionIdCharacters))
+            {
+                violations.Add(Violation(id, $"must be a question's id from the audit template: 1 to {MaxQuestionIdLength} lower-case letters, digits, '-' and '.'."));
+            }
+            else if (!seen.TryAdd(answer.QuestionId, i))
+            {
+                violations.Add(Violation(id, $"answers \"{answer.QuestionId}\", which {new FieldPath(path, "answers", seen[answer.QuestionId])} answers already: answer each question once."));
+            }
+
+            var value = new FieldPath(path, "answers", i, "value");
+            if (string.IsNullOrWhiteSpace(answer.Value))
+            {
+                violations.Add(Violation(value, "is required: an option's id, yes or no, or the text; leave an unanswered question out."));
+            }
+            else
+            {
+                CheckText(violations, value, answer.Value);
+            }
+        }
     }
 
     private static void CheckAreas(List<FieldViolation> violations, string path, AuditSubmission audit)
@@ -130,7 +171,9 @@ public static class AuditSubmissionValidator
             CheckText(violations, new(path, "areas", i, "significant_concern_detail"), area.SignificantConcernDetail);
         }
 
-        if (graded == 0)
+        // An area's grade may be given as an answer to its question instead ("assessment.grade": "good").
+        if (graded == 0 && !audit.Answers.Any(a => a.QuestionId.EndsWith(".grade", StringComparison.Ordinal)
+            && CroydonAudit.Grading.Templates.AuditTemplate.LevelOf(a.Value) != CroydonAudit.Grading.Domain.Grade.Unspecified))
         {
             violations.Add(Violation(new(path, "areas"), "must include at least one graded area (a grade, not marked not applicable)."));
         }

@@ -31,4 +31,13 @@ public sealed record AuditSubmission(
     string Learning,
     string SummaryOfFindings,
     IReadOnlyList<Recommendation> Recommendations,
-    IReadOnlyList<string> OrganisationalLearningPoints);
+    IReadOnlyList<string> OrganisationalLearningPoints)
+{
+    /// <summary>
+    /// Answers to the template's questions, as sent, in order; null when none (so an audit sent without any is stored,
+    /// and hashed, exactly as before answers existed). The typed fields above answer the contract's own questions
+    /// (<see cref="Templates.ContractQuestions"/>); an answer may give one of those instead.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<QuestionAnswer>? Answers { get; init; }
+}

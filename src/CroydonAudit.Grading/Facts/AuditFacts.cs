@@ -98,4 +98,19 @@ public sealed record AuditFacts
     /// strengths; learning; summary of findings; each recommendation's text.
     /// </summary>
     public required IReadOnlyList<TextFact> Texts { get; init; }
+
+    /// <summary>The template's questions a complete audit answers that this one does not, in the template's order.</summary>
+    public IReadOnlyList<AnswerFact> RequiredUnanswered => Book.RequiredUnanswered;
+
+    /// <summary>The audit's answers to its template's questions.</summary>
+    internal AnswerBook Book { get; init; } = null!;
+
+    /// <summary>The answer to the template's question <paramref name="questionId"/>, e.g. <c>audit.Answer("risk").Is("weighed")</c>.</summary>
+    public AnswerFact Answer(string questionId) => Book.Answer(questionId);
+
+    /// <summary>A section of the template as answered, e.g. <c>audit.Section("family-engagement").Evidencing("inadequate")</c>.</summary>
+    public SectionFact Section(string sectionId) => Book.Section(sectionId);
+
+    /// <summary>How many answers in the whole audit evidence a descriptor level ("outstanding" … "inadequate").</summary>
+    public int Evidencing(string level) => Book.Evidencing(level);
 }

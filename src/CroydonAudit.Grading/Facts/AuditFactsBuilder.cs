@@ -1,4 +1,5 @@
 using CroydonAudit.Grading.Domain;
+using CroydonAudit.Grading.Templates;
 using CroydonAudit.Grading.Text;
 
 namespace CroydonAudit.Grading.Facts;
@@ -15,9 +16,13 @@ public static class AuditFactsBuilder
     // "the second recommendation", as a person would say it, not "recommendation 2".
     private static readonly string[] RecommendationLabels = [.. Enumerable.Range(1, 50).Select(n => $"{Ordinal(n)} recommendation")];
 
-    /// <summary>Derives the facts; texts are measured by the rule set's bland text policy.</summary>
-    public static AuditFacts Build(AuditSubmission audit, BlandTextPolicy bland)
+    /// <summary>
+    /// Derives the facts; texts are measured by the rule set's bland text policy, and answers read against its template
+    /// (by default the contract's questions). Answers to the contract's questions count as its typed fields.
+    /// </summary>
+    public static AuditFacts Build(AuditSubmission audit, BlandTextPolicy bland, AuditTemplate? template = null)
     {
+        audit = ContractQuestions.Fold(audit);
         var texts = new List<TextFact>(3 * NineAreas.Length + 3 + audit.Recommendations.Count);
         var areas = new AreaFact[NineAreas.Length];
         for (var i = 0; i < NineAreas.Length; i++)
@@ -86,6 +91,7 @@ public static class AuditFactsBuilder
             Recommendations = recommendations,
             OrganisationalLearningPointCount = audit.OrganisationalLearningPoints.Count,
             Texts = texts,
+            Book = new AnswerBook(audit, template ?? AuditTemplate.Contract, bland),
         };
     }
 

@@ -49,6 +49,12 @@ public static class FactsLookedAt
             lines.Add($"{Words.Named(list.Name)}: {items.Count} listed");
         }
 
+        // The template's questions it reads, in the template's words: "Was a carer's assessment offered?: Not offered".
+        foreach (var answer in rule.QuestionsRead.Select(facts.Answer))
+        {
+            lines.Add($"{answer.Label}: {answer.Words}");
+        }
+
         return lines.Distinct().ToList();
     }
 

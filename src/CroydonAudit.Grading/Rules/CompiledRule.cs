@@ -19,6 +19,9 @@ public sealed record CompiledRule(RuleDefinition Definition, Func<AuditFacts, Gr
     /// <summary>The facts its condition reads (properties of the fact types), in order of first reading.</summary>
     public IReadOnlyList<MemberInfo> ConditionReads { get; init; } = [];
 
+    /// <summary>The template's questions it reads (<c>audit.Answer("…")</c>, in its condition or output), in order of first reading.</summary>
+    public IReadOnlyList<string> QuestionsRead { get; init; } = [];
+
     /// <summary>Its condition is the constant <c>true</c>: it fires on every audit.</summary>
     public bool IsAlwaysTrue { get; init; }
 

@@ -16,8 +16,11 @@ internal sealed class FactsOnly : ExpressionVisitor
     private static readonly HashSet<Type> FactTypes =
     [
         typeof(AuditFacts), typeof(GradingProgress), typeof(AreaFact), typeof(TextFact),
-        typeof(KeyEvidenceFact), typeof(RecommendationFact), typeof(IFindingSubject),
+        typeof(KeyEvidenceFact), typeof(RecommendationFact), typeof(IFindingSubject), typeof(AnswerFact), typeof(SectionFact),
     ];
+
+    /// <summary>The types whose members rule expressions may reach (the parser is told of them, to call their methods).</summary>
+    public static IReadOnlyCollection<Type> Types => FactTypes;
 
     private static readonly HashSet<string> ListMethods = new(StringComparer.Ordinal)
     {
@@ -109,6 +112,8 @@ internal sealed class FactsOnly : ExpressionVisitor
         var method = node.Method;
         var allowed = (method.DeclaringType == typeof(Enumerable) && ListMethods.Contains(method.Name))
             || (method.DeclaringType == typeof(Math) && MathMethods.Contains(method.Name))
+            || (!method.IsStatic && !method.IsSpecialName && FactTypes.Contains(method.DeclaringType!) && method.DeclaringType != typeof(object)
+                && method.Name is nameof(AuditFacts.Answer) or nameof(AuditFacts.Section) or nameof(AuditFacts.Evidencing) or nameof(AnswerFact.Is))
             || (method.Name == "get_Item" && node.Object is not null && IsList(node.Object.Type));
         if (!allowed)
         {

@@ -13,7 +13,7 @@ namespace CroydonAudit.Grading.Rules;
 /// into delegates over the inputs <c>(audit, grading)</c>. A mistake is reported with the rule it is in, in
 /// words; the delegates never swallow an exception.
 /// </summary>
-internal sealed class RuleExpressionCompiler
+internal sealed class RuleExpressionCompiler(Templates.AuditTemplate template)
 {
     /// <summary>The longest expression: a condition over the facts is a line or two.</summary>
     public const int MaxExpressionLength = 2_000;
@@ -21,8 +21,9 @@ internal sealed class RuleExpressionCompiler
     private static readonly ParameterExpression[] Inputs =
         [Expression.Parameter(typeof(AuditFacts), RuleSetLoader.AuditInput), Expression.Parameter(typeof(GradingProgress), RuleSetLoader.GradingInput)];
 
-    // Typed inputs only: nothing but the audit's facts and what grading decided is visible to a rule.
-    private readonly RuleExpressionParser _parser = new(new ReSettings { AutoRegisterInputType = false, IgnoreException = false });
+    // Typed inputs only: nothing but the audit's facts and what grading decided is visible to a rule. The fact types are
+    // named to the parser so that their few methods (audit.Answer("…")) can be called; FactsOnly allows no others.
+    private readonly RuleExpressionParser _parser = new(new ReSettings { AutoRegisterInputType = false, IgnoreException = false, CustomTypes = [.. FactsOnly.Types] });
 
     /// <summary>The compiled rule, or null after adding its problems.</summary>
     public CompiledRule? Compile(ProblemSite site, RuleDefinition definition, Rule rule)
@@ -48,11 +49,21 @@ internal sealed class RuleExpressionCompiler
             }
         }
 
+        var questionsRead = new List<string>();
+        foreach (var parsed in new[] { condition, output }.OfType<Expression>())
+        {
+            foreach (var problem in TemplateReferences.Check(parsed, template, questionsRead))
+            {
+                site.Add(problem, parsed == condition ? "Expression" : "OutputExpression");
+            }
+        }
+
         return site.Problems.Count > count
             ? null
             : new CompiledRule(definition, Compile<bool>(condition!), output is null ? null : Compile<object>(output))
             {
                 ConditionReads = FactsOnly.Reads(condition!),
+                QuestionsRead = [.. questionsRead.Distinct()],
                 IsAlwaysTrue = condition is LambdaExpression { Body: ConstantExpression { Value: true } } or ConstantExpression { Value: true },
             };
     }

@@ -11,5 +11,6 @@ namespace CroydonAudit.Grading.Rules;
 /// <param name="Description">What the rule set is, from <c>ruleset.json</c>.</param>
 /// <param name="BlandText">When a free text counts as bland.</param>
 /// <param name="Rules">Every enabled rule, in evaluation order (the trace's order).</param>
-/// <param name="Files">The files that decide grades and make the version: <c>ruleset.json</c> and the workflow files.</param>
-public sealed record RuleSet(string Version, string Label, string Description, BlandTextPolicy BlandText, IReadOnlyList<CompiledRule> Rules, RuleSetFiles Files);
+/// <param name="Files">The files that decide grades and make the version: <c>ruleset.json</c>, the workflow files and <c>template.json</c>.</param>
+/// <param name="Template">The audit template its rules read answers against.</param>
+public sealed record RuleSet(string Version, string Label, string Description, BlandTextPolicy BlandText, IReadOnlyList<CompiledRule> Rules, RuleSetFiles Files, Templates.AuditTemplate Template);

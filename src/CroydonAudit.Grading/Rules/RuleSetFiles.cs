@@ -4,7 +4,8 @@ namespace CroydonAudit.Grading.Rules;
 
 /// <summary>
 /// A rule set's files as one snapshot: paths relative to the rules folder ('/'-separated) and their
-/// bytes. The workflow files and <c>ruleset.json</c> sit at the top; worked cases in <c>tests/</c>.
+/// bytes. The workflow files, <c>ruleset.json</c> and <c>template.json</c> sit at the top; worked cases in
+/// <c>tests/</c>, and the base audits cases may be written as differences from in <c>tests/bases/</c>.
 /// Bounded: a rule set is a few dozen small files, and a candidate may come from a caller.
 /// </summary>
 public sealed partial class RuleSetFiles
@@ -21,6 +22,9 @@ public sealed partial class RuleSetFiles
     /// <summary>The folder of worked cases.</summary>
     public const string WorkedCaseFolder = "tests/";
 
+    /// <summary>The folder of base audits, which worked cases may be written as differences from.</summary>
+    public const string BaseFolder = "tests/bases/";
+
     private readonly SortedDictionary<string, byte[]> _files;
 
     private string? _fingerprint;
@@ -32,6 +36,9 @@ public sealed partial class RuleSetFiles
 
     /// <summary>The worked cases' paths, in order.</summary>
     public IEnumerable<string> WorkedCases => _files.Keys.Where(IsWorkedCase);
+
+    /// <summary>The worked cases' and their bases' paths: what travels with a version beside its rules.</summary>
+    public IEnumerable<string> TestFiles => _files.Keys.Where(IsTestFile);
 
     /// <summary>A hash of every file's path and bytes: two snapshots with the same fingerprint hold the same files.</summary>
     public string Fingerprint => _fingerprint ??= ComputeFingerprint();
@@ -52,11 +59,7 @@ public sealed partial class RuleSetFiles
         }
 
         var top = Directory.EnumerateFiles(directory, "*.json").Select(p => (Path: p, Name: Path.GetFileName(p)));
-        var tests = Path.Combine(directory, "tests");
-        var cases = Directory.Exists(tests)
-            ? Directory.EnumerateFiles(tests, "*.json").Select(p => (Path: p, Name: WorkedCaseFolder + Path.GetFileName(p)))
-            : [];
-        var found = top.Concat(cases).ToList();
+        var found = top.Concat(Listed(directory, "tests", WorkedCaseFolder)).Concat(Listed(directory, Path.Combine("tests", "bases"), BaseFolder)).ToList();
         CheckCount(found.Count);
         return From(found.Select(f => (f.Name, ReadBounded(f.Path, f.Name))));
     }
@@ -105,7 +108,20 @@ public sealed partial class RuleSetFiles
         new(new SortedDictionary<string, byte[]>(paths.Where(_files.ContainsKey).ToDictionary(p => p, p => _files[p]), StringComparer.Ordinal));
 
     /// <summary>Whether a path is a worked case.</summary>
-    public static bool IsWorkedCase(string path) => path.StartsWith(WorkedCaseFolder, StringComparison.Ordinal);
+    public static bool IsWorkedCase(string path) => IsTestFile(path) && !IsBase(path);
+
+    /// <summary>Whether a path is a base audit of worked cases.</summary>
+    public static bool IsBase(string path) => path.StartsWith(BaseFolder, StringComparison.Ordinal);
+
+    /// <summary>Whether a path is a worked case or a base: a test of the rules, not part of them.</summary>
+    public static bool IsTestFile(string path) => path.StartsWith(WorkedCaseFolder, StringComparison.Ordinal);
+
+    // A sub-folder's JSON files, named as the snapshot names them.
+    private static IEnumerable<(string Path, string Name)> Listed(string directory, string folder, string prefix)
+    {
+        var path = Path.Combine(directory, folder);
+        return Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.json").Select(p => (p, prefix + Path.GetFileName(p))) : [];
+    }
 
     private string ComputeFingerprint()
     {
@@ -135,6 +151,6 @@ public sealed partial class RuleSetFiles
             : File.ReadAllBytes(path);
     }
 
-    [GeneratedRegex(@"^(tests/)?[A-Za-z0-9_][A-Za-z0-9._-]{0,99}\.json$")]
+    [GeneratedRegex(@"^(tests/(bases/)?)?[A-Za-z0-9_][A-Za-z0-9._-]{0,99}\.json$")]
     private static partial Regex SafePath();
 }

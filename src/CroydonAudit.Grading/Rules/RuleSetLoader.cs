@@ -67,8 +67,14 @@ public static class RuleSetLoader
         }
 
         var blandText = ReadBlandText(manifestSite, manifest);
+        var template = Templates.TemplateReader.Read(files, problems);
         var workflows = ReadWorkflowFiles(manifestSite, files, manifest);
-        var compiler = new RuleExpressionCompiler();
+        if (template is null)
+        {
+            return null;
+        }
+
+        var compiler = new RuleExpressionCompiler(template);
         var rules = new List<CompiledRule>();
         var sites = new Dictionary<CompiledRule, ProblemSite>();
         var ruleIds = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -110,8 +116,11 @@ public static class RuleSetLoader
             return null;
         }
 
-        var gradingFiles = files.Only([ManifestFile, .. workflows.Select(w => w.FileName)]);
-        var ruleSet = new RuleSet(Hash(manifestBytes, workflows.Select(w => (w.FileName, files[w.FileName]!))), manifest.Label!.Trim(), manifest.Description ?? "", blandText, rules, gradingFiles);
+        // The template is hashed in when the rule set has one: a version stored before templates were data keeps its version.
+        string[] templateFile = files[Templates.TemplateReader.File] is null ? [] : [Templates.TemplateReader.File];
+        var gradingFiles = files.Only([ManifestFile, .. workflows.Select(w => w.FileName), .. templateFile]);
+        var hashed = workflows.Select(w => (w.FileName, files[w.FileName]!)).Concat(templateFile.Select(t => (t, files[t]!)));
+        var ruleSet = new RuleSet(Hash(manifestBytes, hashed), manifest.Label!.Trim(), manifest.Description ?? "", blandText, rules, gradingFiles, template);
         return Warm(ruleSet, r => sites[r]) ? ruleSet : null;
     }
 
@@ -145,7 +154,7 @@ public static class RuleSetLoader
         foreach (var fileName in listed.Distinct(StringComparer.Ordinal))
         {
             var site = new ProblemSite(manifestSite.Problems, fileName);
-            if (fileName == ManifestFile || RuleSetFiles.IsWorkedCase(fileName) || files[fileName] is not { } bytes)
+            if (fileName is ManifestFile or Templates.TemplateReader.File || RuleSetFiles.IsTestFile(fileName) || files[fileName] is not { } bytes)
             {
                 manifestSite.Add($"lists {fileName}, but there is no such workflow file in the rules folder.", "workflows");
                 continue;
@@ -175,7 +184,7 @@ public static class RuleSetLoader
             }
         }
 
-        var unlisted = files.Files.Keys.Where(name => name != ManifestFile && !RuleSetFiles.IsWorkedCase(name) && !listed.Contains(name));
+        var unlisted = files.Files.Keys.Where(name => name is not (ManifestFile or Templates.TemplateReader.File) && !RuleSetFiles.IsTestFile(name) && !listed.Contains(name));
         foreach (var name in unlisted)
         {
             new ProblemSite(manifestSite.Problems, name).Add($"is in the rules folder but not listed in {ManifestFile} \"workflows\". Add it there, or move it out of the folder.");

@@ -63,7 +63,7 @@ public static class RuleSetCheck
         var cases = new List<WorkedCase>();
         foreach (var path in files.WorkedCases)
         {
-            if (schemaProblems.All(p => p.File != path) && WorkedCase.TryParse(path, files[path]!, problems) is { } workedCase)
+            if (schemaProblems.All(p => p.File != path) && WorkedCase.TryParse(path, files[path]!, problems, @base => files[@base]) is { } workedCase)
             {
                 cases.Add(workedCase);
             }

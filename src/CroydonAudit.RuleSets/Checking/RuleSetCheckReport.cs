@@ -31,7 +31,8 @@ public sealed record RuleSetCheckReport(
         Problems.Select(p => p.ToString())
             .Concat(Cases.Where(c => !c.Passed).Select(c => $"{c.File}: the worked case fails: {string.Join("; ", c.Differences)}"))
             .Concat(Coverage?.RulesNeverFired.Select(r => $"no worked case fires rule \"{r}\"") ?? [])
-            .Concat(Coverage?.LimitsNotPinned.Select(r => $"no worked case pins the grade and kind of limit \"{r}\"") ?? []);
+            .Concat(Coverage?.LimitsNotPinned.Select(r => $"no worked case pins the grade and kind of limit \"{r}\"") ?? [])
+            .Concat(Coverage?.QuestionsNotRead.Select(q => $"template.json: no rule reads the question \"{q}\"") ?? []);
 
     /// <summary>The report as the principal social worker reads it.</summary>
     public string ToText(string source)
@@ -62,7 +63,9 @@ public sealed record RuleSetCheckReport(
         else
         {
             var passed = Cases.Count(c => c.Passed);
-            text.AppendLine($"Worked cases: {passed} of {Cases.Count} pass.");
+            // A case that could not be read is a problem above, and is not run: its rules may look uncovered below.
+            var unread = Problems.Where(p => RuleSetFiles.IsWorkedCase(p.File)).Select(p => p.File).Distinct().Count();
+            text.AppendLine($"Worked cases: {passed} of {Cases.Count} pass{(unread == 0 ? "" : $"; {unread} more could not be read (see above), so the coverage below may be short")}.");
             foreach (var failed in Cases.Where(c => !c.Passed))
             {
                 text.AppendLine($"  FAILED {failed.File}: {failed.Description}");
@@ -100,5 +103,10 @@ public sealed record RuleSetCheckReport(
             ? "  Every limit's grade and kind are pinned by a worked case."
             : $"  No worked case pins the grade and kind of: {string.Join(", ", coverage.LimitsNotPinned)}. In a passing case where the limit fires, add it to \"expect\" \"limits\", "
               + "e.g. \"limits\": { \"" + coverage.LimitsNotPinned[0] + "\": { \"limit\": \"<the grade it limits to>\", \"kind\": \"<hard or soft>\" } }.");
+        if (coverage.QuestionsNotRead.Count > 0)
+        {
+            text.AppendLine($"  No rule reads the template's questions: {string.Join(", ", coverage.QuestionsNotRead)}. Read each in a rule "
+                + "(audit.Answer(\"…\")), or mark it \"informational\": true in template.json if it is asked for the record only.");
+        }
     }
 }

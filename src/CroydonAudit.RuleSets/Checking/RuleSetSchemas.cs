@@ -16,6 +16,8 @@ internal static partial class RuleSetSchemas
     private static readonly Schema Manifest = Load("ruleset.schema.json");
     private static readonly Schema Workflow = Load("workflow.schema.json");
     private static readonly Schema WorkedCase = Load("worked-case.schema.json");
+    private static readonly Schema Template = Load("template.schema.json");
+    private static readonly Schema Base = Load("audit-base.schema.json");
 
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
 
@@ -36,7 +38,8 @@ internal static partial class RuleSetSchemas
 
             using var owner = parsed;
             var document = JsonNode.Parse(bytes, documentOptions: RuleJson.Document);
-            var schema = path == RuleSetLoader.ManifestFile ? Manifest : RuleSetFiles.IsWorkedCase(path) ? WorkedCase : Workflow;
+            var schema = path == RuleSetLoader.ManifestFile ? Manifest : path == Grading.Templates.TemplateReader.File ? Template
+                : RuleSetFiles.IsBase(path) ? Base : RuleSetFiles.IsWorkedCase(path) ? WorkedCase : Workflow;
             var results = schema.Json.Evaluate(parsed.RootElement, Options);
             if (results.IsValid)
             {
@@ -131,7 +134,8 @@ internal static partial class RuleSetSchemas
         node = Follow(node);
         var allowed = (node?["enum"] ?? node?["const"]) switch
         {
-            JsonArray values => values.Select(v => v!.GetValue<string>()).ToList(),
+            // null, where a difference from a base audit may remove a value, is not one to offer.
+            JsonArray values => values.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var text) ? text : null).OfType<string>().ToList(),
             JsonValue single when single.TryGetValue<string>(out var text) => [text],
             _ => [],
         };

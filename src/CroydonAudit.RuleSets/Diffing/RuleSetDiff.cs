@@ -8,8 +8,8 @@ namespace CroydonAudit.RuleSets.Diffing;
 /// <summary>
 /// What changed from one rule set to another, rule by rule, in words: rules added and removed, switched on
 /// or off, moved, a condition or output changed, a limit's grade or kind, a finding's severity, wording and
-/// guidance; and for the set as a whole its label, workflows and bland-text parameters. Reads the JSON as
-/// written, so it compares rule sets that do not load yet too.
+/// guidance; for the set as a whole its label, workflows and bland-text parameters; and the template's sections,
+/// questions and options. Reads the JSON as written, so it compares rule sets that do not load yet too.
 /// </summary>
 public static class RuleSetDiff
 {
@@ -38,6 +38,11 @@ public static class RuleSetDiff
         if (manifest.Count > 0)
         {
             changes.Add(new RuleChange(null, RuleSetLoader.ManifestFile, manifest));
+        }
+
+        if (TemplateChanges(Parse(from[Grading.Templates.TemplateReader.File]), Parse(to[Grading.Templates.TemplateReader.File])) is { Count: > 0 } template)
+        {
+            changes.Add(new RuleChange(null, Grading.Templates.TemplateReader.File, template));
         }
 
         foreach (var (id, rule) in after.Rules)
@@ -113,6 +118,66 @@ public static class RuleSetDiff
     }
 
     private static string Quote(string text, bool code) => code ? $"`{text}`" : $"\"{text}\"";
+
+    // The template's sections, questions and options, compared by id.
+    private static List<string> TemplateChanges(JsonNode? before, JsonNode? after)
+    {
+        var changes = new List<string>();
+        Describe(changes, "template label", before?["label"]?.ToString(), after?["label"]?.ToString(), wording: true);
+        var (oldSections, newSections) = (Items(before?["sections"]), Items(after?["sections"]));
+        foreach (var (id, section) in newSections)
+        {
+            if (!oldSections.TryGetValue(id, out var old))
+            {
+                changes.Add($"section added: \"{section["title"]}\" ({id})");
+                continue;
+            }
+
+            Describe(changes, $"section {id} title", old["title"]?.ToString(), section["title"]?.ToString(), wording: true);
+        }
+
+        changes.AddRange(oldSections.Keys.Except(newSections.Keys).Select(id => $"section removed: {id}"));
+        var (oldQuestions, newQuestions) = (Questions(oldSections.Values), Questions(newSections.Values));
+        foreach (var (id, question) in newQuestions)
+        {
+            if (!oldQuestions.TryGetValue(id, out var old))
+            {
+                var options = Items(question["options"]).Keys.ToList();
+                changes.Add($"question added: {id}, \"{question["text"]}\" ({question["kind"]}{(options.Count > 0 ? $": {string.Join(", ", options)}" : "")})");
+                continue;
+            }
+
+            foreach (var property in new[] { "text", "help", "label" })
+            {
+                Describe(changes, $"question {id} {property}", old[property]?.ToString(), question[property]?.ToString(), wording: true);
+            }
+
+            foreach (var property in new[] { "kind", "required", "informational" })
+            {
+                Describe(changes, $"question {id} {property}", old[property]?.ToString() ?? "", question[property]?.ToString() ?? "");
+            }
+
+            var (oldOptions, newOptions) = (Items(old["options"]), Items(question["options"]));
+            changes.AddRange(newOptions.Keys.Except(oldOptions.Keys).Select(o => $"question {id}: option added: {o}, \"{newOptions[o]["words"]}\""));
+            changes.AddRange(oldOptions.Keys.Except(newOptions.Keys).Select(o => $"question {id}: option removed: {o}"));
+            foreach (var option in newOptions.Keys.Intersect(oldOptions.Keys))
+            {
+                Describe(changes, $"question {id}, option {option}, words", oldOptions[option]["words"]?.ToString(), newOptions[option]["words"]?.ToString(), wording: true);
+                Describe(changes, $"question {id}, option {option}, level", oldOptions[option]["level"]?.ToString() ?? "none", newOptions[option]["level"]?.ToString() ?? "none");
+            }
+        }
+
+        changes.AddRange(oldQuestions.Keys.Except(newQuestions.Keys).Select(id => $"question removed: {id}"));
+        return changes;
+
+        static Dictionary<string, JsonNode> Questions(IEnumerable<JsonNode> sections) =>
+            sections.SelectMany(s => Items(s["questions"])).GroupBy(q => q.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+    }
+
+    // A JSON list of objects with ids, by id, in order.
+    private static Dictionary<string, JsonNode> Items(JsonNode? list) =>
+        (list as JsonArray ?? []).OfType<JsonObject>().Where(o => o["id"] is not null).GroupBy(o => o["id"]!.ToString())
+            .ToDictionary(g => g.Key, g => (JsonNode)g.First(), StringComparer.Ordinal);
 
     private static string Summary(Rule rule) =>
         string.Join(", ", new[] { rule.Properties.GetValueOrDefault("effect"), rule.Properties.GetValueOrDefault("kind"), rule.Properties.GetValueOrDefault("limit"), rule.Properties.GetValueOrDefault("severity") }.OfType<string>())

@@ -45,7 +45,7 @@ public sealed class AuditRegrader(AuditStore store)
         // The submission was received when it was first sent: only the grading is new. Its answer is stored with it, as
         // GradeAudit's is: the new revision's one record of what it was graded from and to.
         var saved = await store.SaveAsync(
-            new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged, stored.Revision) { StoredBy = caller }.WithAnswer(),
+            new PendingRevision(stored.Submission, graded, stored.ReceivedAt, RevisionReason.RuleSetChanged, stored.Revision) { StoredBy = caller }.WithAnswer(grader.RuleSet.Template),
             cancellationToken);
         return new Regraded(stored.Result, saved.Result, Checked: true, Changed: saved.Created);
     }

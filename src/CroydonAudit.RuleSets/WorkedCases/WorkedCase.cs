@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Grading.Text;
@@ -10,7 +12,10 @@ namespace CroydonAudit.RuleSets.WorkedCases;
 
 /// <summary>
 /// One file of a rule set's <c>tests/</c>: an audit in the contract's JSON form and what grading must
-/// decide for it. The principal social worker adds one with every rule change.
+/// decide for it. The principal social worker adds one with every rule change. The audit may be written whole, or as
+/// the differences from a base audit of <c>tests/bases/</c> (<c>"base"</c>): answers to the template's questions by
+/// id (<c>"answers"</c>, overriding the base's), and any other parts of the audit (<c>"audit"</c>, merged over the
+/// base's: an object's properties replace the base's, a list replaces the base's list, null removes a property).
 /// </summary>
 /// <param name="File">Its path in the rule set, e.g. <c>tests/complete-good.json</c>.</param>
 /// <param name="Description">What it shows.</param>
@@ -23,13 +28,18 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
     /// <summary>Its name: the file name without folder or extension.</summary>
     public string Name => Path.GetFileNameWithoutExtension(File);
 
-    /// <summary>Reads a worked case; null after adding its problems.</summary>
-    public static WorkedCase? TryParse(string file, byte[] bytes, List<RuleSetProblem> problems)
+    /// <summary>Reads a worked case, its base (if it names one) found by <paramref name="baseOf"/>; null after adding its problems.</summary>
+    public static WorkedCase? TryParse(string file, byte[] bytes, List<RuleSetProblem> problems, Func<string, byte[]?>? baseOf = null)
     {
         try
         {
             using var document = JsonDocument.Parse(bytes, RuleJson.Document);
             var root = document.RootElement;
+            if (Compose(file, root, baseOf, problems) is not { } audit)
+            {
+                return null;
+            }
+
             var expect = root.GetProperty("expect");
             var limits = expect.TryGetProperty("limits", out var pinned)
                 ? pinned.EnumerateObject().ToDictionary(
@@ -42,7 +52,7 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
             return new WorkedCase(
                 file,
                 root.GetProperty("description").GetString() ?? "",
-                Parser.Parse<V1.AuditSubmission>(RuleJson.Text(root.GetProperty("audit"))),
+                audit,
                 new WorkedCaseExpectation(
                     ContractEnum<Grade>(expect.GetProperty("overall_grade")),
                     ContractEnum<AuditStatus>(expect.GetProperty("status")),
@@ -63,6 +73,104 @@ public sealed record WorkedCase(string File, string Description, V1.AuditSubmiss
             problems.Add(new RuleSetProblem(file, null, null, $"is not a worked case the service can read: {e.Message.TrimEnd('.')}. A worked case has a \"description\", an \"audit\" and an \"expect\"; see rules/README.md."));
             return null;
         }
+    }
+
+    // The case's audit: written whole, or its base's with the case's differences.
+    private static V1.AuditSubmission? Compose(string file, JsonElement root, Func<string, byte[]?>? baseOf, List<RuleSetProblem> problems)
+    {
+        var given = root.TryGetProperty("audit", out var audit) ? JsonNode.Parse(RuleJson.Text(audit)) : null;
+        JsonNode? composed = given;
+        if (root.TryGetProperty("base", out var named))
+        {
+            var name = named.GetString() ?? "";
+            var path = $"{RuleSetFiles.BaseFolder}{name}.json";
+            if ((baseOf ?? (_ => null))(path) is not { } bytes)
+            {
+                problems.Add(new RuleSetProblem(file, null, "base", $"names the base audit \"{name}\", but there is no {path}."));
+                return null;
+            }
+
+            var baseRoot = JsonNode.Parse(bytes, documentOptions: RuleJson.Document);
+            composed = Merge(baseRoot?["audit"], given);
+        }
+
+        if (composed is null)
+        {
+            throw new KeyNotFoundException("it has neither an \"audit\" nor a \"base\"");
+        }
+
+        var parsed = Parser.Parse<V1.AuditSubmission>(composed.ToJsonString());
+        return root.TryGetProperty("answers", out var answers) ? Answered(file, parsed, answers, problems) : parsed;
+    }
+
+    // The audit with the case's answers: one to a question of the audit's own fields sets that field (whatever the base
+    // said); any other is sent as an answer.
+    private static V1.AuditSubmission? Answered(string file, V1.AuditSubmission audit, JsonElement answers, List<RuleSetProblem> problems)
+    {
+        var own = new List<QuestionAnswer>();
+        foreach (var answer in answers.EnumerateObject())
+        {
+            var value = answer.Value.ValueKind switch
+            {
+                JsonValueKind.True => Grading.Templates.ContractQuestions.Yes,
+                JsonValueKind.False => Grading.Templates.ContractQuestions.No,
+                _ => answer.Value.GetString() ?? "",
+            };
+            if (Grading.Templates.ContractQuestions.Find(answer.Name) is not { } question)
+            {
+                if (audit.Answers.FirstOrDefault(a => a.QuestionId == answer.Name) is { } earlier)
+                {
+                    audit.Answers.Remove(earlier);
+                }
+
+                audit.Answers.Add(new V1.Answer { QuestionId = answer.Name, Value = value });
+            }
+            else if (!question.Accepts(value))
+            {
+                problems.Add(new RuleSetProblem(file, null, "answers",
+                    $"answers \"{answer.Name}\" with \"{value}\", which is not one of its options: {Words.List([.. question.Options.Select(o => $"\"{o}\"")], "or")}."));
+                return null;
+            }
+            else
+            {
+                own.Add(new QuestionAnswer(answer.Name, value));
+            }
+        }
+
+        if (own.Count == 0)
+        {
+            return audit;
+        }
+
+        var sent = audit.Answers.Clone();
+        var folded = Grading.Templates.ContractQuestions.Fold(audit.ToDomain() with { Answers = own }, overriding: true).ToContract();
+        folded.Answers.Clear();
+        folded.Answers.Add(sent);
+        return folded;
+    }
+
+    // A JSON merge patch (RFC 7396): the patch's properties replace the target's, objects merged, null removing one.
+    private static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject properties)
+        {
+            return patch?.DeepClone() ?? target?.DeepClone();
+        }
+
+        var merged = target is JsonObject objectTarget ? (JsonObject)objectTarget.DeepClone() : [];
+        foreach (var (name, value) in properties)
+        {
+            if (value is null)
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = Merge(merged[name], value);
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>

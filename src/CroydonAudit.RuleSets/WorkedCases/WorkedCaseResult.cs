@@ -23,6 +23,7 @@ public sealed record WorkedCaseResult(string File, string Description, IReadOnly
     {
         var expect = workedCase.Expect;
         var violations = AuditSubmissionValidator.Validate(workedCase.Audit);
+        violations.AddRange(violations.Count == 0 ? TemplateAnswers.Validate(workedCase.Audit, grader.RuleSet.Template) : []);
         if (violations.Count > 0)
         {
             return Failed(workedCase, [.. violations.Take(10).Select(v => $"the service would refuse its audit: {v.Field} {v.Description}")]);

@@ -230,7 +230,7 @@ public sealed class RuleSetStore
             await using var connection = await call.Store._dataSource.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<VersionRow>(new CommandDefinition("""
                 SELECT version AS Version, label AS Label, description AS Description, stored_at AS StoredAt,
-                       (SELECT count(*) FROM rule_set_file AS f WHERE f.version = rule_set.version AND f.path LIKE 'tests/%') AS WorkedCases
+                       (SELECT count(*) FROM rule_set_file AS f WHERE f.version = rule_set.version AND f.path LIKE 'tests/%' AND f.path NOT LIKE 'tests/bases/%') AS WorkedCases
                 FROM rule_set
                 WHERE (@only::text IS NULL OR version = @only)
                   AND (@afterAt::timestamptz IS NULL OR (stored_at, version) < (@afterAt, @afterVersion))
@@ -266,7 +266,7 @@ public sealed class RuleSetStore
     // gains any new ones (its rules, and so its grades, are the same whatever cases come with it).
     private static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RuleSet ruleSet, RuleSetFiles? files, CancellationToken cancellationToken)
     {
-        var cases = files?.WorkedCases.ToArray() ?? [];
+        var cases = files?.TestFiles.ToArray() ?? [];
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO rule_set (version, label, description) VALUES (@version, @label, @description) ON CONFLICT DO NOTHING",
             new { version = ruleSet.Version, label = ruleSet.Label, description = ruleSet.Description }, transaction, cancellationToken: cancellationToken));

@@ -89,6 +89,9 @@ public sealed class GetAuditWireTests
             Result = new GradingResult { AuditId = "spliced", OverallGrade = Grade.Good, Summary = "Overall grade: Good.", RuleSetVersion = "abc", Findings = { new Finding { RuleId = "f", Message = "m" } } },
             Reason = RevisionReason.NewContent,
             CallerSubject = "auditor-1",
+            // Fields after moderation_decisions: the decisions go before them.
+            Answered = { new AnsweredQuestion { QuestionId = "risk", Question = "How were risks weighed up?", OptionId = "weighed", OptionWords = "Weighed" } },
+            TemplateVersion = "0123456789abcdef",
         };
         var trace = Enumerable.Range(0, rules).Select(i => new RuleTraceEntry { Workflow = "limits", RuleId = $"rule-{i}", Fired = i % 3 == 0, Explanation = new string('x', i % 50) }).ToList();
         var decided = Enumerable.Range(0, decisions).Select(i => new ModerationDecision { AuditId = "spliced", Revision = revision, Outcome = ModerationOutcome.Agreed, DecidedBy = "moderator" }).ToList();

@@ -18,7 +18,7 @@ public static class FixtureCases
     {
         var file = $"{RuleSetFiles.WorkedCaseFolder}{name}.json";
         var problems = new List<RuleSetProblem>();
-        return WorkedCase.TryParse(file, File.ReadAllBytes(Path.Combine(rules, file)), problems)
+        return WorkedCase.TryParse(file, File.ReadAllBytes(Path.Combine(rules, file)), problems, @base => File.Exists(Path.Combine(rules, @base)) ? File.ReadAllBytes(Path.Combine(rules, @base)) : null)
             ?? throw new InvalidDataException(string.Join(Environment.NewLine, problems));
     }
 }

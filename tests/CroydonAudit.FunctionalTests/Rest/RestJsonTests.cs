@@ -68,6 +68,7 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         await Same("GetProgrammeReport", await reports.GetProgrammeReportAsync(period), HttpMethod.Get,
             $"/v1/programmeReport?team={Uri.EscapeDataString(team)}&gradedFrom=2020-01-01T00:00:00Z&gradedTo=2029-01-01T00:00:00Z");
         await Same("ListAccessRecords", await accessLog.ListAccessRecordsAsync(new() { AuditId = "rest-stored" }), HttpMethod.Get, "/v1/accessRecords?auditId=rest-stored");
+        await Same("GetAuditTemplate", await host.Client.GetAuditTemplateAsync(new()), HttpMethod.Get, "/v1/auditTemplate");
 
         // A decision recorded by REST shows on the audit read by gRPC, and takes it out of the queue.
         var decision = await Call<RecordModerationDecisionResponse>(rest, HttpMethod.Post, "/v1/audits/rest-stored/moderationDecisions",

@@ -24,6 +24,7 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
         ["CheckRuleSet"] = [Roles.RulesAdmin],
         ["ActivateRuleSet"] = [Roles.RulesAdmin],
         ["ProposeRuleSet"] = [Roles.RulesAdmin],
+        ["GetAuditTemplate"] = [Roles.Grader, Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover],
         ["ApproveRuleSet"] = [Roles.RulesApprover],
         ["PreviewRuleSetImpact"] = [Roles.RulesAdmin],
         ["ListAccessRecords"] = [Roles.DataProtection],
@@ -148,6 +149,7 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
             "CheckRuleSet" => rules.CheckRuleSetAsync(new() { Files = { files } }).ResponseAsync,
             "ActivateRuleSet" => rules.ActivateRuleSetAsync(new() { Files = { files } }).ResponseAsync,
             "ProposeRuleSet" => rules.ProposeRuleSetAsync(new() { Files = { files } }).ResponseAsync,
+            "GetAuditTemplate" => grading.GetAuditTemplateAsync(new()).ResponseAsync,
             "ApproveRuleSet" => rules.ApproveRuleSetAsync(new() { Version = "0123456789abcdef" }).ResponseAsync,
             "PreviewRuleSetImpact" => rules.PreviewRuleSetImpactAsync(new() { Files = { files } }).ResponseAsync,
             "RecordModerationDecision" => new ReportService.ReportServiceClient(channel).RecordModerationDecisionAsync(
