@@ -9,7 +9,7 @@ namespace CroydonAudit.Api.Security;
 /// </summary>
 public static class Policies
 {
-    /// <summary>PreviewGrade, GradeAudit: case recording systems.</summary>
+    /// <summary>PreviewGrade, GradeAudit: case recording systems, and auditors filling in the audit form on the pages (their team's audits only, when their token names one).</summary>
     public const string Grade = "grade";
 
     /// <summary>GetAudit, ListAudits: auditors and moderators (limited to their team when the token names one).</summary>
@@ -39,7 +39,7 @@ public static class Policies
     /// <summary>Adds the policies.</summary>
     public static AuthorizationBuilder AddCallerPolicies(this AuthorizationBuilder authorization) => authorization
         .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build())
-        .AddPolicy(Grade, policy => policy.RequireRole(Roles.Grader))
+        .AddPolicy(Grade, policy => policy.RequireRole(Roles.Grader, Roles.Auditor))
         .AddPolicy(ReadAudits, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator))
         .AddPolicy(ReadRuleSets, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover))
         .AddPolicy(ChangeRules, policy => policy.RequireRole(Roles.RulesAdmin))

@@ -22,6 +22,7 @@ public sealed partial class AuditGradingService(
     public override Task<PreviewGradeResponse> PreviewGrade(PreviewGradeRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
+        OwnTeamOnly(request.Audit, context);
         var grader = rules.Grader;
         InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template));
         var result = grader.Grade(request.Audit.ToDomain(), context.CancellationToken, context.Deadline);
@@ -33,6 +34,7 @@ public sealed partial class AuditGradingService(
     public override async Task<GradeAuditResponse> GradeAudit(GradeAuditRequest request, ServerCallContext context)
     {
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
+        OwnTeamOnly(request.Audit, context);
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
@@ -130,6 +132,15 @@ public sealed partial class AuditGradingService(
         var template = CroydonAudit.Grading.Templates.TemplateReader.Read(files, [])
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The template of rule set {request.RuleSetVersion} cannot be read."));
         return new GetAuditTemplateResponse { Template = template.ToContract(request.RuleSetVersion) };
+    }
+
+    // A caller whose token names a team (an auditor on the pages) grades that team's audits only.
+    private static void OwnTeamOnly(AuditSubmission audit, ServerCallContext context)
+    {
+        if (Caller.Of(context).Team is { } team && audit.Team != team)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token allows audits of the team {team} only."));
+        }
     }
 
     // The audit's ids and outcome only: never its free text.

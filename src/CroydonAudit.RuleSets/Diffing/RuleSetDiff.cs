@@ -89,7 +89,9 @@ public static class RuleSetDiff
 
         foreach (var change in changes)
         {
-            text.AppendLine(change.RuleId is null ? $"  The rule set ({change.File}):" : $"  {change.RuleId} ({change.File}):");
+            text.AppendLine(change.RuleId is not null ? $"  {change.RuleId} ({change.File}):"
+                : change.File == Grading.Templates.TemplateReader.File ? $"  The audit template ({change.File}):"
+                : $"  The rule set ({change.File}):");
             foreach (var line in change.Changes)
             {
                 text.AppendLine($"    - {line}");

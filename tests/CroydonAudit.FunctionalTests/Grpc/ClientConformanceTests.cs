@@ -88,13 +88,40 @@ public sealed class ClientConformanceTests
         }
     }
 
-    private static Process Start(string language, string auditsFile, GradingServiceHost host)
+    [Fact]
+    public async Task APythonClient_AnswersAQuestionAddedToTheTemplate_WithoutNewGeneratedCode_AndIsGradedByIt()
+    {
+        using var database = new TestDatabase();
+        using var rules = new RuleFolderCopy();
+        TemplateChanges.AddCarersAssessment(rules);
+        using var host = new RulesHost(rules.Path, database);
+        var auditsFile = Path.Combine(Path.GetTempPath(), $"croydon-client-{Guid.NewGuid():N}.json");
+        var plain = new GradeAuditRequest { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "python-answers") };
+        await File.WriteAllTextAsync(auditsFile, JsonSerializer.Serialize(new { audits = new { plain = Convert.ToBase64String(plain.ToByteArray()) } }));
+        try
+        {
+            using var client = Start("python-answers", auditsFile, host, TemplateChanges.Question, "Not offered");
+            var output = await client.StandardOutput.ReadToEndAsync();
+            var errors = await client.StandardError.ReadToEndAsync();
+            await client.WaitForExitAsync();
+
+            Assert.True(client.ExitCode == 0, $"{output}\n{errors}");
+            Assert.Equal(["question: Was a carer's assessment offered?", $"option: {TemplateChanges.NotOffered}", "graded: GRADE_REQUIRES_IMPROVEMENT"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(TemplateChanges.NotOffered, (await host.Client.GetAuditAsync(new() { AuditId = "python-answers" })).Audit.Submission.Answers.Single().Value);
+        }
+        finally
+        {
+            File.Delete(auditsFile);
+        }
+    }
+
+    private static Process Start(string language, string auditsFile, GradingServiceHost host, params string[] arguments)
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         var commonProtos = Path.Combine(packages, "google.api.commonprotos", Version(typeof(Google.Rpc.BadRequest).Assembly.GetName().Version!), "content", "protos");
         var wellKnown = Path.Combine(packages, "grpc.tools", PackageVersion("Grpc.Tools"), "build", "native", "include");
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot.Path, "tests", "clients", "run.sh"), language, auditsFile, commonProtos, wellKnown])
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot.Path, "tests", "clients", "run.sh"), language, auditsFile, commonProtos, wellKnown, .. arguments])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

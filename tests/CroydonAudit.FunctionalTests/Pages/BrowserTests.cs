@@ -140,6 +140,58 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
     }
 
     [Fact]
+    public async Task AnAuditor_FillsInTheTemplatesForm_PreviewsTheGradeWithItsReasons_AndSubmits()
+    {
+        // A service whose template asks a question the principal social worker added.
+        using var database = new TestDatabase();
+        using var rules = new RuleFolderCopy();
+        TemplateChanges.AddCarersAssessment(rules);
+        using var own = new RulesHost(rules.Path, database);
+        var page = await SignedIn([Roles.Auditor], name: "auditor-on-the-page", of: own, team: "Form Team");
+        await page.GotoAsync($"{own.PagesAddress}audits");
+        await page.ClickAsync("a:has-text('Fill in a new audit')");
+        await page.WaitForURLAsync("**/audits/new");
+
+        // A mistake first: the service's refusal is shown against the field, in words.
+        await page.FillAsync("#audit-id", "form audit!");
+        await Submitted(page, "button:has-text('Preview the grade')");
+        await AssertShownAndAccessible(page, null, "audit-form-error", "There is a problem");
+        Assert.Contains("Error:", await page.TitleAsync(), StringComparison.Ordinal);
+        Assert.Contains("The audit's reference may contain only letters", await page.InnerTextAsync("#problems"), StringComparison.Ordinal);
+
+        await page.FillAsync("#audit-id", "form-audit-1");
+        await page.FillAsync("#case-reference", "CR-FORM-1");
+        foreach (var area in new[] { "risk-and-need", "assessment", "plans-and-reviews", "adult-voice", "family-engagement", "professional-curiosity", "management-oversight", "case-records", "impact" })
+        {
+            await page.CheckAsync($"#q-{area}-grade input[value=good]");
+            await page.FillAsync($"#q-{area}-evidence", "Assessment completed within twenty eight days with the adult present.");
+        }
+
+        foreach (var (question, option) in new[] { ("advocacy", "not-required"), ("mental-capacity", "considered-and-documented"), ("care-act", "compliant"), ("person-involvement", "central"),
+            ("risk", "weighed"), ("outcomes", "central-and-revisited"), ("policy-application", "good"), ("proposed-overall-grade", "good"), ("family-engagement-carers-assessment", "not-offered") })
+        {
+            await page.CheckAsync($"#q-{question} input[value={option}]");
+        }
+
+        await page.FillAsync("#strengths", "The worker built a trusting relationship with the adult and her daughter.");
+        await page.FillAsync("#learning", "Record the reasons for each decision at the time it is made.");
+        await page.FillAsync("#summary-of-findings", "A thorough, timely assessment that kept the adult's wishes at the centre.");
+        await page.FillAsync("#recommendation-0", "Offer the daughter a carer's assessment at the next review.");
+        await page.SelectOptionAsync("#recommendation-value-0", new SelectOptionValue { Label = "One team" });
+        await Submitted(page, "button:has-text('Preview the grade')");
+        await AssertShownAndAccessible(page, null, "audit-form-preview", "The rules would grade this audit Requires improvement");
+        Assert.Contains("No carer's assessment was offered", await page.InnerTextAsync("#preview"), StringComparison.Ordinal);
+        Assert.Equal(0, database.Count("SELECT count(*) FROM audit_revision"));
+
+        await page.ClickAsync("button:has-text('Submit the audit')");
+        await page.WaitForURLAsync("**/audits/form-audit-1");
+        Assert.Contains("Was a carer's assessment offered?", await page.InnerTextAsync("#answers ~ table, main"), StringComparison.Ordinal);
+        Assert.Contains("Not offered although there is a carer", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        var stored = (await own.Client.GetAuditAsync(new() { AuditId = "form-audit-1" })).Audit;
+        Assert.Equal(("auditor-on-the-page", "Form Team", Grade.RequiresImprovement), (stored.Submission.AuditorId, stored.Submission.Team, stored.Result.OverallGrade));
+    }
+
+    [Fact]
     public async Task AModeratorDecides_ByKeyboardAlone_AndTheAuditLeavesTheQueue()
     {
         await Store("browser-keyboard", "override-relaxes-soft-limit");
@@ -211,16 +263,23 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         Assert.True(axe.Violations.Length == 0, $"{address ?? page.Url}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
     }
 
-    private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user", GradingServiceHost? of = null)
+    private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user", GradingServiceHost? of = null, string? team = null)
     {
         of ??= host;
         var context = await _browser!.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{of.PagesAddress}sign-in");
-        await page.FillAsync("#token", of.Token(roles, name: name));
+        await page.FillAsync("#token", of.Token(roles, team, name: name));
         await page.ClickAsync("button:has-text('Sign in')");
         await page.WaitForURLAsync("**/audits");
         return page;
+    }
+
+    // Clicks a form's button and waits for the page the form is answered with.
+    private static async Task Submitted(IPage page, string button)
+    {
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync(button), r => r.Request.Method == "POST");
+        await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     // Presses Tab until the element matching the selector has the focus.

@@ -11,8 +11,8 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
-        ["PreviewGrade"] = [Roles.Grader],
-        ["GradeAudit"] = [Roles.Grader],
+        ["PreviewGrade"] = [Roles.Grader, Roles.Auditor],
+        ["GradeAudit"] = [Roles.Grader, Roles.Auditor],
         ["GetAudit"] = [Roles.Auditor, Roles.Moderator],
         ["ListAudits"] = [Roles.Auditor, Roles.Moderator],
         ["RegradeAudit"] = [Roles.RulesAdmin],
