@@ -23,6 +23,18 @@ public static class SampleAudits
          new Recommendation("Review the care plan with the district nurses at the next visit.", CroydonValue.TakingResponsibility)],
         ["Carers' assessments are not always shared with health partners."]);
 
+    /// <summary>
+    /// The typical audit as a form built from the template sends it: every question of the audit's own fields answered
+    /// in <c>answers</c>, the typed fields left unset (the free texts stay fields: they are prompts, not questions).
+    /// </summary>
+    public static AuditSubmission TypicalAsAnswers(string auditId = "bench-answers")
+    {
+        var typical = Typical(auditId);
+        var answers = Grading.Templates.ContractQuestions.All.Select(q => (q.Id, Value: q.Read(typical))).Where(a => a.Value is not null)
+            .Select(a => new QuestionAnswer(a.Id, a.Value!)).ToList();
+        return typical with { Areas = [], KeyEvidence = KeyEvidence.None, ProposedOverallGrade = Grade.Unspecified, Answers = answers };
+    }
+
     /// <summary>The same audit with another risk practice, so stored audits differ in what fires.</summary>
     public static AuditSubmission WithRisk(this AuditSubmission audit, RiskPractice risk) =>
         audit with { KeyEvidence = audit.KeyEvidence with { Risk = risk } };

@@ -23,6 +23,7 @@ public sealed record LoadOptions(
                                 health     grpc.health.v1 Check, the server's ceiling
                                 preview    PreviewGrade of a typical audit
                                 grade      GradeAudit of a new audit each call (stored durably)
+                                grade-answers  the same audit sent as answers to the template's questions
                                 retry      GradeAudit of an audit stored already, same content (answered from the store)
                                 get        GetAudit of 2,000 audits stored first
                                 get-seeded GetAudit of any audit in a seeded store (needs --seeded)

@@ -1,4 +1,5 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Contracts.Mapping;
 
 namespace CroydonAudit.LoadTest;
 
@@ -41,6 +42,16 @@ public static class SampleAudit
         },
         OrganisationalLearningPoints = { "Carers' assessments are not always shared with health partners." },
     };
+
+    /// <summary>The typical audit as a form built from the template sends it: the audit's own questions answered in answers, the typed fields unset.</summary>
+    public static AuditSubmission TypicalAsAnswers(string auditId)
+    {
+        var typical = Typical(auditId).ToDomain();
+        var answers = CroydonAudit.Grading.Templates.ContractQuestions.All.Select(q => (q.Id, Value: q.Read(typical))).Where(a => a.Value is not null);
+        var audit = (typical with { Areas = [], KeyEvidence = CroydonAudit.Grading.Domain.KeyEvidence.None, ProposedOverallGrade = CroydonAudit.Grading.Domain.Grade.Unspecified }).ToContract();
+        audit.Answers.Add(answers.Select(a => new Answer { QuestionId = a.Id, Value = a.Value! }));
+        return audit;
+    }
 
     public static AuditSubmission Typical(string auditId)
     {

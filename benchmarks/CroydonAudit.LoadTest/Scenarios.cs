@@ -31,12 +31,14 @@ public static class Scenarios
     private static readonly Method<byte[], Answer> Get = Unary(nameof(GradingService.GradingServiceClient.GetAudit));
     private static readonly Method<byte[], Answer> List = Unary(nameof(GradingService.GradingServiceClient.ListAudits));
     private static readonly byte[] TypicalAudit = new GradeAuditRequest { Audit = SampleAudit.Typical("") }.ToByteArray();
+    private static readonly byte[] TypicalAnswers = new GradeAuditRequest { Audit = SampleAudit.TypicalAsAnswers("") }.ToByteArray();
 
     public static Scenario Named(string name, LoadOptions options) => name switch
     {
         "health" => new(name, static (channel, _, _) => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync),
         "preview" => new(name, static (channel, caller, n) => Call(channel, Preview, AuditRequest($"preview-{caller}-{n}"))),
         "grade" => new(name, static (channel, caller, n) => Call(channel, Grade, AuditRequest($"load-{RunId}-{caller}-{n}"))),
+        "grade-answers" => new(name, static (channel, caller, n) => Call(channel, Grade, AuditRequest($"answers-{RunId}-{caller}-{n}", TypicalAnswers))),
         "get" => new(name,
             static (channel, caller, n) => Call(channel, Get, new GetAuditRequest { AuditId = $"get-{RunId}-{(caller * 7919 + n) % StoredForGet}" }.ToByteArray()),
             Prepare: channel => Store(channel, "get")),
@@ -67,8 +69,8 @@ public static class Scenarios
     };
 
     // PreviewGradeRequest and GradeAuditRequest are alike: field 1 is the audit.
-    private static byte[] AuditRequest(string auditId) =>
-        [.. new GradeAuditRequest { Audit = new AuditSubmission { AuditId = auditId } }.ToByteArray(), .. TypicalAudit];
+    private static byte[] AuditRequest(string auditId, byte[]? audit = null) =>
+        [.. new GradeAuditRequest { Audit = new AuditSubmission { AuditId = auditId } }.ToByteArray(), .. audit ?? TypicalAudit];
 
     private static async Task Call(GrpcChannel channel, Method<byte[], Answer> method, byte[] request)
     {

@@ -133,13 +133,13 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
     {
         var request = new GradeAuditRequest { Audit = Audit("rest-refused", "Rest Team", "complete-good") };
         using var anonymous = host.RestClient(token: null);
-        using var auditor = host.RestClient(host.Token([Roles.Auditor]));
+        using var analyst = host.RestClient(host.Token([Roles.Analyst]));
         using var expired = host.RestClient(host.Token([Roles.Grader], lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
 
         // Refusals are a google.rpc.Status in JSON too, as every other error.
         Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(anonymous, HttpMethod.Post, "/v1/audits", request)));
         Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(expired, HttpMethod.Post, "/v1/audits", request)));
-        Assert.Equal((HttpStatusCode.Forbidden, (int)Code.PermissionDenied), Refusal(await Error(auditor, HttpMethod.Post, "/v1/audits", request)));
+        Assert.Equal((HttpStatusCode.Forbidden, (int)Code.PermissionDenied), Refusal(await Error(analyst, HttpMethod.Post, "/v1/audits", request)));
         Assert.Equal((HttpStatusCode.Unauthorized, (int)Code.Unauthenticated), Refusal(await Error(anonymous, HttpMethod.Get, "/v1/audits", null)));
         Assert.Equal(0, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'rest-refused'"));
     }

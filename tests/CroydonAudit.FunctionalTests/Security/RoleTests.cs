@@ -72,15 +72,30 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
     [Fact]
     public async Task ARefusedToken_IsAGrpcStatusWithItsReason_NotABareHttpError()
     {
-        using var auditor = host.ChannelFor(host.Token([Roles.Auditor]));
+        using var analyst = host.ChannelFor(host.Token([Roles.Analyst]));
         using var forged = host.ChannelFor("not-a-token");
 
-        var denied = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(auditor).PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit }));
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(analyst).PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit }));
         var unauthenticated = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(forged).ListAuditsAsync(new()));
 
         Assert.Equal((StatusCode.PermissionDenied, "The token's roles do not allow this call."), (denied.StatusCode, denied.Status.Detail));
         Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
         Assert.StartsWith("The bearer token was refused", unauthenticated.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeamToken_GradesOnlyItsTeamsAudits()
+    {
+        using var channel = host.ChannelFor(host.Token([Roles.Auditor], team: "Team A"));
+        var client = new GradingService.GradingServiceClient(channel);
+
+        var own = await client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "team-a-graded"; a.Team = "Team A"; }) });
+        var other = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => { a.AuditId = "team-b-graded"; a.Team = "Team B"; }) }));
+
+        Assert.Equal(1, own.Result.Revision);
+        Assert.Equal((StatusCode.PermissionDenied, "Your token allows audits of the team Team A only."), (other.StatusCode, other.Status.Detail));
+        Assert.Equal(0, host.Database.Count("SELECT count(*) FROM audit_revision WHERE audit_id = 'team-b-graded'"));
     }
 
     [Fact]
