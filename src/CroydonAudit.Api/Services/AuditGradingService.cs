@@ -24,8 +24,9 @@ public sealed partial class AuditGradingService(
         InvalidArgument.ThrowIfAny(AuditSubmissionValidator.Validate(request.Audit));
         OwnTeamOnly(request.Audit, context);
         var grader = rules.Grader;
-        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template));
-        var result = grader.Grade(request.Audit.ToDomain(), context.CancellationToken, context.Deadline);
+        var submission = request.Audit.ToDomain();
+        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template, submission));
+        var result = grader.Grade(submission, context.CancellationToken, context.Deadline);
         return Task.FromResult(new PreviewGradeResponse { Result = result.ToContract() });
     }
 
@@ -38,7 +39,7 @@ public sealed partial class AuditGradingService(
         var receivedAt = clock.GetUtcNow();
         var submission = request.Audit.ToDomain();
         var grader = await coordinator.GraderForStoringAsync(context.CancellationToken);
-        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template));
+        InvalidArgument.ThrowIfAny(TemplateAnswers.Validate(request.Audit, grader.RuleSet.Template, submission));
         var graded = grader.Grade(submission, context.CancellationToken, context.Deadline);
 
         // A call whose deadline passed while it was graded is not queued for writing: its caller has gone.

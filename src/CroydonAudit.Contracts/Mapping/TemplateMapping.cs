@@ -53,7 +53,16 @@ public static class TemplateMapping
     public static IEnumerable<V1.AnsweredQuestion> Answered(this AuditTemplate template, Domain.AuditSubmission audit)
     {
         var folded = ContractQuestions.Fold(audit);
-        var sent = (audit.Answers ?? []).GroupBy(a => a.QuestionId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        // Every template asks the contract's questions, which the folded audit answers: only the others are looked up.
+        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var answer in audit.Answers ?? [])
+        {
+            if (ContractQuestions.Find(answer.QuestionId) is null)
+            {
+                sent[answer.QuestionId] = answer.Value;
+            }
+        }
+
         foreach (var section in template.Sections)
         {
             foreach (var question in section.Questions)

@@ -16,8 +16,11 @@ namespace CroydonAudit.Contracts.Validation;
 /// </summary>
 public static class TemplateAnswers
 {
-    /// <summary>What is wrong with the answers, as field violations (none when all is well).</summary>
-    public static List<FieldViolation> Validate(AuditSubmission audit, AuditTemplate template, string path = "audit")
+    /// <summary>
+    /// What is wrong with the answers, as field violations (none when all is well); <paramref name="domain"/> is the audit
+    /// already mapped, when the caller has it.
+    /// </summary>
+    public static List<FieldViolation> Validate(AuditSubmission audit, AuditTemplate template, Grading.Domain.AuditSubmission? domain = null, string path = "audit")
     {
         var violations = new List<FieldViolation>();
         var which = template.Version.Length == 0 ? "the audit template" : $"the audit template (version {template.Version})";
@@ -37,9 +40,9 @@ public static class TemplateAnswers
             }
         }
 
-        if (violations.Count == 0)
+        if (violations.Count == 0 && audit.Answers.Count > 0)
         {
-            foreach (var (answer, typed) in ContractQuestions.Conflicts(audit.ToDomain()))
+            foreach (var (answer, typed) in ContractQuestions.Conflicts(domain ?? audit.ToDomain()))
             {
                 var at = audit.Answers.Select((a, i) => (a, i)).First(x => x.a.QuestionId == answer.QuestionId && x.a.Value == answer.Value).i;
                 violations.Add(Violation(new(path, "answers", at, "value"),

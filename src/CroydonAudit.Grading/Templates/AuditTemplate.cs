@@ -20,6 +20,12 @@ public sealed class AuditTemplate
         Required = [.. sections.SelectMany(s => s.Questions).Where(q => q.Required)];
     }
 
+    // Looked up for every answer a rule reads: made once.
+    private static readonly Dictionary<string, PracticeArea> AreasBySection =
+        Enum.GetValues<PracticeArea>()[1..].ToDictionary(ContractQuestions.SectionOf, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, Grade> LevelsById = Enum.GetValues<Grade>()[1..].ToDictionary(g => ContractQuestions.OptionId(g), StringComparer.Ordinal);
+
     /// <summary>
     /// The template a rule set without <c>template.json</c> has (every version stored before templates were data):
     /// the contract's own questions, worded as the contract words them. Its version is empty.
@@ -56,11 +62,10 @@ public sealed class AuditTemplate
     public TemplateQuestion? Question(string id) => _questions.GetValueOrDefault(id);
 
     /// <summary>The area a section is, or Unspecified for the sections beside the nine areas.</summary>
-    public static PracticeArea AreaOf(string sectionId) =>
-        Enum.GetValues<PracticeArea>()[1..].FirstOrDefault(a => ContractQuestions.SectionOf(a) == sectionId);
+    public static PracticeArea AreaOf(string sectionId) => AreasBySection.GetValueOrDefault(sectionId);
 
     /// <summary>The descriptor level an option id names, when it is a grade's ("requires-improvement"), else Unspecified.</summary>
-    public static Grade LevelOf(string id) => Enum.GetValues<Grade>()[1..].FirstOrDefault(g => ContractQuestions.OptionId(g) == id);
+    public static Grade LevelOf(string id) => LevelsById.GetValueOrDefault(id);
 
     private static string SectionTitle(string id) => AreaOf(id) is var area and not PracticeArea.Unspecified
         ? Text.Words.Of(area)

@@ -29,16 +29,16 @@ public static class ContractQuestions
         {
             var section = SectionOf(area);
             all.Add(new($"{section}.grade", section, AnswerKind.Choice, [.. GradeOptions, "not-applicable"], $"How well is {Words.Of(area).ToLowerInvariant()} evidenced?",
-                a => Area(a, area) is { } x ? x.NotApplicable ? "not-applicable" : x.Grade == Grade.Unspecified ? null : OptionId(x.Grade) : null,
-                (a, v) => WithArea(a, area, x => v == "not-applicable" ? x with { NotApplicable = true, Grade = Grade.Unspecified } : x with { Grade = Parse<Grade>(v), NotApplicable = false })));
+                a => Area(a, area) is { } x ? x.NotApplicable ? "not-applicable" : Option(x.Grade) : null,
+                (d, v) => d.ChangeArea(area, v, static (x, v) => v == "not-applicable" ? x with { NotApplicable = true, Grade = Grade.Unspecified } : x with { Grade = Parse<Grade>(v), NotApplicable = false })));
             all.Add(new($"{section}.evidence", section, AnswerKind.Text, [], "The evidence for the grade (for an area that does not apply: why)",
-                a => Text(Area(a, area)?.Evidence), (a, v) => WithArea(a, area, x => x with { Evidence = v })));
+                a => Text(Area(a, area)?.Evidence), (d, v) => d.ChangeArea(area, v, static (x, v) => x with { Evidence = v })));
             all.Add(new($"{section}.good-practice", section, AnswerKind.Text, [], "Good practice found",
-                a => Text(Area(a, area)?.GoodPractice), (a, v) => WithArea(a, area, x => x with { GoodPractice = v })));
+                a => Text(Area(a, area)?.GoodPractice), (d, v) => d.ChangeArea(area, v, static (x, v) => x with { GoodPractice = v })));
             all.Add(new($"{section}.significant-concern", section, AnswerKind.YesNo, [Yes, No], "Is there a significant concern?",
-                a => Area(a, area)?.SignificantConcern == true ? Yes : null, (a, v) => WithArea(a, area, x => x with { SignificantConcern = v == Yes })));
+                a => Area(a, area)?.SignificantConcern == true ? Yes : null, (d, v) => d.ChangeArea(area, v, static (x, v) => x with { SignificantConcern = v == Yes })));
             all.Add(new($"{section}.significant-concern-detail", section, AnswerKind.Text, [], "What the significant concern is",
-                a => Text(Area(a, area)?.SignificantConcernDetail), (a, v) => WithArea(a, area, x => x with { SignificantConcernDetail = v })));
+                a => Text(Area(a, area)?.SignificantConcernDetail), (d, v) => d.ChangeArea(area, v, static (x, v) => x with { SignificantConcernDetail = v })));
         }
 
         all.Add(Evidence("advocacy", "Was advocacy needed, and provided?", e => e.Advocacy, (e, v) => e with { Advocacy = v }));
@@ -50,16 +50,16 @@ public static class ContractQuestions
         all.Add(Evidence("policy-application", "How were policy and procedure applied?", e => e.PolicyApplication, (e, v) => e with { PolicyApplication = v }));
 
         all.Add(new("immediate-risk-identified", SafeguardingSection, AnswerKind.YesNo, [Yes, No], "Was an immediate safeguarding risk identified?",
-            a => a.Safeguarding.ImmediateRiskIdentified ? Yes : null, (a, v) => a with { Safeguarding = a.Safeguarding with { ImmediateRiskIdentified = v == Yes } }));
+            a => a.Safeguarding.ImmediateRiskIdentified ? Yes : null, (d, v) => d.Safeguarding = d.Safeguarding with { ImmediateRiskIdentified = v == Yes }));
         all.Add(new("safeguarding-action-taken", SafeguardingSection, AnswerKind.Text, [], "What was done, and how was it managed?",
-            a => Text(a.Safeguarding.ActionTaken), (a, v) => a with { Safeguarding = a.Safeguarding with { ActionTaken = v } }));
+            a => Text(a.Safeguarding.ActionTaken), (d, v) => d.Safeguarding = d.Safeguarding with { ActionTaken = v }));
         all.Add(new("procedure-followed", SafeguardingSection, AnswerKind.Choice, Options<ProcedureFollowed>(), "Was the safeguarding procedure followed?",
-            a => Option(a.Safeguarding.ProcedureFollowed), (a, v) => a with { Safeguarding = a.Safeguarding with { ProcedureFollowed = Parse<ProcedureFollowed>(v) } }));
+            a => Option(a.Safeguarding.ProcedureFollowed), (d, v) => d.Safeguarding = d.Safeguarding with { ProcedureFollowed = Parse<ProcedureFollowed>(v) }));
 
         all.Add(new("proposed-overall-grade", OverallSection, AnswerKind.Choice, GradeOptions, "Your overall grade for the audit",
-            a => Option(a.ProposedOverallGrade), (a, v) => a with { ProposedOverallGrade = Parse<Grade>(v) }));
+            a => Option(a.ProposedOverallGrade), (d, v) => d.ProposedOverallGrade = Parse<Grade>(v)));
         all.Add(new("override-rationale", OverallSection, AnswerKind.Text, [], "Why the overall grade may stand above the limit",
-            a => Text(a.OverrideRationale), (a, v) => a with { OverrideRationale = v }));
+            a => Text(a.OverrideRationale), (d, v) => d.OverrideRationale = v));
 
         All = all;
         ById = all.ToDictionary(q => q.Id, StringComparer.Ordinal);
@@ -72,10 +72,11 @@ public static class ContractQuestions
     public static ContractQuestion? Find(string id) => ById.GetValueOrDefault(id);
 
     /// <summary>An area's section id: "risk-and-need", …, "impact".</summary>
-    public static string SectionOf(PracticeArea area) => Kebab(area.ToString());
+    public static string SectionOf(PracticeArea area) => OptionIds<PracticeArea>.Of(area);
 
     /// <summary>The option id of a contract value: "requires-improvement", "not-acknowledged".</summary>
-    public static string OptionId(Enum value) => Kebab(value.ToString());
+    public static string OptionId<TEnum>(TEnum value)
+        where TEnum : struct, Enum => OptionIds<TEnum>.Of(value);
 
     /// <summary>
     /// The audit with its answers to contract questions given as its typed fields: an answer sets a typed field the audit
@@ -90,15 +91,17 @@ public static class ContractQuestions
             return audit;
         }
 
+        // One draft for every answer, not a copy of the audit per answer: grading folds each audit sent as answers.
+        AuditDraft? draft = null;
         foreach (var answer in answers)
         {
             if (Find(answer.QuestionId) is { } question && question.Accepts(answer.Value) && (overriding || question.Read(audit) is null))
             {
-                audit = question.Write(audit, answer.Value);
+                question.Write(draft ??= new AuditDraft(audit), answer.Value);
             }
         }
 
-        return audit;
+        return draft?.Finish() ?? audit;
     }
 
     /// <summary>The contract questions an audit answers twice, differently: in a typed field and in an answer.</summary>
@@ -110,26 +113,30 @@ public static class ContractQuestions
     private static ContractQuestion Evidence<TEnum>(string id, string text, Func<KeyEvidence, TEnum> read, Func<KeyEvidence, TEnum, KeyEvidence> write)
         where TEnum : struct, Enum =>
         new(id, KeyEvidenceSection, AnswerKind.Choice, Options<TEnum>(), text,
-            a => Option(read(a.KeyEvidence)), (a, v) => a with { KeyEvidence = write(a.KeyEvidence, Parse<TEnum>(v)) });
+            a => Option(read(a.KeyEvidence)), (d, v) => d.KeyEvidence = write(d.KeyEvidence, Parse<TEnum>(v)));
 
     private static string[] Options<TEnum>()
         where TEnum : struct, Enum => [.. Enum.GetValues<TEnum>()[1..].Select(v => OptionId(v))];
 
     private static string? Option<TEnum>(TEnum value)
-        where TEnum : struct, Enum => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 ? null : OptionId(value);
+        where TEnum : struct, Enum => OptionIds<TEnum>.OrNull(value);
 
     private static TEnum Parse<TEnum>(string option)
-        where TEnum : struct, Enum => Enum.GetValues<TEnum>().FirstOrDefault(v => OptionId(v) == option);
+        where TEnum : struct, Enum => OptionIds<TEnum>.Parse(option);
 
     private static string? Text(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
-    private static AreaAssessment? Area(AuditSubmission audit, PracticeArea area) => audit.Areas.FirstOrDefault(a => a.Area == area);
-
-    private static AuditSubmission WithArea(AuditSubmission audit, PracticeArea area, Func<AreaAssessment, AreaAssessment> change)
+    private static AreaAssessment? Area(AuditSubmission audit, PracticeArea area)
     {
-        var found = Area(audit, area);
-        var changed = change(found ?? new AreaAssessment(area, Grade.Unspecified, false, "", "", false, ""));
-        return audit with { Areas = found is null ? [.. audit.Areas, changed] : [.. audit.Areas.Select(a => a.Area == area ? changed : a)] };
+        foreach (var assessment in audit.Areas)
+        {
+            if (assessment.Area == area)
+            {
+                return assessment;
+            }
+        }
+
+        return null;
     }
 
     private static string Kebab(string name)
@@ -147,6 +154,65 @@ public static class ContractQuestions
 
         return builder.ToString();
     }
+
+    // Each enum's option ids, made once: rules ask for answers on every grading.
+    private static class OptionIds<TEnum>
+        where TEnum : struct, Enum
+    {
+        private static readonly Dictionary<TEnum, string> Ids = Enum.GetValues<TEnum>().ToDictionary(v => v, v => Kebab(v.ToString()));
+        private static readonly Dictionary<string, TEnum> Values = Ids.ToDictionary(x => x.Value, x => x.Key, StringComparer.Ordinal);
+
+        public static string Of(TEnum value) => Ids.TryGetValue(value, out var id) ? id : Kebab(value.ToString());
+
+        // The unset value (0) reads as no answer.
+        public static string? OrNull(TEnum value) => EqualityComparer<TEnum>.Default.Equals(value, default) ? null : Of(value);
+
+        public static TEnum Parse(string option) => Values.GetValueOrDefault(option);
+    }
+}
+
+/// <summary>An audit being changed by the answers folded into it; <see cref="Finish"/> makes the audit once.</summary>
+public sealed class AuditDraft(AuditSubmission audit)
+{
+    private List<AreaAssessment>? _areas;
+
+    /// <summary>The key evidence as answered so far.</summary>
+    public KeyEvidence KeyEvidence { get; set; } = audit.KeyEvidence;
+
+    /// <summary>Safeguarding as answered so far.</summary>
+    public Safeguarding Safeguarding { get; set; } = audit.Safeguarding;
+
+    /// <summary>The proposed overall grade as answered so far.</summary>
+    public Grade ProposedOverallGrade { get; set; } = audit.ProposedOverallGrade;
+
+    /// <summary>The override rationale as answered so far.</summary>
+    public string OverrideRationale { get; set; } = audit.OverrideRationale;
+
+    /// <summary>Changes an area's assessment by an answer, adding the area (ungraded, empty) when the audit had none.</summary>
+    public void ChangeArea(PracticeArea area, string answer, Func<AreaAssessment, string, AreaAssessment> change)
+    {
+        var areas = _areas ??= [.. audit.Areas];
+        for (var i = 0; i < areas.Count; i++)
+        {
+            if (areas[i].Area == area)
+            {
+                areas[i] = change(areas[i], answer);
+                return;
+            }
+        }
+
+        areas.Add(change(new AreaAssessment(area, Grade.Unspecified, false, "", "", false, ""), answer));
+    }
+
+    /// <summary>The audit with every answer folded in.</summary>
+    public AuditSubmission Finish() => audit with
+    {
+        Areas = _areas ?? audit.Areas,
+        KeyEvidence = KeyEvidence,
+        Safeguarding = Safeguarding,
+        ProposedOverallGrade = ProposedOverallGrade,
+        OverrideRationale = OverrideRationale,
+    };
 }
 
 /// <summary>A question a typed field of the contract answers.</summary>
@@ -156,10 +222,10 @@ public static class ContractQuestions
 /// <param name="Options">Its options' ids (choice), "yes" and "no", or none (free text).</param>
 /// <param name="DefaultText">The question in words, where a template does not word it.</param>
 /// <param name="Read">Its answer as the typed field gives it, or null when the field is unset.</param>
-/// <param name="Write">The audit with the typed field set from an answer.</param>
+/// <param name="Write">Sets the typed field in a draft from an answer.</param>
 public sealed record ContractQuestion(
     string Id, string SectionId, AnswerKind Kind, IReadOnlyList<string> Options, string DefaultText,
-    Func<AuditSubmission, string?> Read, Func<AuditSubmission, string, AuditSubmission> Write)
+    Func<AuditSubmission, string?> Read, Action<AuditDraft, string> Write)
 {
     /// <summary>Whether a value is an answer this question can take.</summary>
     public bool Accepts(string value) => Kind == AnswerKind.Text || Options.Contains(value);
