@@ -26,7 +26,7 @@ fi
 url="http://127.0.0.1:${BENCH_PORT:-5100}"
 # Local mode, as ./run.sh runs it: tokens signed by a key under .data/, one token for the driver. The
 # per-caller rate limit is lifted: the driver is one caller making thousands of calls a second on purpose.
-export ASPNETCORE_ENVIRONMENT=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
+export ASPNETCORE_ENVIRONMENT=Local Auth__Mode=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
 token="$(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll token --role grader --role auditor --name load-driver --minutes 600)"
 # Starts the built service in the background, logging to $1; $service is its pid.
 start_service() {

@@ -11,8 +11,8 @@
 # ./run.sh store seed [--revisions N] [DIR]
 #                           for benchmarks and trying things at size: fills the database with N made-up revisions
 #                           copied from DIR's worked cases (default 1,000,000, about two minutes a million).
-# Without Auth__Authority the service runs in local mode (environment "Local"): it accepts only tokens signed
-# by .data/local-signing-key (git-ignored, made on first use), which `token` signs with.
+# Without Auth__Authority it asks for local mode (Auth__Mode=Local, environment "Local"): the service accepts only
+# tokens signed by .data/local-signing-key (git-ignored, made on first use), which `token` signs with.
 # Without ConnectionStrings__Audit it sets up its own PostgreSQL under .data/ (scripts/postgres.sh) and
 # leaves that running for next time; with it, it uses that database only. The rules commands need no database.
 set -euo pipefail
@@ -43,7 +43,9 @@ build_if_changed() {
 
 export Grading__RulesPath="${Grading__RulesPath:-$root/rules}"
 export Auth__LocalSigningKeyPath="${Auth__LocalSigningKeyPath:-$root/.data/local-signing-key}"
-[ -n "${Auth__Authority:-}" ] || export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Local}"
+if [ -z "${Auth__Authority:-}" ]; then
+  export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Local}" Auth__Mode="${Auth__Mode:-Local}"
+fi
 
 case "${1:-}" in
   rules|token|store)

@@ -20,7 +20,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
 scripts/postgres.sh start
 
-export ASPNETCORE_ENVIRONMENT=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
+export ASPNETCORE_ENVIRONMENT=Local Auth__Mode=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
 cli=(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll)
 seeded="$(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d "$db" -tAc "SELECT count(*) FROM audit_figures" 2>/dev/null || echo 0)"
 if [ "${seeded:-0}" -lt 900000 ]; then

@@ -20,7 +20,7 @@ mkdir -p "$results"
 dotnet build CroydonAudit.sln --configuration Release -nologo -v quiet
 scripts/postgres.sh start
 
-export ASPNETCORE_ENVIRONMENT=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
+export ASPNETCORE_ENVIRONMENT=Local Auth__Mode=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
 cli=(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll)
 token="$("${cli[@]}" token --role grader --role auditor --name load-driver --minutes 600)"
 url="http://127.0.0.1:${BENCH_PORT:-5100}"

@@ -4,7 +4,7 @@
 # runs that checkout's built service with those settings on a fresh database, drives one scenario at it, stops it,
 # and prints one line: calls/s, p99 and errors. Knobs as ./bench.sh: BENCH_CONCURRENCY, BENCH_WARMUP, BENCH_DURATION.
 scripts/postgres.sh start
-export ASPNETCORE_ENVIRONMENT=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
+export ASPNETCORE_ENVIRONMENT=Local Auth__Mode=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
 export RateLimit__PermitsPerSecond=1000000 RateLimit__Burst=1000000
 token="$(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll token --role grader --role auditor --name load-driver --minutes 600)"
 url="http://127.0.0.1:${BENCH_PORT:-5100}"

@@ -2,8 +2,9 @@ namespace CroydonAudit.Api.Security;
 
 /// <summary>
 /// Configuration section "Auth": the OpenID Connect provider whose tokens the service accepts (Microsoft
-/// Entra ID, Keycloak: keys from its discovery document), or, with no authority, local mode — tokens signed
-/// by a key in a file, as <c>./run.sh token</c> makes them. Local mode never runs in Production.
+/// Entra ID, Keycloak: keys from its discovery document), or local mode — tokens signed by a key in a file, as
+/// <c>./run.sh token</c> makes them — only when asked for (<c>Auth__Mode=Local</c>, which <c>./run.sh</c> sets),
+/// and never in Production. Anything else is refused at start (<see cref="StartProblem"/>).
 /// </summary>
 public sealed class AuthOptions
 {
@@ -25,6 +26,32 @@ public sealed class AuthOptions
     /// <summary>Local mode's signing key file, made on first use; relative to the content root.</summary>
     public string LocalSigningKeyPath { get; set; } = ".data/local-signing-key";
 
-    /// <summary>Local mode: no authority is configured.</summary>
-    public bool IsLocal => string.IsNullOrWhiteSpace(Authority);
+    /// <summary>The mode asked for: "Local" for local mode; empty or "Provider" for an identity provider.</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>How long after a token's expiry it is still accepted, for clocks that differ a little.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Local mode, as asked for.</summary>
+    public bool IsLocal => string.Equals(Mode, LocalMode, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The value of <see cref="Mode"/> that asks for local mode.</summary>
+    public const string LocalMode = "Local";
+
+    /// <summary>Why the service must not start with this configuration in <paramref name="environment"/>, in words; null when it may.</summary>
+    public string? StartProblem(IHostEnvironment environment) => this switch
+    {
+        { IsLocal: true } when environment.IsProduction() =>
+            "no identity provider is configured (Auth__Authority, Auth__Audience), and local mode (Auth__Mode=Local), where the service accepts tokens signed by a key in a file, is not allowed in Production. Configure the provider.",
+        { IsLocal: true } when !string.IsNullOrWhiteSpace(Authority) =>
+            "both local mode (Auth__Mode=Local) and an identity provider (Auth__Authority) are configured. Choose one: remove Auth__Mode, or Auth__Authority.",
+        { IsLocal: true } => null,
+        { Mode: { Length: > 0 } mode } when !string.Equals(mode, "Provider", StringComparison.OrdinalIgnoreCase) =>
+            $"Auth__Mode is \"{mode}\"; it may be \"Local\" (tokens signed by a key in a file, never in Production) or \"Provider\" (the default).",
+        _ when string.IsNullOrWhiteSpace(Authority) =>
+            "no identity provider is configured (Auth__Authority, Auth__Audience). Configure the provider, or ask for local mode outside Production with Auth__Mode=Local (./run.sh does).",
+        _ when string.IsNullOrWhiteSpace(Audience) =>
+            "an identity provider is configured (Auth__Authority) but no audience (Auth__Audience): every token would be refused. Set Auth__Audience to the service's application id at the provider.",
+        _ => null,
+    };
 }

@@ -49,17 +49,17 @@ public static partial class SecurityExtensions
     }
 
     /// <summary>
-    /// Whether the identity configuration may run here: local mode (no Auth:Authority) is refused in Production,
-    /// where the service would otherwise accept tokens it made itself. False after saying why.
+    /// Whether the identity configuration may run here (<see cref="AuthOptions.StartProblem"/>): local mode only when
+    /// asked for and never in Production; a provider with its audience. False after saying why.
     /// </summary>
     public static bool IdentityMayRun(this WebApplication app)
     {
-        if (!app.Environment.IsProduction() || !app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.IsLocal)
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.StartProblem(app.Environment) is not { } problem)
         {
             return true;
         }
 
-        LogLocalModeInProduction(app.Logger);
+        LogCannotStart(app.Logger, problem);
         return false;
     }
 
@@ -68,6 +68,7 @@ public static partial class SecurityExtensions
         jwt.MapInboundClaims = false;
         jwt.TokenValidationParameters.RoleClaimType = ClaimNames.Roles;
         jwt.TokenValidationParameters.NameClaimType = ClaimNames.Name;
+        jwt.TokenValidationParameters.ClockSkew = auth.ClockSkew;
         if (!auth.IsLocal)
         {
             jwt.Authority = auth.Authority;
@@ -102,6 +103,12 @@ public static partial class SecurityExtensions
         },
         OnTokenValidated = context =>
         {
+            if (context.Principal is { } principal && TokenShape.Problem(principal) is { } problem)
+            {
+                context.Fail(new SecurityTokenIllMadeException(problem));
+                return Task.CompletedTask;
+            }
+
             if (Bearer(context.HttpContext) is { } sent && context.Principal is { } caller)
             {
                 tokens.Remember(sent.Header, caller, new DateTimeOffset(context.SecurityToken.ValidTo, TimeSpan.Zero));
@@ -117,9 +124,7 @@ public static partial class SecurityExtensions
             if (RestJson.IsGrpc(context.HttpContext))
             {
                 context.HandleResponse();
-                return GrpcRefusal(context.HttpContext, Grpc.Core.StatusCode.Unauthenticated, context.AuthenticateFailure is null
-                    ? "This call needs a bearer token (authorization: Bearer TOKEN) from the council's identity provider."
-                    : "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.");
+                return GrpcRefusal(context.HttpContext, Grpc.Core.StatusCode.Unauthenticated, Unauthenticated(context.AuthenticateFailure, "authorization"));
             }
 
             // A page: to sign in, and back (saying so when a kept token was refused).
@@ -135,9 +140,7 @@ public static partial class SecurityExtensions
             return RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status401Unauthorized, new Google.Rpc.Status
             {
                 Code = (int)Google.Rpc.Code.Unauthenticated,
-                Message = context.AuthenticateFailure is null
-                    ? "This call needs a bearer token (Authorization: Bearer TOKEN) from the council's identity provider."
-                    : "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.",
+                Message = Unauthenticated(context.AuthenticateFailure, "Authorization"),
             });
         },
         // A page's refusal is a page (the problem page, by its status): no body here.
@@ -150,6 +153,14 @@ public static partial class SecurityExtensions
                 Code = (int)Google.Rpc.Code.PermissionDenied,
                 Message = ForbiddenMessage,
             }),
+    };
+
+    // Why a call is unauthenticated, in words: no token, an ill-made one (saying what is wrong), or one refused.
+    private static string Unauthenticated(Exception? failure, string header) => failure switch
+    {
+        null => $"This call needs a bearer token ({header}: Bearer TOKEN) from the council's identity provider.",
+        SecurityTokenIllMadeException illMade => $"The bearer token was refused: {illMade.Message}.",
+        _ => "The bearer token was refused: it is expired, not signed by the identity provider, or for another audience.",
     };
 
     private const string ForbiddenMessage = "The token's roles do not allow this call.";
@@ -195,6 +206,6 @@ public static partial class SecurityExtensions
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: no identity provider is configured (Auth__Authority, Auth__Audience), and local mode, where the service accepts tokens signed by a key in a file, is not allowed in Production. Configure the provider, or run outside Production (./run.sh does).")]
-    private static partial void LogLocalModeInProduction(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: {Problem}")]
+    private static partial void LogCannotStart(ILogger logger, string problem);
 }

@@ -123,6 +123,7 @@ public class GradingServiceHost : WebApplicationFactory<Program>
         builder.UseSetting("Grading:RulesSettleTime", "00:00:00.200");
         // Tests that activate rule sets act alone; the approval tests ask for a second person (RuleGovernanceTests).
         builder.UseSetting("Rules:RequireApproval", "false");
+        builder.UseSetting("Auth:Mode", "Local");
         builder.UseSetting("Auth:LocalSigningKeyPath", SigningKeyPath);
         builder.UseSetting("Grading:StartupStoreTimeout", "00:00:10");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

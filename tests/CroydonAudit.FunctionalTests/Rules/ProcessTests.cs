@@ -24,6 +24,7 @@ public sealed class ProcessTests : IDisposable
         ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         ["Grading__StartupStoreTimeout"] = "00:00:05",
         ["ASPNETCORE_ENVIRONMENT"] = "Local",
+        ["Auth__Mode"] = "Local",
         ["Auth__LocalSigningKeyPath"] = SigningKeyPath,
     };
 

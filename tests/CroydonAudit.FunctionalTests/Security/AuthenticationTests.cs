@@ -10,7 +10,11 @@ namespace CroydonAudit.FunctionalTests.Security;
 /// <summary>No call without a valid token — none, expired, or signed by another key — and nothing stored or returned; probes need none.</summary>
 public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>
 {
-    public static TheoryData<string> BadTokens => ["none", "expired", "signed by another key", "for another audience"];
+    public static TheoryData<string> BadTokens =>
+    [
+        "none", "expired", "expired 40 seconds ago", "signed by another key", "for another audience",
+        "with an empty team", "with a null team", "with two teams", "with an empty subject", "with an unknown role",
+    ];
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -52,11 +56,51 @@ public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
 
+    [Fact]
+    public async Task IllMadeToken_SaysWhatIsWrongWithIt()
+    {
+        using var channel = host.ChannelFor(Token("with an empty team"));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new GradingService.GradingServiceClient(channel).ListAuditsAsync(new()));
+
+        Assert.Equal((StatusCode.Unauthenticated, "The bearer token was refused: its team claim is empty, null or not one name."), (refused.StatusCode, refused.Status.Detail));
+    }
+
+    [Fact]
+    public async Task TokenExpired20SecondsAgo_IsStillAccepted_WithinTheClockSkew()
+    {
+        using var channel = host.ChannelFor(host.Token(Roles.All, now: DateTime.UtcNow.AddMinutes(-10).AddSeconds(-20), lifetime: TimeSpan.FromMinutes(10)));
+
+        var listed = await new GradingService.GradingServiceClient(channel).ListAuditsAsync(new());
+
+        Assert.NotNull(listed);
+    }
+
     private string? Token(string kind) => kind switch
     {
         "none" => null,
         "expired" => host.Token(Roles.All, now: DateTime.UtcNow.AddHours(-3), lifetime: TimeSpan.FromHours(1)),
+        "expired 40 seconds ago" => host.Token(Roles.All, now: DateTime.UtcNow.AddMinutes(-10).AddSeconds(-40), lifetime: TimeSpan.FromMinutes(10)),
+        "with an empty team" => host.Token(Roles.All, team: ""),
+        "with a null team" => Signed("""{"sub":"someone","team":null,"roles":["auditor","grader"]}"""),
+        "with two teams" => Signed("""{"sub":"someone","team":["Team A","Team B"],"roles":["auditor","grader"]}"""),
+        "with an empty subject" => Signed("""{"sub":"","roles":["auditor","grader"]}"""),
+        "with an unknown role" => Signed("""{"sub":"someone","roles":["auditor","grader","superuser"]}"""),
         "signed by another key" => LocalTokens.Create(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "local" }, Roles.All),
         _ => LocalTokens.Create(LocalSigningKey.LoadOrCreate(host.SigningKeyPath), Roles.All, audience: "some-other-service"),
     };
+
+    // A token whose claims are written as given (LocalTokens writes only well-made ones), signed with the host's key.
+    private string Signed(string claims)
+    {
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(claims)!.AsObject();
+        var now = DateTimeOffset.UtcNow;
+        payload["iss"] = LocalTokens.Issuer;
+        payload["aud"] = LocalTokens.Audience;
+        payload["iat"] = now.ToUnixTimeSeconds();
+        payload["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds();
+        payload["exp"] = now.AddHours(1).ToUnixTimeSeconds();
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(payload.ToJsonString(),
+            new SigningCredentials(LocalSigningKey.LoadOrCreate(host.SigningKeyPath), SecurityAlgorithms.HmacSha256));
+    }
 }

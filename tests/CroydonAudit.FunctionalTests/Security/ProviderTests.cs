@@ -49,6 +49,7 @@ public sealed class ProviderTests : IAsyncLifetime
         _database = new TestDatabase();
         _host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database, new Dictionary<string, string>
         {
+            ["Auth:Mode"] = "Provider",
             ["Auth:Authority"] = _authority,
             ["Auth:Audience"] = Audience,
             ["Auth:RequireHttpsMetadata"] = "false",

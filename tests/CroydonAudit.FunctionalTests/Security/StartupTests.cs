@@ -39,6 +39,41 @@ public sealed class StartupTests : IDisposable
         Assert.DoesNotContain("Exception", output + errors, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, string> RefusedConfigurations => new()
+    {
+        // Local mode only when asked for: without Auth__Mode=Local, no provider is no start, whatever the environment.
+        { "Staging", "", "no identity provider is configured (Auth__Authority, Auth__Audience)" },
+        { "Production", "Mode=Local", "local mode (Auth__Mode=Local), where the service accepts tokens signed by a key in a file, is not allowed in Production" },
+        { "Production", "Authority=https://login.example.org/tenant/v2.0", "no audience (Auth__Audience): every token would be refused" },
+        { "Local", "Mode=Local;Authority=https://login.example.org/tenant/v2.0", "Choose one" },
+        { "Local", "Mode=Locale", "Auth__Mode is \"Locale\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedConfigurations))]
+    public async Task IdentityConfiguration_ThatCannotBeTrusted_IsRefusedAtStart_SayingWhy(string environment, string auth, string why)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__Audit"] = _database.ConnectionString,
+            ["Grading__RulesPath"] = RepositoryRoot.FixtureRules,
+            ["Auth__LocalSigningKeyPath"] = Path.Combine(_scratch.FullName, "key"),
+        };
+        foreach (var pair in auth.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            settings[$"Auth__{pair[..pair.IndexOf('=')]}"] = pair[(pair.IndexOf('=') + 1)..];
+        }
+
+        var (exitCode, output, errors) = await BuiltProgram.RunAsync(BuiltProgram.Service, [], settings, Timeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(why, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output + errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CertificateFromFiles_ServesGrpcOverTls_AndAClientThatDoesNotTrustItIsRefused()
     {
@@ -52,6 +87,7 @@ public sealed class StartupTests : IDisposable
         using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Local",
+            ["Auth__Mode"] = "Local",
             ["Kestrel__Endpoints__Grpc__Url"] = "https://127.0.0.1:0",
             ["Kestrel__Endpoints__Grpc__Certificate__Path"] = certificatePath,
             ["Kestrel__Endpoints__Grpc__Certificate__KeyPath"] = keyPath,
@@ -78,6 +114,7 @@ public sealed class StartupTests : IDisposable
         using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Local",
+            ["Auth__Mode"] = "Local",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["Logging__Format"] = "json",
             ["ConnectionStrings__Audit"] = _database.ConnectionString,
