@@ -150,8 +150,9 @@ public sealed class AuditStore : IAsyncDisposable
 
     // Concurrent GetAudits are read together, one statement for all (revision 0: the latest), each by the primary
     // key: no transaction, no join with the version's rules. An audit's few revisions share the key's prefix.
-    // The same statement records each read in the access log, as a read, or as denied when the reader's access is
-    // for another team (and then nothing of the audit is shown): one round trip, and the records are durable —
+    // The same statement records each read in the access log, as a read, or as refused when the reader's access is
+    // for another team (and then nothing of the audit is shown) or there is no such revision — the same work for
+    // both, so neither answer nor timing tells them apart: one round trip, and the records are durable —
     // committed with the statement — before any of the audits is answered. A read for no one (a re-grade's own) is not recorded.
     private static readonly string SelectRevisions = $"""
         WITH found AS (
@@ -162,10 +163,17 @@ public sealed class AuditStore : IAsyncDisposable
             JOIN audit_revision AS a ON a.audit_id = p.audit_id AND (a.revision = p.revision OR (p.revision = 0 AND a.is_latest))
             {StoredRevisionReader.Outcomes}
         ), recorded AS (
-            INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision)
+            INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query, reason)
             SELECT f.by_subject, f.by_client, string_to_array(f.by_roles, ' '), f.by_method,
-                   CASE WHEN f.allowed THEN 'read' ELSE 'denied' END, f.found_audit_id, CASE WHEN f.allowed THEN f.revision END
+                   CASE WHEN f.allowed THEN 'read' ELSE 'refused' END, f.found_audit_id, CASE WHEN f.allowed THEN f.revision END,
+                   NULL, CASE WHEN NOT f.allowed THEN 'team' END
             FROM found AS f WHERE f.by_subject IS NOT NULL
+            UNION ALL
+            SELECT p.by_subject, p.by_client, string_to_array(p.by_roles, ' '), p.by_method, 'refused', p.audit_id, NULL,
+                   CASE WHEN p.revision <> 0 THEN 'revision=' || p.revision END, 'not-found'
+            FROM unnest($1::text[], $2::integer[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                AS p (audit_id, revision, by_subject, by_client, by_roles, by_method, i)
+            WHERE p.by_subject IS NOT NULL AND NOT EXISTS (SELECT FROM found AS f WHERE f.i = p.i)
         )
         SELECT * FROM found
         """;
@@ -337,8 +345,8 @@ public sealed class AuditStore : IAsyncDisposable
     /// <summary>
     /// One revision (0: the latest) of an audit, read by <paramref name="reader"/>, whose access may be limited to
     /// <paramref name="team"/>; the read is recorded in the access log, in the same statement, before it answers:
-    /// as a read, or as denied when the audit belongs to another team, and then only that is answered (Allowed
-    /// false, Audit null). Null when there is no such audit or revision (nothing recorded: nothing was read).
+    /// as a read, or as refused when the audit belongs to another team, and then only that is answered (Allowed
+    /// false, Audit null). Null when there is no such audit or revision (recorded as refused, not found).
     /// Read for GetAudit's answer: a revision stored with one (<see cref="StoredAudit.Answer"/>) comes without its
     /// documents.
     /// </summary>

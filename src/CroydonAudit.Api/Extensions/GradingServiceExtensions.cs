@@ -61,7 +61,9 @@ public static class GradingServiceExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
         builder.AddCallerSecurity();
+        builder.AddBrowserProtection();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CallRefusals>();
         builder.Services.AddSingleton<AccessRecorder>();
         builder.Services.AddAuditStore(RecordMapping.Documents);
         builder.Services.AddSingleton<ActiveRuleSet>();
@@ -163,6 +165,7 @@ public static class GradingServiceExtensions
     /// <summary>Maps the grading service, health and reflection.</summary>
     public static WebApplication MapGradingService(this WebApplication app)
     {
+        app.UseBrowserProtection();
         app.UsePageAssets();
         // Routing after the problem pages, so that a re-executed request (to /problem) is routed again.
         app.UseRouting();

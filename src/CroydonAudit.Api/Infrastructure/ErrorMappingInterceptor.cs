@@ -8,9 +8,10 @@ namespace CroydonAudit.Api.Infrastructure;
 /// <summary>
 /// Maps domain and store failures onto gRPC status codes in one place. A rule that cannot be
 /// evaluated is the rule set's fault, never the caller's: INTERNAL, naming the rule. A store that
-/// stays unreachable after retries is UNAVAILABLE: nothing was written, and the call is safe to retry.
+/// stays unreachable after retries is UNAVAILABLE: nothing was written, and the call is safe to retry. A read
+/// (Get…, List…) refused for its query's fields is recorded as a refusal.
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, Security.CallRefusals refusals) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -19,6 +20,12 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         try
         {
             return await continuation(request, context);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && MethodName(context.Method) is ['G', 'e', 't', ..] or ['L', 'i', 's', 't', ..])
+        {
+            // A read's query that is not valid may be someone probing: a refusal, recorded as such.
+            refusals.Refused(context.GetHttpContext(), Security.CallRefusals.BadQuery);
+            throw;
         }
         catch (RuleEvaluationException e)
         {

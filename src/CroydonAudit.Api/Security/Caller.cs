@@ -28,8 +28,14 @@ public sealed record Caller(string Subject, string Client, IReadOnlyList<string>
         [.. user.FindAll(ClaimNames.Roles).Select(c => c.Value).Distinct()],
         user.FindFirstValue(ClaimNames.Team) is { Length: > 0 } team ? team : null));
 
-    /// <summary>Whose calls are counted together for the rate limit: the authenticated caller, or else the address.</summary>
+    /// <summary>
+    /// Whose calls are counted together for the rate limit: the authenticated caller, or else the address (the
+    /// client's, behind a trusted proxy) — signing in apart, so that a flood of anonymous calls from one address
+    /// never locks its people out of the sign-in page.
+    /// </summary>
     public static string RateLimitPartitionOf(HttpContext context) => context.User.Identity?.IsAuthenticated == true
         ? Of(context.User).RateLimitKey
+        : context.Request.Path.StartsWithSegments(Pages.Support.PageSession.SignInPath)
+        ? $"sign-in/{context.Connection.RemoteIpAddress}"
         : $"address/{context.Connection.RemoteIpAddress}";
 }

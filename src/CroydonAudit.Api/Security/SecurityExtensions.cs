@@ -43,7 +43,11 @@ public static partial class SecurityExtensions
                     AutoReplenishment = true,
                 });
             });
-            options.OnRejected = (rejected, _) => Refuse(rejected.HttpContext, rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+            options.OnRejected = (rejected, _) =>
+            {
+                RefusalsOf(rejected.HttpContext).Refused(rejected.HttpContext, CallRefusals.RateLimited);
+                return Refuse(rejected.HttpContext, rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+            };
         });
         return builder;
     }
@@ -117,10 +121,16 @@ public static partial class SecurityExtensions
             return Task.CompletedTask;
         },
 
-        // Refusals as every other error: to a gRPC caller a gRPC status (a bare HTTP 401 or 403 reaches its code
+        // CallRefusals as every other error: to a gRPC caller a gRPC status (a bare HTTP 401 or 403 reaches its code
         // as "Bad gRPC response"), to a REST/JSON caller a google.rpc.Status in JSON.
         OnChallenge = context =>
         {
+            // A browser that has not signed in yet is not refused anything: it is sent to sign in.
+            if (context.AuthenticateFailure is not null || !PageSession.IsPage(context.HttpContext))
+            {
+                RefusalsOf(context.HttpContext).Refused(context.HttpContext, CallRefusals.ReasonOf(context.AuthenticateFailure));
+            }
+
             if (RestJson.IsGrpc(context.HttpContext))
             {
                 context.HandleResponse();
@@ -143,17 +153,25 @@ public static partial class SecurityExtensions
                 Message = Unauthenticated(context.AuthenticateFailure, "Authorization"),
             });
         },
-        // A page's refusal is a page (the problem page, by its status): no body here.
-        OnForbidden = context => PageSession.IsPage(context.HttpContext)
-            ? Task.CompletedTask
-            : RestJson.IsGrpc(context.HttpContext)
-            ? GrpcRefusal(context.HttpContext, Grpc.Core.StatusCode.PermissionDenied, ForbiddenMessage)
-            : RestJson.WriteStatusAsync(context.HttpContext, StatusCodes.Status403Forbidden, new Google.Rpc.Status
-            {
-                Code = (int)Google.Rpc.Code.PermissionDenied,
-                Message = ForbiddenMessage,
-            }),
+        OnForbidden = context =>
+        {
+            RefusalsOf(context.HttpContext).Refused(context.HttpContext, CallRefusals.Role);
+            return Forbidden(context.HttpContext);
+        },
     };
+
+    private static CallRefusals RefusalsOf(HttpContext context) => context.RequestServices.GetRequiredService<CallRefusals>();
+
+    // A page's refusal is a page (the problem page, by its status): no body here.
+    private static Task Forbidden(HttpContext context) => PageSession.IsPage(context)
+        ? Task.CompletedTask
+        : RestJson.IsGrpc(context)
+        ? GrpcRefusal(context, Grpc.Core.StatusCode.PermissionDenied, ForbiddenMessage)
+        : RestJson.WriteStatusAsync(context, StatusCodes.Status403Forbidden, new Google.Rpc.Status
+        {
+            Code = (int)Google.Rpc.Code.PermissionDenied,
+            Message = ForbiddenMessage,
+        });
 
     // Why a call is unauthenticated, in words: no token, an ill-made one (saying what is wrong), or one refused.
     private static string Unauthenticated(Exception? failure, string header) => failure switch

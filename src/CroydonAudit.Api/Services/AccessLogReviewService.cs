@@ -68,6 +68,7 @@ public sealed class AccessLogReviewService(AccessLog log) : AccessLogService.Acc
                     AuditId = r.AuditId ?? "",
                     Revision = r.Revision ?? 0,
                     Query = r.Query ?? "",
+                    Reason = r.Reason ?? "",
                 }),
             },
             NextPageToken = next?.ToString(CultureInfo.InvariantCulture) ?? "",

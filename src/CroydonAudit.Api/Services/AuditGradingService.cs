@@ -66,11 +66,11 @@ public sealed partial class AuditGradingService(
         var (auditId, revision) = AuditQueryValidator.Validate(request);
         // The store records the read (or its refusal) in the access log in the statement that reads it.
         var (stored, allowed) = await store.GetAsync(auditId, revision, AccessRecorder.Of(context), Caller.Of(context).Team, context.CancellationToken)
-            ?? throw CallerListing.NotFound(auditId, revision);
+            ?? throw access.NotFound(context, revision, CallRefusals.NotFound);
         // A gRPC caller reads protobuf (gRPC-Web's text mode too, as base64 of it); REST's JSON is written from the message.
         return allowed
             ? stored!.ToResponse(protobuf: context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
-            : throw CallerListing.OtherTeam();
+            : throw access.NotFound(context, revision, CallRefusals.Team);
     }
 
     /// <inheritdoc />
@@ -136,10 +136,12 @@ public sealed partial class AuditGradingService(
     }
 
     // A caller whose token names a team (an auditor on the pages) grades that team's audits only.
-    private static void OwnTeamOnly(AuditSubmission audit, ServerCallContext context)
+    private void OwnTeamOnly(AuditSubmission audit, ServerCallContext context)
     {
         if (Caller.Of(context).Team is { } team && audit.Team != team)
         {
+            // Nothing was read or stored: the refusal's row need not be waited for.
+            access.Refused(context, CallRefusals.Team, audit.AuditId);
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token allows audits of the team {team} only."));
         }
     }

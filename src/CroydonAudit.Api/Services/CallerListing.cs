@@ -35,16 +35,21 @@ public static class CallerListing
 
         return string.IsNullOrEmpty(asked) || asked == own
             ? own
-            : throw await access.DeniedAsync(context, "Your access is for another team's audits.", query: $"team={asked}");
+            : throw await access.RefusedAsync(context, CallRefusals.Team, new Status(StatusCode.PermissionDenied, "Your access is for another team's audits."), query: $"team={asked}");
     }
 
-    /// <summary>NOT_FOUND for an audit, or one of its revisions (0: the latest).</summary>
-    public static RpcException NotFound(string auditId, int revision) =>
-        new(new Status(StatusCode.NotFound, revision == 0 ? $"There is no audit {auditId}." : $"Audit {auditId} has no revision {revision}."));
-
-    /// <summary>PERMISSION_DENIED for an audit of another team than the caller's token is for.</summary>
-    public static RpcException OtherTeam() =>
-        new(new Status(StatusCode.PermissionDenied, "This audit belongs to another team than the one your access is for."));
+    /// <summary>
+    /// NOT_FOUND for an audit, or one of its revisions (0: the latest), that is not there or not the caller's team's:
+    /// one answer for both, the same words whatever the id, so that nobody learns which ids another team has.
+    /// Recorded as a refusal (the store wrote its row with the read): <paramref name="reason"/> says which it was.
+    /// </summary>
+    public static RpcException NotFound(this AccessRecorder access, ServerCallContext context, int revision, string reason)
+    {
+        access.RecordedByStore(context, reason);
+        return new(new Status(StatusCode.NotFound, revision == 0
+            ? "There is no audit with this id that your access covers."
+            : "There is no such revision of an audit with this id that your access covers."));
+    }
 
     // A listing's filter, as identifiers, for the access log.
     private static string Describe(AuditListQuery query) =>

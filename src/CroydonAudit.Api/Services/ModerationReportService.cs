@@ -37,10 +37,10 @@ public sealed class ModerationReportService(ModerationStore moderation, AuditSto
 
         // The store records the decision, and the access log's record of it (or of its refusal), in one statement.
         var (decision, allowed) = await moderation.RecordAsync(auditId, revision, finalGrade, reason, AccessRecorder.Of(context), Caller.Of(context).Team, context.CancellationToken)
-            ?? throw CallerListing.NotFound(auditId, revision);
+            ?? throw access.NotFound(context, revision, CallRefusals.NotFound);
         return allowed
             ? new RecordModerationDecisionResponse { Decision = decision!.ToContract() }
-            : throw CallerListing.OtherTeam();
+            : throw access.NotFound(context, revision, CallRefusals.Team);
     }
 
     /// <inheritdoc />

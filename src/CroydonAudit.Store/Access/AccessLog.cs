@@ -18,10 +18,10 @@ public sealed class AccessLog : IAsyncDisposable
     private const int MaxBatch = 512;
 
     private const string Insert = """
-        INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
-        SELECT r.subject, r.client, string_to_array(r.roles, ' '), r.method, r.action, r.audit_id, r.revision, r.query
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[])
-            AS r (subject, client, roles, method, action, audit_id, revision, query)
+        INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query, reason)
+        SELECT r.subject, r.client, string_to_array(r.roles, ' '), r.method, r.action, r.audit_id, r.revision, r.query, r.reason
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[])
+            AS r (subject, client, roles, method, action, audit_id, revision, query, reason)
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -62,7 +62,7 @@ public sealed class AccessLog : IAsyncDisposable
             await using var connection = await query.Log._reads.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
                 SELECT id AS Id, at AS At, subject AS Subject, client AS Client, array_to_string(roles, ' ') AS Roles, method AS Method,
-                       action AS Action, audit_id AS AuditId, revision AS Revision, query AS Query
+                       action AS Action, audit_id AS AuditId, revision AS Revision, query AS Query, reason AS Reason
                 FROM access_record
                 WHERE (@auditId::text IS NULL OR audit_id = @auditId)
                   AND (@subject::text IS NULL OR subject = @subject)
@@ -73,7 +73,7 @@ public sealed class AccessLog : IAsyncDisposable
                 LIMIT @limit
                 """, new { auditId = query.AuditId, subject = query.Subject, from = query.From, to = query.To, before = query.Before, limit = query.Size + 1 }, cancellationToken: ct))).AsList();
             IReadOnlyList<AccessRecord> page = [.. rows.Take(query.Size).Select(r => new AccessRecord(
-                r.Subject, r.Client, r.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Method, r.Action, r.AuditId, r.Revision, r.Query,
+                r.Subject, r.Client, r.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Method, r.Action, r.AuditId, r.Revision, r.Query, r.Reason,
                 new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc))))];
             return (page, rows.Count > query.Size ? rows[query.Size - 1].Id : (long?)null);
         }, cancellationToken);
@@ -91,6 +91,7 @@ public sealed class AccessLog : IAsyncDisposable
             new NpgsqlParameter<string?[]> { TypedValue = [.. records.Select(r => r.AuditId)] },
             new NpgsqlParameter<int?[]> { TypedValue = [.. records.Select(r => r.Revision)] },
             new NpgsqlParameter<string?[]> { TypedValue = [.. records.Select(r => r.Query)] },
+            new NpgsqlParameter<string?[]> { TypedValue = [.. records.Select(r => r.Reason)] },
         },
     };
 
@@ -130,5 +131,5 @@ public sealed class AccessLog : IAsyncDisposable
         }
     }
 
-    private sealed record Row(long Id, DateTime At, string Subject, string Client, string Roles, string Method, string Action, string? AuditId, int? Revision, string? Query);
+    private sealed record Row(long Id, DateTime At, string Subject, string Client, string Roles, string Method, string Action, string? AuditId, int? Revision, string? Query, string? Reason);
 }

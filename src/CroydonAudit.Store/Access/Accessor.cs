@@ -16,4 +16,8 @@ public sealed record Accessor(string Subject, string Client, IReadOnlyList<strin
     /// <summary>The record of this accessor's <paramref name="action"/>.</summary>
     public AccessRecord Did(string action, string? auditId = null, int? revision = null, string? query = null) =>
         new(Subject, Client, Roles, Method, action, auditId, revision, query);
+
+    /// <summary>The record of a refusal of this accessor's call, for <paramref name="reason"/>.</summary>
+    public AccessRecord Refused(string reason, string? auditId = null, string? query = null) =>
+        new(Subject, Client, Roles, Method, "refused", auditId, null, query, reason);
 }

@@ -9,7 +9,7 @@ namespace CroydonAudit.Store.Moderation;
 
 /// <summary>
 /// Moderators' decisions, in PostgreSQL. A decision, the revision's leaving the moderation queue and the access
-/// log's record of it (a write, or a refusal for another team's audit) are one statement: all or nothing.
+/// log's record of it (a write, or a refusal: another team's audit, or none) are one statement: all or nothing.
 /// </summary>
 public sealed class ModerationStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
 {
@@ -27,10 +27,11 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource, StoreSchema sch
             UPDATE audit_revision AS r SET moderated_at = now()
             FROM allowed AS a WHERE r.audit_id = a.audit_id AND r.revision = a.revision AND r.moderated_at IS NULL
         ), recorded AS (
-            INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision)
-            SELECT $7, $8, string_to_array($9, ' '), $10, CASE WHEN EXISTS (SELECT FROM allowed) THEN 'write' ELSE 'denied' END,
-                   t.audit_id, CASE WHEN EXISTS (SELECT FROM allowed) THEN t.revision END
-            FROM target AS t
+            INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, reason)
+            SELECT $7, $8, string_to_array($9, ' '), $10, CASE WHEN EXISTS (SELECT FROM allowed) THEN 'write' ELSE 'refused' END,
+                   $1, CASE WHEN EXISTS (SELECT FROM allowed) THEN t.revision END,
+                   CASE WHEN t.audit_id IS NULL THEN 'not-found' WHEN NOT EXISTS (SELECT FROM allowed) THEN 'team' END
+            FROM (SELECT) AS one LEFT JOIN target AS t ON true
         )
         SELECT (SELECT count(*) FROM target), d.audit_id, d.revision, d.outcome, d.final_grade, d.reason, d.decided_by_subject, d.decided_at
         FROM (SELECT) AS one LEFT JOIN decided AS d ON true

@@ -99,10 +99,11 @@ public sealed class ModerationTests(GradingServiceHost host) : IClassFixture<Gra
         var listed = (await moderation.ListModerationQueueAsync(new())).Audits.Select(a => a.Team).Distinct();
         var otherQueue = await Assert.ThrowsAsync<RpcException>(async () => await moderation.ListModerationQueueAsync(new() { Team = "Team North" }));
 
-        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (refused.StatusCode, otherQueue.StatusCode));
+        // Another team's audit is answered as one that is not there; asking for another team's queue is refused.
+        Assert.Equal((StatusCode.NotFound, StatusCode.PermissionDenied), (refused.StatusCode, otherQueue.StatusCode));
         Assert.Equal(["Team South"], listed);
         Assert.Equal(0, host.Database.Count("SELECT count(*) FROM moderation_decision WHERE audit_id = 'other-teams'"));
-        Assert.Equal(1, host.Database.Count("SELECT count(*) FROM access_record WHERE audit_id = 'other-teams' AND action = 'denied' AND subject = 'south-moderator'"));
+        Assert.Equal(1, host.Database.Count("SELECT count(*) FROM access_record WHERE audit_id = 'other-teams' AND action = 'refused' AND reason = 'team' AND subject = 'south-moderator'"));
         await moderation.RecordModerationDecisionAsync(new() { AuditId = "own-teams", Outcome = ModerationOutcome.Agreed });
         Assert.Equal(1, host.Database.Count("SELECT count(*) FROM access_record WHERE audit_id = 'own-teams' AND action = 'write' AND subject = 'south-moderator'"));
     }

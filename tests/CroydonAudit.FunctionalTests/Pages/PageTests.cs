@@ -68,7 +68,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.DoesNotContain("RequiresImprovement", Regex.Replace(page, "value=\"[A-Za-z]+\"", ""), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/audits/no-such-audit")).StatusCode);
-        Assert.Contains("There is no audit no-such-audit.", await (await browser.GetAsync("/audits/no-such-audit")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("There is no audit with this id that your access covers.", await (await browser.GetAsync("/audits/no-such-audit")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
         var records = (await new AccessLogService.AccessLogServiceClient(reviewer).ListAccessRecordsAsync(new() { AuditId = "logged-access" })).Records;
 
         Assert.Equal(
-            [("auditor-ben", "denied", 0), ("auditor-amy", "read", 1), ("auditor-amy", "read", 1), ("case-system", "read", 1), ("case-system", "write", 1)],
+            [("auditor-ben", "refused", 0), ("auditor-amy", "read", 1), ("auditor-amy", "read", 1), ("case-system", "read", 1), ("case-system", "write", 1)],
             records.Select(r => (r.Subject, r.Action, r.Revision)));
         Assert.All(records, r => Assert.Equal("croydon-audit-local", r.ClientId));
         Assert.Equal("/croydon.audit.v1.GradingService/GradeAudit", records[^1].Method);
@@ -90,10 +90,15 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
         SELECT 1
         """);
 
-    [Fact]
-    public void AccessLog_IsAppendOnly()
+    [Theory]
+    [InlineData("WITH gone AS (DELETE FROM access_record RETURNING 1) SELECT count(*) FROM gone")]
+    [InlineData("WITH changed AS (UPDATE access_record SET subject = 'someone else' RETURNING 1) SELECT count(*) FROM changed")]
+    [InlineData("TRUNCATE access_record; SELECT 1")]
+    public async Task AccessLog_IsAppendOnly_EvenForTheTablesOwner(string change)
     {
-        var error = Assert.ThrowsAny<Npgsql.PostgresException>(() => host.Database.Count("WITH gone AS (DELETE FROM access_record RETURNING 1) SELECT count(*) FROM gone"));
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => a.AuditId = "append-only") });
+
+        var error = Assert.ThrowsAny<Npgsql.PostgresException>(() => host.Database.Count(change));
 
         Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
     }

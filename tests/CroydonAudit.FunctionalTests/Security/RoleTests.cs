@@ -112,7 +112,7 @@ public sealed class RoleTests(GradingServiceHost host) : IClassFixture<GradingSe
         var listed = await client.ListAuditsAsync(new() { PageSize = 500 });
 
         Assert.Equal("Team A", own.Audit.Submission.Team);
-        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (other.StatusCode, listOther.StatusCode));
+        Assert.Equal((StatusCode.NotFound, StatusCode.PermissionDenied), (other.StatusCode, listOther.StatusCode));
         Assert.DoesNotContain("team-b", other.Status.Detail, StringComparison.Ordinal);
         Assert.All(listed.Audits, a => Assert.Equal("Team A", a.Team));
         Assert.Contains(listed.Audits, a => a.AuditId == "team-a-audit");
