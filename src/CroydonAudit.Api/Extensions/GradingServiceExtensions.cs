@@ -60,6 +60,9 @@ public static class GradingServiceExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
             .ValidateOnStart();
         builder.Services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
+        builder.Services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section)
+            .Validate(o => o.RequestMemoryBytes > 0, "Limits:RequestMemoryBytes must be positive.")
+            .ValidateOnStart();
         builder.AddCallerSecurity();
         builder.AddBrowserProtection();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -170,10 +173,10 @@ public static class GradingServiceExtensions
         // Routing after the problem pages, so that a re-executed request (to /problem) is routed again.
         app.UseRouting();
         app.UseMiddleware<CallOutcomeMiddleware>();
-        app.UseMiddleware<RestBodyLimit>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RequestBodyBudget>();
         app.MapGrpcService<AuditGradingService>();
         app.MapGrpcService<RuleSetLifecycleService>();
         app.MapGrpcService<AccessLogReviewService>();

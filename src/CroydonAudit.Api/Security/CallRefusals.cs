@@ -42,6 +42,9 @@ public sealed partial class CallRefusals
     /// <summary>Too many calls from one caller.</summary>
     public const string RateLimited = "rate-limited";
 
+    /// <summary>Request bodies in flight would take the process over its memory budget.</summary>
+    public const string Busy = "busy";
+
     /// <summary>A read's query fields were not valid (INVALID_ARGUMENT).</summary>
     public const string BadQuery = "bad-query";
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Identity;
@@ -183,15 +184,8 @@ public static partial class SecurityExtensions
 
     private const string ForbiddenMessage = "The token's roles do not allow this call.";
 
-    // A gRPC refusal before the call: a trailers-only response, its status and message in the headers (gRPC over HTTP/2).
-    private static Task GrpcRefusal(HttpContext context, Grpc.Core.StatusCode code, string message)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/grpc";
-        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        return Task.CompletedTask;
-    }
+    private static Task GrpcRefusal(HttpContext context, Grpc.Core.StatusCode code, string message) =>
+        GrpcStatus.WriteTrailersOnlyAsync(context, new Google.Rpc.Status { Code = (int)code, Message = message });
 
     // The caller's token as an Authorization header: the header sent, or a page's browser's session cookie
     // (PageSession; FromCookie), which nothing but a page reads.
@@ -216,12 +210,7 @@ public static partial class SecurityExtensions
             return new ValueTask(RestJson.WriteStatusAsync(context, StatusCodes.Status429TooManyRequests, status));
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/grpc";
-        context.Response.Headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
-        context.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
-        return ValueTask.CompletedTask;
+        return new ValueTask(GrpcStatus.WriteTrailersOnlyAsync(context, status));
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: {Problem}")]

@@ -21,6 +21,12 @@ public sealed partial class ServiceProcess : IDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The most memory the process has had resident so far (Linux: VmHWM).</summary>
+    public long PeakResidentBytes => File.ReadLines($"/proc/{_process.Id}/status")
+        .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+        .Single();
+
     /// <summary>What the service wrote to standard output up to saying where it listens.</summary>
     public IReadOnlyList<string> StartupLines { get; }
 

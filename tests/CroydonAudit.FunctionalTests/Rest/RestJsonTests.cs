@@ -145,7 +145,7 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
     }
 
     [Fact]
-    public async Task ABodyOverTheLimit_IsRefusedBeforeItIsRead()
+    public async Task ABodyOverItsMethodsLimit_IsRefusedBeforeItIsRead_413()
     {
         using var rest = host.RestClient(host.Token([Roles.Grader]));
         var huge = "{\"audit\":{\"auditId\":\"" + new string('x', 9 * 1024 * 1024) + "\"}}";
@@ -155,8 +155,9 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         request.Headers.ExpectContinue = true;
         using var response = await rest.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("too large", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var status = Parser.Parse<Google.Rpc.Status>(await response.Content.ReadAsStringAsync());
+        Assert.Equal(((int)Code.ResourceExhausted, "The request is 9 MiB; PreviewGrade accepts at most 4 MiB."), (status.Code, status.Message));
     }
 
     [Fact]
