@@ -21,7 +21,9 @@ root="$(cd "$(dirname "$0")" && pwd)"
 database() {
   if [ -z "${ConnectionStrings__Audit:-}" ]; then
     "$root/scripts/postgres.sh" start
-    export ConnectionStrings__Audit="$("$root/scripts/postgres.sh" url)"
+    # As deployed: the service as a role granted only what it uses, migrations as the tables' owner.
+    export ConnectionStrings__Audit="$("$root/scripts/postgres.sh" service-url)"
+    export ConnectionStrings__AuditOwner="$("$root/scripts/postgres.sh" owner-url)"
   fi
 }
 

@@ -3,7 +3,9 @@
 #
 #   scripts/postgres.sh start   install PostgreSQL if missing, create the cluster once, start it, create the database
 #   scripts/postgres.sh stop    stop it
-#   scripts/postgres.sh url [DB]      print the connection string (to DB, default croydon_audit)
+#   scripts/postgres.sh url [DB]      print the administrator's connection string (to DB, default croydon_audit)
+#   scripts/postgres.sh service-url   print the service's connection string: croydon_audit, granted only what it uses
+#   scripts/postgres.sh owner-url     print the tables' owner's connection string, for migrations only
 #   scripts/postgres.sh recreate DB   drop and create an empty database DB (for benchmarks)
 #
 # The cluster listens on 127.0.0.1 only, port $CROYDON_PG_PORT (default 55432), keeps its data in
@@ -15,7 +17,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${CROYDON_PG_DATA:-$root/.data/postgres}"
 port="${CROYDON_PG_PORT:-55432}"
 database="croydon_audit"
-url() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=${1:-$database}"; }
+url() { echo "Host=127.0.0.1;Port=$port;Username=${2:-postgres};Database=${1:-$database}"; }
 # Commits stay durable (synchronous_commit on); fewer checkpoints mean fewer full-page images in the WAL.
 # CROYDON_PG_SHARED_BUFFERS (512MB) sets PostgreSQL's cache when the cluster starts (e.g. 4GB to hold a million revisions).
 tuning="-c shared_buffers=${CROYDON_PG_SHARED_BUFFERS:-512MB} -c wal_buffers=32MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
@@ -77,10 +79,10 @@ start() {
     as_owner "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata' -c max_connections=200 $tuning" start >/dev/null
   fi
-  if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
-    "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE $database" >/dev/null
-    say "created database $database"
-  fi
+  # The database, its owner and the service's role, as a deployment has them (deploy/database-roles.sql); no
+  # passwords: the cluster trusts local connections.
+  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v database="$database" -v owner_password= \
+    -v service_password= -f "$root/deploy/database-roles.sql" >/dev/null
 }
 
 recreate() {
@@ -99,6 +101,8 @@ case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   url) url "${2:-}" ;;
+  service-url) url "$database" croydon_audit ;;
+  owner-url) url "$database" croydon_audit_owner ;;
   recreate) [ -n "${2:-}" ] || { echo "usage: $0 recreate DATABASE" >&2; exit 2; }; recreate "$2" ;;
-  *) echo "usage: $0 start|stop|url [DATABASE]|recreate DATABASE" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|url [DATABASE]|service-url|owner-url|recreate DATABASE" >&2; exit 2 ;;
 esac

@@ -9,6 +9,18 @@ public sealed class AuditStoreOptions
     /// <summary>The connection string's name: <c>ConnectionStrings:Audit</c> (env <c>ConnectionStrings__Audit</c>).</summary>
     public const string ConnectionStringName = "Audit";
 
+    /// <summary>
+    /// The tables' owner's connection string's name, used only to migrate: <c>ConnectionStrings:AuditOwner</c>. Without
+    /// it, migrations run as <see cref="ConnectionStringName"/>'s role, which must then own the tables: local mode only.
+    /// </summary>
+    public const string OwnerConnectionStringName = "AuditOwner";
+
+    /// <summary>
+    /// Whether the service may connect as a superuser or as its tables' owner (local mode, where one developer's
+    /// cluster has one user; the host sets it). Otherwise the store refuses to run as either, saying why.
+    /// </summary>
+    public bool AllowPrivilegedRole { get; set; }
+
     /// <summary>Retries of a transient database failure, after the first attempt.</summary>
     public int RetryAttempts { get; set; } = 3;
 

@@ -52,7 +52,16 @@ public static class StoreServiceCollectionExtensions
             var sources = sp.GetRequiredService<ReadDataSources>();
             return new StoreReads(sources.Interactive, sources.Bulk, sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(StoreResilience.ReadPipelineName));
         });
-        services.AddSingleton<StoreSchema>();
+        services.AddSingleton(sp =>
+        {
+            var owner = sp.GetRequiredService<IConfiguration>().GetConnectionString(AuditStoreOptions.OwnerConnectionStringName);
+            return new OwnerDataSource(string.IsNullOrWhiteSpace(owner)
+                ? null
+                : new NpgsqlDataSourceBuilder(owner) { ConnectionStringBuilder = { MaxPoolSize = 2, MinPoolSize = 0 } }.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build());
+        });
+        services.AddSingleton(sp => new StoreOwner(sp.GetRequiredService<OwnerDataSource>().DataSource));
+        services.AddSingleton(sp => new StoreSchema(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<StoreOwner>(), sp.GetRequiredService<IOptions<AuditStoreOptions>>(), sp.GetRequiredService<ILogger<StoreSchema>>()));
         // Polly's telemetry would log each call's result — a stored audit, free text and all. It never does.
         services.Configure<TelemetryOptions>(options => options.ResultFormatter = static (_, _) => "(not logged)");
         services.AddResiliencePipeline(StoreResilience.PipelineName, (builder, context) =>
@@ -146,6 +155,12 @@ public static class StoreServiceCollectionExtensions
         builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, connections);
     }
 
+    /// <summary>The owner's pool, disposed with the container.</summary>
+    private sealed record OwnerDataSource(NpgsqlDataSource? DataSource) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => DataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
     /// <summary>The read pools, disposed with the container.</summary>
     private sealed record ReadDataSources(NpgsqlDataSource Interactive, NpgsqlDataSource Bulk) : IAsyncDisposable
     {
@@ -166,6 +181,11 @@ public static class StoreServiceCollectionExtensions
                 try
                 {
                     await schema.EnsureAsync(stoppingToken);
+                    return;
+                }
+                catch (StoreRoleRefusedException e)
+                {
+                    logger.LogCritical("The audit store will not be used: {Why}", e.Message);
                     return;
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or EvolveDb.EvolveException)

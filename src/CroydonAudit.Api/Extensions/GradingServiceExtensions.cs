@@ -64,6 +64,8 @@ public static class GradingServiceExtensions
             .Validate(o => o.RequestMemoryBytes > 0, "Limits:RequestMemoryBytes must be positive.")
             .ValidateOnStart();
         builder.AddCallerSecurity();
+        // One developer's cluster has one user, the tables' owner: only local mode may run as it.
+        builder.Services.AddOptions<AuditStoreOptions>().PostConfigure<IOptions<AuthOptions>>((store, auth) => store.AllowPrivilegedRole |= auth.Value.IsLocal);
         builder.AddBrowserProtection();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CallRefusals>();
@@ -155,7 +157,7 @@ public static class GradingServiceExtensions
     {
         // A missing connection string stops start-up here, with its message.
         app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
-        if (app.IdentityMayRun() && await app.Services.GetRequiredService<RuleSetCoordinator>().StartAsync(app.Lifetime.ApplicationStopping))
+        if (app.IdentityMayRun() && await app.StoreRoleMayRunAsync() && await app.Services.GetRequiredService<RuleSetCoordinator>().StartAsync(app.Lifetime.ApplicationStopping))
         {
             return true;
         }
@@ -163,6 +165,27 @@ public static class GradingServiceExtensions
         // Log lines are written in the background: disposing the host writes out the ones still queued.
         await app.DisposeAsync();
         return false;
+    }
+
+    // The store's role, checked as the schema is brought up to date (StoreSchema): a superuser or the tables' owner
+    // outside local mode stops the start. A database that cannot be reached yet does not: the check runs when it can.
+    private static async Task<bool> StoreRoleMayRunAsync(this WebApplication app)
+    {
+        using var timeout = new CancellationTokenSource(app.Services.GetRequiredService<IOptions<GradingOptions>>().Value.StartupStoreTimeout);
+        try
+        {
+            await app.Services.GetRequiredService<CroydonAudit.Store.Schema.StoreSchema>().EnsureAsync(timeout.Token);
+            return true;
+        }
+        catch (CroydonAudit.Store.Schema.StoreRoleRefusedException e)
+        {
+            app.Logger.LogCritical("The service cannot start: {Why}", e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException or EvolveDb.EvolveException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Maps the grading service, health and reflection.</summary>

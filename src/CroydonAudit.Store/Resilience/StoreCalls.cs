@@ -23,8 +23,9 @@ internal sealed class StoreCalls(StoreSchema schema, ResiliencePipeline pipeline
                 (Schema: schema, State: state, Work: work),
                 cancellationToken);
         }
-        catch (Exception e) when (StoreResilience.MeansUnavailable(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((StoreResilience.MeansUnavailable(e) || e is StoreRoleRefusedException) && !cancellationToken.IsCancellationRequested)
         {
+            // A role refused is logged at start and on every migration attempt: to callers the store is unavailable.
             throw new AuditStoreUnavailableException(e);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)

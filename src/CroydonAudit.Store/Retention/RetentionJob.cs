@@ -14,24 +14,9 @@ namespace CroydonAudit.Store.Retention;
 public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore store, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionJob> logger)
     : BackgroundService
 {
-    private const string DeleteBatch = """
-        WITH old AS (
-            SELECT id FROM audit_revision WHERE received_at < @cutoff
-            ORDER BY received_at LIMIT @batch FOR UPDATE SKIP LOCKED),
-        trace AS (
-            DELETE FROM rule_trace WHERE revision_id IN (SELECT id FROM old)),
-        gone AS (
-            DELETE FROM audit_revision WHERE id IN (SELECT id FROM old) RETURNING audit_id, revision),
-        figures AS (
-            DELETE FROM audit_figures AS f USING gone AS g WHERE f.audit_id = g.audit_id AND f.revision = g.revision
-            RETURNING f.month),
-        left_month AS (
-            INSERT INTO report_month_version AS v (month, version)
-            SELECT DISTINCT month, 1 FROM figures ORDER BY 1
-            ON CONFLICT (month) DO UPDATE SET version = v.version + 1)
-        INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, query)
-        SELECT 'retention', '', '{}', 'retention job', 'deleted', audit_id, revision, @why FROM gone
-        """;
+    // The deletion runs as the tables' owner, in a function the service may only call (V22): the service's own role
+    // may not delete anything.
+    private const string DeleteBatch = "SELECT delete_expired_revisions(@years, @batch, @why)";
 
     /// <summary>Deletes everything older than the retention period now; how many revisions were deleted.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -49,7 +34,7 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var batch = await connection.ExecuteAsync(new CommandDefinition(DeleteBatch, new { cutoff, batch = options.Value.BatchSize, why }, transaction, cancellationToken: cancellationToken));
+            var batch = await connection.ExecuteScalarAsync<int>(new CommandDefinition(DeleteBatch, new { years, batch = options.Value.BatchSize, why }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             deleted += batch;
             if (batch < options.Value.BatchSize)

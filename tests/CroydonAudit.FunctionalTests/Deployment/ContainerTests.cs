@@ -80,6 +80,12 @@ public sealed partial class ContainerTests
         Assert.Equal("service_healthy", ((YamlMappingNode)((YamlMappingNode)service["depends_on"])["postgres"])["condition"].ToString());
         Assert.StartsWith("Host=postgres;", environment["ConnectionStrings__Audit"], StringComparison.Ordinal);
         Assert.DoesNotMatch("Password=[^$]", environment["ConnectionStrings__Audit"]);
+        // The service as its own role, the owner's only for migrations; the roles made by the database's first start.
+        Assert.Contains("Username=croydon_audit;", environment["ConnectionStrings__Audit"], StringComparison.Ordinal);
+        Assert.Contains("Username=croydon_audit_owner;", environment["ConnectionStrings__AuditOwner"], StringComparison.Ordinal);
+        var initialised = ((YamlSequenceNode)postgres["volumes"]).Select(v => v.ToString().Split(':')[0]).Where(v => v.StartsWith("./", StringComparison.Ordinal));
+        Assert.All(initialised, file => Assert.True(File.Exists(Path.Combine(Root, file)), $"{file} is mounted but missing"));
+        Assert.Contains("./deploy/database-roles.sql", initialised);
         Assert.Equal(["127.0.0.1:5000:5000", "127.0.0.1:5001:5001"], ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()));
         Assert.Contains($"./rules:{environment["Grading__RulesPath"]}:ro", ((YamlSequenceNode)service["volumes"]).Select(v => v.ToString()));
     }

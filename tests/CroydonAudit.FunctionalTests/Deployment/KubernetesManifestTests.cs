@@ -95,6 +95,10 @@ public sealed class KubernetesManifestTests(GradingServiceHost host) : IClassFix
         Assert.Equal(Port("http"), new Uri(environment["Pages__Url"].Value).Port);
         var connection = environment["ConnectionStrings__Audit"].ValueFrom.SecretKeyRef;
         Assert.Equal((secret.Metadata.Name, true), (connection.Name, secret.StringData.ContainsKey(connection.Key)));
+        var owner = environment["ConnectionStrings__AuditOwner"].ValueFrom.SecretKeyRef;
+        Assert.Equal((secret.Metadata.Name, true), (owner.Name, secret.StringData.ContainsKey(owner.Key)));
+        Assert.EndsWith("Username=croydon_audit", secret.StringData[connection.Key], StringComparison.Ordinal);
+        Assert.Contains("Username=croydon_audit_owner", secret.StringData[owner.Key], StringComparison.Ordinal);
         Assert.Equal(settings.Metadata.Name, Assert.Single(container.EnvFrom).ConfigMapRef.Name);
         Assert.Contains(pod.Spec.Volumes, v => v.Name == container.VolumeMounts.Single(m => m.MountPath == environment["Grading__RulesPath"].Value).Name);
 

@@ -78,11 +78,39 @@ public sealed class TestDatabase : IDisposable
         Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}' AND pid <> pg_backend_pid()");
     }
 
+    /// <summary>
+    /// Login roles of this database's own, as a deployment has them: its owner (the migrations'), and the service's,
+    /// a member of croydon_audit_runtime only. Their connection strings; dropped with the database.
+    /// </summary>
+    public (string Owner, string Runtime) LeastPrivilege()
+    {
+        Execute("""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'croydon_audit_runtime') THEN CREATE ROLE croydon_audit_runtime NOLOGIN; END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END $$
+            """);
+        Execute($"CREATE ROLE {Name}_owner LOGIN");
+        Execute($"CREATE ROLE {Name}_app LOGIN IN ROLE croydon_audit_runtime");
+        Execute($"ALTER DATABASE {Name} OWNER TO {Name}_owner");
+        _roles = true;
+        return (As($"{Name}_owner"), As($"{Name}_app"));
+    }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
         Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        if (_roles)
+        {
+            Execute($"DROP ROLE IF EXISTS {Name}_app");
+            Execute($"DROP ROLE IF EXISTS {Name}_owner");
+        }
     }
+
+    private bool _roles;
+
+    private string As(string role) => new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role }.ConnectionString;
 
     private void Execute(string sql)
     {

@@ -47,8 +47,12 @@ public sealed class ProviderTests : IAsyncLifetime
         await _provider.StartAsync();
         _authority = _provider.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _database = new TestDatabase();
+        // Outside local mode the service runs as a role granted only what it uses, as deployed.
+        var (owner, runtime) = _database.LeastPrivilege();
         _host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database, new Dictionary<string, string>
         {
+            ["ConnectionStrings:Audit"] = runtime,
+            ["ConnectionStrings:AuditOwner"] = owner,
             ["Auth:Mode"] = "Provider",
             ["Auth:Authority"] = _authority,
             ["Auth:Audience"] = Audience,
