@@ -56,6 +56,7 @@ public sealed class KubernetesManifestTests(GradingServiceHost host) : IClassFix
         var files = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "rules"), "*.json")
             .Select(f => (Key: Path.GetFileName(f), Path: f))
             .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "rules", "tests"), "*.json").Select(f => (Key: "tests." + Path.GetFileName(f), Path: f)))
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "rules", "tests", "bases"), "*.json").Select(f => (Key: "tests.bases." + Path.GetFileName(f), Path: f)))
             .ToList();
 
         Assert.Equal(Deployment().Spec.Template.Spec.Volumes.Single(v => v.ConfigMap is not null).ConfigMap.Name, configMap.Metadata.Name);
@@ -63,6 +64,36 @@ public sealed class KubernetesManifestTests(GradingServiceHost host) : IClassFix
         foreach (var (key, path) in files)
         {
             Assert.Equal(File.ReadAllText(path), configMap.Data[key]);
+        }
+    }
+
+    [Fact]
+    public async Task TheInitContainer_PutsTheConfigMapBackAsTheRulesFolder_WorkedCasesAndBasesIncluded()
+    {
+        var configMap = Assert.IsType<V1ConfigMap>(Assert.Single(Load(RulesConfigMap())));
+        var scratch = Directory.CreateTempSubdirectory("croydon-init");
+        try
+        {
+            var mounted = Directory.CreateDirectory(Path.Combine(scratch.FullName, "configmap")).FullName;
+            var rules = Path.Combine(scratch.FullName, "rules");
+            foreach (var (key, text) in configMap.Data)
+            {
+                await File.WriteAllTextAsync(Path.Combine(mounted, key), text);
+            }
+
+            var init = Deployment().Spec.Template.Spec.InitContainers.Single(c => c.Name == "rules");
+            var script = init.Command[^1].Replace("/rules-configmap", mounted, StringComparison.Ordinal).Replace("/rules/", rules + "/", StringComparison.Ordinal);
+            using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", script]))!;
+            await shell.WaitForExitAsync();
+
+            Assert.Equal(0, shell.ExitCode);
+            Assert.Equal(
+                CroydonAudit.Grading.Rules.RuleSetFiles.FromDirectory(Path.Combine(RepositoryRoot.Path, "rules")).Fingerprint,
+                CroydonAudit.Grading.Rules.RuleSetFiles.FromDirectory(rules).Fingerprint);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
         }
     }
 
