@@ -20,6 +20,40 @@ public sealed class RuleSetLoaderTests
         Assert.Equal(["base.json", "findings.json", "limits.json", "ruleset.json"], ruleSet.Files.Files.Keys);
     }
 
+    [Theory]
+    [InlineData("secret.json", "secret.json")]
+    [InlineData("tests/linked.json", "tests/linked.json")]
+    [InlineData("tests/bases", "tests/bases")]
+    public void Load_AFolderWithALink_IsRefused_SayingWhichAndWhy(string link, string named)
+    {
+        using var copy = new RuleFolderCopy();
+        var outside = Directory.CreateTempSubdirectory("croydon-outside");
+        try
+        {
+            File.WriteAllText(Path.Combine(outside.FullName, "shadow.json"), "{\"root\": \"x\"}");
+            var at = Path.Combine(copy.Path, link);
+            if (link.EndsWith(".json", StringComparison.Ordinal))
+            {
+                File.CreateSymbolicLink(at, Path.Combine(outside.FullName, "shadow.json"));
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(at)!);
+                Directory.CreateSymbolicLink(at, outside.FullName);
+            }
+
+            var refused = Assert.Throws<RuleSetException>(() => RuleSetLoader.Load(copy.Path));
+
+            Assert.Equal(named, Assert.Single(refused.Problems).File);
+            Assert.Contains("is a link to another", refused.Problems[0].Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("root", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Load_SameFilesTwice_GivesTheSameVersion()
     {

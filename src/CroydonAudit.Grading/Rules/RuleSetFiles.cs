@@ -61,6 +61,12 @@ public sealed partial class RuleSetFiles
         var top = Directory.EnumerateFiles(directory, "*.json").Select(p => (Path: p, Name: Path.GetFileName(p)));
         var found = top.Concat(Listed(directory, "tests", WorkedCaseFolder)).Concat(Listed(directory, Path.Combine("tests", "bases"), BaseFolder)).ToList();
         CheckCount(found.Count);
+        // A link would let the folder show any file the service can read (its first character in a refusal, say).
+        if (found.FirstOrDefault(f => new FileInfo(f.Path).LinkTarget is not null) is { Name: { } linked })
+        {
+            throw new RuleSetException(linked, "is a link to another file. The rules folder must hold its files itself: copy the file in instead of linking to it.");
+        }
+
         return From(found.Select(f => (f.Name, ReadBounded(f.Path, f.Name))));
     }
 
@@ -120,6 +126,11 @@ public sealed partial class RuleSetFiles
     private static IEnumerable<(string Path, string Name)> Listed(string directory, string folder, string prefix)
     {
         var path = Path.Combine(directory, folder);
+        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is not null)
+        {
+            throw new RuleSetException(prefix.TrimEnd('/'), "is a link to another folder. The rules folder must hold its worked cases itself: copy them in instead of linking to them.");
+        }
+
         return Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.json").Select(p => (p, prefix + Path.GetFileName(p))) : [];
     }
 
