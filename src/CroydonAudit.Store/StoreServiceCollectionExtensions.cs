@@ -87,6 +87,10 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp)));
         services.AddSingleton<Reporting.ReportStore>();
+        services.AddSingleton(sp => new Sessions.PageSessionStore(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<StoreSchema>(),
+            Pipeline(sp)));
         services.AddHostedService<StoreSchemaStartup>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Years is null or >= 1 && o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention: Years at least 1 (or unset), Interval and BatchSize positive.")

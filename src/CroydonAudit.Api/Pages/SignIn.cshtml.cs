@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CroydonAudit.Api.Pages;
 
 /// <summary>
-/// Signs a browser in with a bearer token. The token is kept as it is and checked on every page, exactly as a
-/// gRPC caller's is: one that is not valid, or has expired, brings the browser back here, saying so.
+/// Signs a browser in with a bearer token. The token is kept server-side, in the browser's session
+/// (<see cref="PageSession"/>), and checked on every page exactly as a gRPC caller's is: one that is not valid, or
+/// has expired, or a session ended by signing out or left idle, brings the browser back here, saying so.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel : PageModel
+public sealed class SignInModel(PageSession session) : PageModel
 {
     /// <summary>Where to go once signed in (a path on this site only).</summary>
     [BindProperty(SupportsGet = true)]
@@ -20,21 +21,29 @@ public sealed class SignInModel : PageModel
     [BindProperty(SupportsGet = true)]
     public bool Refused { get; set; }
 
+    /// <summary>Set when signing out could not end the session in the database.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool NotEnded { get; set; }
+
     /// <summary>What is wrong, in words.</summary>
     public string? Problem { get; private set; }
 
-    /// <summary>The form, saying why when a kept token was refused.</summary>
-    public void OnGet()
+    /// <summary>The form, saying why when a session was refused.</summary>
+    public async Task OnGetAsync()
     {
-        if (Refused)
+        if (NotEnded)
         {
-            PageSession.SignOut(HttpContext);
-            Problem = "Your access token is not valid, or has expired. Sign in with a new one.";
+            Problem = "This browser has forgotten your sign-in, but the service could not reach its database to end your session there; it ends by itself once left unused.";
+        }
+        else if (Refused)
+        {
+            Problem = await Unavailable(() => session.SignOutAsync(HttpContext))
+                ?? "Your session has ended, or your access token is not valid or has expired. Sign in again.";
         }
     }
 
-    /// <summary>Keeps the token for this browser.</summary>
-    public IActionResult OnPost([FromForm] string? token)
+    /// <summary>Starts a session for the token.</summary>
+    public async Task<IActionResult> OnPostAsync([FromForm] string? token)
     {
         token = token?.Trim();
         if (string.IsNullOrEmpty(token) || token.Length > 8192 || token.Any(char.IsWhiteSpace))
@@ -43,7 +52,26 @@ public sealed class SignInModel : PageModel
             return Page();
         }
 
-        PageSession.SignIn(HttpContext, token);
+        if (await Unavailable(() => session.SignInAsync(HttpContext, token)) is { } problem)
+        {
+            Problem = problem;
+            return Page();
+        }
+
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/audits");
+    }
+
+    // Sessions are kept in the database: when it cannot be reached, the page says so instead of failing.
+    private static async Task<string?> Unavailable(Func<Task> work)
+    {
+        try
+        {
+            await work();
+            return null;
+        }
+        catch (CroydonAudit.Store.AuditStoreUnavailableException)
+        {
+            return "The service cannot reach its database just now, so nobody can sign in or out. Try again in a minute.";
+        }
     }
 }

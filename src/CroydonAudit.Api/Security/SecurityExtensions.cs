@@ -90,21 +90,26 @@ public static partial class SecurityExtensions
     // A token validated in the last minute is not read and checked again (see ValidatedTokens).
     private static void RememberValidatedTokens(JwtBearerOptions jwt, ValidatedTokens tokens) => jwt.Events = new JwtBearerEvents
     {
-        OnMessageReceived = context =>
+        OnMessageReceived = async context =>
         {
-            var bearer = Bearer(context.HttpContext);
-            if (bearer?.FromCookie is { } kept)
+            var http = context.HttpContext;
+            if (http.Request.Headers.Authorization is not [_] && PageSession.IsPage(http))
             {
-                context.Token = kept;
+                try
+                {
+                    context.Token = await http.RequestServices.GetRequiredService<PageSession>().FindAsync(http);
+                }
+                catch (CroydonAudit.Store.AuditStoreUnavailableException)
+                {
+                    // Sessions cannot be looked up: the browser is sent to sign in, which says the database is away.
+                }
             }
 
-            if (bearer is { } sent && tokens.TryGet(sent.Header, out var caller))
+            if (Bearer(http) is { } sent && tokens.TryGet(sent.Header, out var caller))
             {
                 context.Principal = caller;
                 context.Success();
             }
-
-            return Task.CompletedTask;
         },
         OnTokenValidated = context =>
         {
@@ -142,7 +147,7 @@ public static partial class SecurityExtensions
             if (PageSession.IsPage(context.HttpContext))
             {
                 context.HandleResponse();
-                context.Response.Redirect(ContractErrors.SignInLink(context.HttpContext, refused: PageSession.Token(context.HttpContext) is not null));
+                context.Response.Redirect(ContractErrors.SignInLink(context.HttpContext, refused: PageSession.SentSession(context.HttpContext)));
                 return Task.CompletedTask;
             }
 
@@ -187,11 +192,11 @@ public static partial class SecurityExtensions
     private static Task GrpcRefusal(HttpContext context, Grpc.Core.StatusCode code, string message) =>
         GrpcStatus.WriteTrailersOnlyAsync(context, new Google.Rpc.Status { Code = (int)code, Message = message });
 
-    // The caller's token as an Authorization header: the header sent, or a page's browser's session cookie
-    // (PageSession; FromCookie), which nothing but a page reads.
-    private static (string Header, string? FromCookie)? Bearer(HttpContext context) =>
-        context.Request.Headers.Authorization is [{ } sent] ? (sent, null)
-        : PageSession.Token(context) is { } kept ? ($"Bearer {kept}", kept)
+    // The caller's token as an Authorization header: the header sent, or the token of a page's browser's session
+    // (PageSession), which nothing but a page reads.
+    private static (string Header, bool FromSession)? Bearer(HttpContext context) =>
+        context.Request.Headers.Authorization is [{ } sent] ? (sent, false)
+        : PageSession.Token(context) is { } kept ? ($"Bearer {kept}", true)
         : null;
 
     // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Croydon.Audit.V1;
 using CroydonAudit.FunctionalTests.Infrastructure;
+using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Identity;
 using CroydonAudit.Testing;
 
@@ -35,7 +36,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         await SignIn(forged, "not-a-token");
         var refused = await forged.GetAsync("/audits");
         Assert.Contains("refused=true", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        Assert.Contains("not valid, or has expired", await forged.GetStringAsync(refused.Headers.Location), StringComparison.Ordinal);
+        Assert.Contains("not valid or has expired", await forged.GetStringAsync(refused.Headers.Location), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,6 +184,47 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         await SignIn(browser, host.AdminToken);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/v1/audits")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSessionCookie_HoldsNoToken_AndSigningOutEndsTheSessionForAnyoneHoldingIt()
+    {
+        using var browser = Browser();
+        var token = host.Token([Roles.Auditor], name: "signing-out");
+        var signedIn = await SignIn(browser, token);
+        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith($"{PageSession.Cookie}=", StringComparison.Ordinal));
+        var id = cookie[(PageSession.Cookie.Length + 1)..cookie.IndexOf(';', StringComparison.Ordinal)];
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits")).StatusCode);
+
+        var page = await browser.GetStringAsync("/audits");
+        var signedOut = await browser.PostAsync("/sign-out", Form(page));
+        // Someone who copied the cookie before the sign-out, on this replica or any other.
+        using var stolen = Browser();
+        stolen.DefaultRequestHeaders.Add("Cookie", $"{PageSession.Cookie}={id}");
+        var afterwards = await stolen.GetAsync("/audits");
+
+        Assert.DoesNotContain(token[..20], cookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJ", id, StringComparison.Ordinal);
+        Assert.Equal(("/sign-in", HttpStatusCode.Redirect), (signedOut.Headers.Location!.OriginalString, afterwards.StatusCode));
+        Assert.StartsWith("/sign-in?", afterwards.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, host.Database.Count($"SELECT count(*) FROM page_session WHERE token = '{token}'"));
+    }
+
+    [Fact]
+    public async Task ASessionLeftIdle_Ends()
+    {
+        using var database = new TestDatabase();
+        using var idle = new RulesHost(RepositoryRoot.FixtureRules, database, new Dictionary<string, string> { ["Pages:SessionIdleTimeout"] = "00:00:01" });
+        using var browser = Browser(idle);
+        await SignIn(browser, idle.Token([Roles.Auditor]));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits")).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var afterwards = await browser.GetAsync("/audits");
+
+        Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
+        Assert.Contains("refused=true", afterwards.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("Your session has ended", await browser.GetStringAsync(afterwards.Headers.Location), StringComparison.Ordinal);
     }
 
     private HttpClient Browser() => Browser(host);

@@ -22,6 +22,10 @@ public static class PagesExtensions
     {
         services.AddHttpContextAccessor();
         services.AddSingleton<PageContract>();
+        services.AddSingleton<PageSession>();
+        services.AddOptions<PageSessionOptions>().BindConfiguration(PageSessionOptions.Section)
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero, "Pages: SessionIdleTimeout and SessionLifetime must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<PageRuleSets>();
         services.AddRazorPages(options => options.Conventions.ConfigureFilter(new ContractErrors()));
         return services;
