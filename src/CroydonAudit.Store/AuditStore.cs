@@ -157,7 +157,7 @@ public sealed class AuditStore : IAsyncDisposable
     private static readonly string SelectRevisions = $"""
         WITH found AS (
             SELECT p.i, p.by_subject, p.by_client, p.by_roles, p.by_method, a.audit_id AS found_audit_id,
-                   (p.by_team IS NULL OR p.by_team = a.team) AS allowed, {StoredRevisionReader.Columns("p.documents")}
+                   (p.by_team IS NULL OR p.by_team = a.team) AS allowed, {StoredRevisionReader.Columns("p.documents", "(p.by_team IS NULL OR p.by_team = a.team)")}
             FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[]) WITH ORDINALITY
                 AS p (audit_id, revision, by_team, by_subject, by_client, by_roles, by_method, documents, i)
             JOIN audit_revision AS a ON a.audit_id = p.audit_id AND (a.revision = p.revision OR (p.revision = 0 AND a.is_latest))

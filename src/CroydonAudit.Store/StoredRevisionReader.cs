@@ -24,14 +24,16 @@ internal sealed class StoredRevisionReader(NpgsqlDataSource dataSource, StoredDo
     /// order, come as arrays from its own row (V17), or for a revision stored before, from one walk of rule_trace's
     /// primary key. Its documents are read only where
     /// <paramref name="documents"/>, an SQL condition, holds (or the revision has no stored answer): each is
-    /// several kilobytes for PostgreSQL to decompress and send.
+    /// several kilobytes for PostgreSQL to decompress and send. None of the three is read where <paramref name="shown"/>
+    /// does not hold (a revision refused to its reader), so a refusal costs what a missing revision does.
     /// </summary>
-    public static string Columns(string documents = "true") => $"""
-        a.revision, CASE WHEN {documents} OR a.answer IS NULL THEN a.submission END, CASE WHEN {documents} OR a.answer IS NULL THEN a.result END,
+    public static string Columns(string documents = "true", string shown = "true") => $"""
+        a.revision, CASE WHEN ({documents} OR a.answer IS NULL) AND {shown} THEN a.submission END,
+        CASE WHEN ({documents} OR a.answer IS NULL) AND {shown} THEN a.result END,
         a.received_at, a.reason, a.caller_subject, a.caller_client, a.rule_set_version,
         coalesce(a.trace_positions, o.positions), coalesce(a.trace_fired, o.fired), coalesce(a.trace_effects, o.effects),
         coalesce(a.trace_explanations, o.explanations), coalesce(a.trace_errors, o.errors),
-        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, a.answer, m.made_on
+        m.outcomes, m.final_grades, m.reasons, m.decided_by, m.decided_at, a.audit_id, CASE WHEN {shown} THEN a.answer END, m.made_on
         """;
 
     /// <summary>
