@@ -237,7 +237,11 @@ public sealed class AuditStore : IAsyncDisposable
     private const string PageColumns = """
         SELECT audit_id AS AuditId, revision AS Revision, case_reference AS CaseReference, auditor_id AS AuditorId,
                team AS Team, overall_grade AS OverallGrade, status AS Status, moderation_required AS ModerationRequired,
-               rule_set_version AS RuleSetVersion, graded_at AS GradedAt, reason AS Reason
+               rule_set_version AS RuleSetVersion, graded_at AS GradedAt, reason AS Reason,
+               moderated_at IS NOT NULL AS Moderated,
+               coalesce((SELECT d.final_grade FROM moderation_decision AS d
+                         WHERE audit_revision.moderated_at IS NOT NULL AND d.audit_id = audit_revision.audit_id AND d.revision = audit_revision.revision
+                         ORDER BY d.id DESC LIMIT 1), overall_grade) AS FinalGrade
         FROM audit_revision
         WHERE is_latest
         """;
@@ -382,7 +386,7 @@ public sealed class AuditStore : IAsyncDisposable
                 page.Add(new AuditSummary(
                     reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     (Grade)reader.GetInt16(5), (AuditStatus)reader.GetInt16(6), reader.GetBoolean(7), reader.GetString(8),
-                    reader.GetFieldValue<DateTimeOffset>(9), (RevisionReason)reader.GetInt16(10)));
+                    reader.GetFieldValue<DateTimeOffset>(9), (RevisionReason)reader.GetInt16(10), reader.GetBoolean(11), (Grade)reader.GetInt16(12)));
             }
 
             while (await reader.NextResultAsync(ct))

@@ -14,6 +14,8 @@ namespace CroydonAudit.Store;
 /// <param name="RuleSetVersion">The rule set that graded it.</param>
 /// <param name="Reason">Why the revision was stored.</param>
 /// <param name="GradedAt">When it was graded.</param>
+/// <param name="Moderated">A moderator has decided on this revision.</param>
+/// <param name="FinalGrade">The grade of record: the last moderator's decision, else <paramref name="OverallGrade"/>.</param>
 public sealed record AuditSummary(
     string AuditId,
     int Revision,
@@ -25,4 +27,6 @@ public sealed record AuditSummary(
     bool ModerationRequired,
     string RuleSetVersion,
     DateTimeOffset GradedAt,
-    RevisionReason Reason);
+    RevisionReason Reason,
+    bool Moderated,
+    Grade FinalGrade);

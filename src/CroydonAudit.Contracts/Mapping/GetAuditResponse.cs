@@ -32,7 +32,8 @@ public sealed partial class GetAuditResponse
         var revisionAt = InsertionPoint(answer, result.ContentStart, result.End, GradingResult.RevisionFieldNumber, out var hasRevision);
         var traceAt = InsertionPoint(answer, result.ContentStart, result.End, GradingResult.TraceFieldNumber, out _);
         var decisionsAt = InsertionPoint(answer, result.End, answer.Length, AuditRecord.ModerationDecisionsFieldNumber, out _);
-        if (hasRevision)
+        var finalAt = InsertionPoint(answer, result.End, answer.Length, AuditRecord.FinalGradeFieldNumber, out var hasFinal);
+        if (hasRevision || hasFinal)
         {
             return null;
         }
@@ -40,10 +41,11 @@ public sealed partial class GetAuditResponse
         var revisionPart = new GradingResult { Revision = revision };
         var tracePart = new GradingResult { Trace = { trace } };
         var decisionsPart = new AuditRecord { ModerationDecisions = { decisions } };
-        var (revisionSize, traceSize, decisionsSize) = (revisionPart.CalculateSize(), tracePart.CalculateSize(), decisionsPart.CalculateSize());
+        var finalPart = new AuditRecord { FinalGrade = AuditRecordGrades.Final(decisionsPart.ModerationDecisions, OverallGrade(answer, result)) };
+        var (revisionSize, traceSize, decisionsSize, finalSize) = (revisionPart.CalculateSize(), tracePart.CalculateSize(), decisionsPart.CalculateSize(), finalPart.CalculateSize());
         var newLength = oldLength + revisionSize + traceSize;
         var recordLength = answer.Length - (result.ContentStart - result.Start) - oldLength
-            + CodedOutputStream.ComputeRawVarint32Size(ResultTag) + CodedOutputStream.ComputeLengthSize(newLength) + newLength + decisionsSize;
+            + CodedOutputStream.ComputeRawVarint32Size(ResultTag) + CodedOutputStream.ComputeLengthSize(newLength) + newLength + decisionsSize + finalSize;
         var size = CodedOutputStream.ComputeTagSize(AuditFieldNumber) + CodedOutputStream.ComputeLengthSize(recordLength) + recordLength;
 
         var field = ArrayPool<byte>.Shared.Rent(size);
@@ -62,7 +64,9 @@ public sealed partial class GetAuditResponse
             output.Copy(answer.AsSpan(traceAt, result.End - traceAt));
             output.Copy(answer.AsSpan(result.End, decisionsAt - result.End));
             output.Message(decisionsPart, decisionsSize);
-            output.Copy(answer.AsSpan(decisionsAt));
+            output.Copy(answer.AsSpan(decisionsAt, finalAt - decisionsAt));
+            output.Message(finalPart, finalSize);
+            output.Copy(answer.AsSpan(finalAt));
 
             var input = new CodedInputStream(field, 0, size);
             input.ReadTag();
@@ -72,6 +76,18 @@ public sealed partial class GetAuditResponse
         {
             ArrayPool<byte>.Shared.Return(field);
         }
+    }
+
+    // The rules' overall grade, read from the stored result's bytes.
+    private static Grade OverallGrade(byte[] answer, Field result)
+    {
+        if (Find(answer, result.ContentStart, result.End, GradingResult.OverallGradeFieldNumber) is not { } grade)
+        {
+            return Grade.Unspecified;
+        }
+
+        var input = new CodedInputStream(answer, grade.ContentStart, grade.End - grade.ContentStart);
+        return (Grade)input.ReadEnum();
     }
 
     // The first field numbered fieldNumber among the fields of message bytes [start, end).
@@ -183,4 +199,12 @@ public sealed partial class GetAuditResponse
             _at += size;
         }
     }
+}
+
+/// <summary>The grade of record, one rule for every answer that carries it.</summary>
+public static class AuditRecordGrades
+{
+    /// <summary>The last decision's final grade (oldest first), else the rules' overall grade.</summary>
+    public static Grade Final(IReadOnlyList<ModerationDecision> decisions, Grade overall) =>
+        decisions.Count > 0 ? decisions[^1].FinalGrade : overall;
 }

@@ -20,11 +20,13 @@ public static class RecordMapping
         {
             var record = V1.AuditRecord.Parser.ParseFrom(answer);
             record.MergeFrom(stored.Completion());
+            record.FinalGrade = V1.AuditRecordGrades.Final(record.ModerationDecisions, record.Result.OverallGrade);
             return record;
         }
 
         var fromDocuments = Record(stored.Submission, stored.Result, stored.ReceivedAt, stored.Reason, stored.CallerSubject, stored.CallerClient);
         fromDocuments.ModerationDecisions.Add(stored.Moderation.Select(ToContract));
+        fromDocuments.FinalGrade = V1.AuditRecordGrades.Final(fromDocuments.ModerationDecisions, fromDocuments.Result.OverallGrade);
         return fromDocuments;
     }
 
@@ -132,5 +134,7 @@ public static class RecordMapping
         RuleSetVersion = summary.RuleSetVersion,
         GradedAt = Timestamp.FromDateTimeOffset(summary.GradedAt),
         Reason = (V1.RevisionReason)summary.Reason,
+        Moderated = summary.Moderated,
+        FinalGrade = (V1.Grade)summary.FinalGrade,
     };
 }

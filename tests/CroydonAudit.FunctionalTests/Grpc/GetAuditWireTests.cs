@@ -94,12 +94,14 @@ public sealed class GetAuditWireTests
             TemplateVersion = "0123456789abcdef",
         };
         var trace = Enumerable.Range(0, rules).Select(i => new RuleTraceEntry { Workflow = "limits", RuleId = $"rule-{i}", Fired = i % 3 == 0, Explanation = new string('x', i % 50) }).ToList();
-        var decided = Enumerable.Range(0, decisions).Select(i => new ModerationDecision { AuditId = "spliced", Revision = revision, Outcome = ModerationOutcome.Agreed, DecidedBy = "moderator" }).ToList();
+        var decided = Enumerable.Range(0, decisions).Select(i => new ModerationDecision { AuditId = "spliced", Revision = revision, Outcome = ModerationOutcome.GradeChanged, FinalGrade = (Grade)(1 + (i % 4)), DecidedBy = "moderator" }).ToList();
 
         var spliced = GetAuditResponse.Splicing(answer.ToByteArray(), revision, trace, decided)!.ToByteArray();
 
         var merged = answer.Clone();
         merged.MergeFrom(new AuditRecord { Result = new GradingResult { Revision = revision, Trace = { trace } }, ModerationDecisions = { decided } });
+        // The grade of record: the last decision's, else the rules' grade.
+        merged.FinalGrade = decisions > 0 ? decided[^1].FinalGrade : Grade.Good;
         Assert.Equal(new GetAuditResponse { Audit = merged }.ToByteArray(), spliced);
         Assert.Empty(CanonicalWire.Problems(spliced, GetAuditResponse.Descriptor));
     }

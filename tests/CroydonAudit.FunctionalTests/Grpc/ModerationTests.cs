@@ -38,6 +38,17 @@ public sealed class ModerationTests(GradingServiceHost host) : IClassFixture<Gra
         Assert.Equal((ModerationOutcome.Agreed, stored.Result.OverallGrade, "moderator-mo", 1), (agreed.Outcome, agreed.FinalGrade, agreed.DecidedBy, agreed.Revision));
         Assert.Equal(new[] { agreed, changed }, stored.ModerationDecisions.ToArray());
         Assert.Equal(Grade.RequiresImprovement, stored.ModerationDecisions[^1].FinalGrade);
+        // The grade of record is the moderator's, over gRPC (the stored answer spliced) and REST (the message built);
+        // the rules' grade stays beside it. An audit nobody moderated has the rules' grade as its grade of record.
+        using var rest = host.RestClient(host.Token([Roles.Moderator]));
+        var json = System.Text.Json.JsonDocument.Parse(await rest.GetStringAsync("/v1/audits/needs-first")).RootElement.GetProperty("audit");
+        var listed = (await new GradingService.GradingServiceClient(channel).ListAuditsAsync(new() { Team = team, PageSize = 10 })).Audits.ToDictionary(a => a.AuditId);
+        var unmoderated = (await new GradingService.GradingServiceClient(channel).GetAuditAsync(new() { AuditId = "fine" })).Audit;
+        Assert.Equal((Grade.RequiresImprovement, Grade.Good), (stored.FinalGrade, stored.Result.OverallGrade));
+        Assert.Equal("GRADE_REQUIRES_IMPROVEMENT", json.GetProperty("finalGrade").GetString());
+        Assert.Equal((Grade.RequiresImprovement, Grade.Good, true), (listed["needs-first"].FinalGrade, listed["needs-first"].OverallGrade, listed["needs-first"].Moderated));
+        Assert.Equal((Grade.Good, false), (listed["fine"].FinalGrade, listed["fine"].Moderated));
+        Assert.Equal(unmoderated.Result.OverallGrade, unmoderated.FinalGrade);
 
         // New content needing moderation is a new revision, not yet moderated: back in the queue, at its new time.
         await Store("needs-first", team, "override-relaxes-soft-limit", learning: "Review the carer's needs at every visit.");

@@ -92,6 +92,15 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-moderate"));
         Assert.Contains("moderator-pages changed the final grade to Requires improvement: The plan was not reviewed with the adult.", page, StringComparison.Ordinal);
+        // The moderator's grade is the grade of record: headlined, with the rules' grade beside it, and in the list.
+        Assert.Contains("Overall grade: <strong class=\"govuk-tag govuk-tag--", page, StringComparison.Ordinal);
+        Assert.Matches("Overall grade: <strong[^>]*>Requires improvement</strong>", page);
+        Assert.Contains("Moderated by moderator-pages on", page, StringComparison.Ordinal);
+        Assert.Contains(": the rules gave Good.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("I agree with the grade of", page, StringComparison.Ordinal);
+        Assert.Contains("Change the final grade from Requires improvement", page, StringComparison.Ordinal);
+        Assert.Matches("pages-moderate[\\s\\S]*?>Requires improvement</strong><span class=\"govuk-body-s\"> \\(moderated; the rules gave Good\\)",
+            WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}")));
         Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
         Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = "pages-moderate" })).Audit.ModerationDecisions.Single();
