@@ -102,10 +102,22 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             if (batch.Count > 0)
             {
                 Interlocked.Increment(ref _running);
-                await RunTracedAsync(batch);
-                Interlocked.Decrement(ref _running);
-                Interlocked.Add(ref _pending, -batch.Count);
-                batch.Clear();
+                try
+                {
+                    await RunTracedAsync(batch);
+                }
+                catch (Exception e)
+                {
+                    // RunAsync answers every item; only the span or the metrics could fail here. No caller is left
+                    // waiting, and the worker goes on with the next batch.
+                    batch.ForEach(p => p.Completion.TrySetException(e));
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                    Interlocked.Add(ref _pending, -batch.Count);
+                    batch.Clear();
+                }
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
 using Dapper;
@@ -11,7 +10,8 @@ namespace CroydonAudit.Store.Access;
 /// The access log: every read of an audit's content and every write, kept in PostgreSQL, append-only.
 /// (GetAudit's reads are recorded by the statement that reads them: <see cref="AuditStore.GetAsync(string, int, Accessor, string?, CancellationToken)"/>.)
 /// Recording fails closed — a read waits for its record to be stored before it answers — and records from
-/// concurrent calls are stored together, a batch per insert, so the log costs little per call.
+/// concurrent calls are stored together, a batch per insert (<see cref="BatchQueue{TItem, TResult}"/>: a record
+/// that cannot be stored fails alone, never the others of its batch), so the log costs little per call.
 /// </summary>
 public sealed class AccessLog : IAsyncDisposable
 {
@@ -28,8 +28,7 @@ public sealed class AccessLog : IAsyncDisposable
     private readonly NpgsqlDataSource _reads;
     private readonly StoreCalls _calls;
     private readonly StoreCalls _readCalls;
-    private readonly Channel<(AccessRecord Record, TaskCompletionSource Stored)> _queue = Channel.CreateUnbounded<(AccessRecord, TaskCompletionSource)>();
-    private readonly Task _writer;
+    private readonly BatchQueue<AccessRecord, bool> _writes;
 
     /// <summary>Creates the log over the audit store's database; reviews read it as callers' reads (<paramref name="reads"/>).</summary>
     public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline)
@@ -38,18 +37,13 @@ public sealed class AccessLog : IAsyncDisposable
         _reads = reads.Interactive;
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
-        _writer = Task.Run(WriteLoopAsync);
+        _writes = new BatchQueue<AccessRecord, bool>(WriteAsync, workers: 1, MaxBatch, "access");
     }
 
     /// <summary>Records one access; completes when it is stored.</summary>
     /// <exception cref="AuditStoreUnavailableException">It could not be stored: the access must not go ahead.</exception>
-    public Task RecordAsync(AccessRecord record, CancellationToken cancellationToken)
-    {
-        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _queue.Writer.TryWrite((record, stored))
-            ? stored.Task.WaitAsync(cancellationToken)
-            : throw new AuditStoreUnavailableException(new ObjectDisposedException(nameof(AccessLog), "The access log is shutting down."));
-    }
+    public Task RecordAsync(AccessRecord record, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(record, cancellationToken);
 
     /// <summary>Records several accesses at once (a bulk job's deletions, say).</summary>
     public Task RecordAsync(IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken) =>
@@ -96,40 +90,16 @@ public sealed class AccessLog : IAsyncDisposable
     };
 
     /// <summary>Stores what is queued, then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _writer;
-    }
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<(AccessRecord Record, TaskCompletionSource Stored)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+    private Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken) =>
+        _calls.Run((Log: this, Records: records), static async (write, ct) =>
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
-            {
-                batch.Add(queued);
-            }
-
-            try
-            {
-                await _calls.Run((Log: this, Batch: batch), static async (write, ct) =>
-                {
-                    await using var connection = await write.Log._dataSource.OpenConnectionAsync(ct);
-                    await using var insert = new NpgsqlBatch(connection) { BatchCommands = { InsertStatement([.. write.Batch.Select(b => b.Record)]) } };
-                    return await insert.ExecuteNonQueryAsync(ct);
-                }, CancellationToken.None);
-                batch.ForEach(b => b.Stored.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(b => b.Stored.TrySetException(e));
-            }
-
-            batch.Clear();
-        }
-    }
+            await using var connection = await write.Log._dataSource.OpenConnectionAsync(ct);
+            await using var insert = new NpgsqlBatch(connection) { BatchCommands = { InsertStatement(write.Records) } };
+            await insert.ExecuteNonQueryAsync(ct);
+            return (IReadOnlyList<bool>)[.. write.Records.Select(_ => true)];
+        }, cancellationToken);
 
     private sealed record Row(long Id, DateTime At, string Subject, string Client, string Roles, string Method, string Action, string? AuditId, int? Revision, string? Query, string? Reason);
 }

@@ -2,6 +2,7 @@ using Croydon.Audit.V1;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Identity;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CroydonAudit.FunctionalTests.Security;
 
@@ -89,6 +90,32 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
         CREATE TRIGGER refuse_reads BEFORE INSERT ON access_record FOR EACH ROW WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads();
         SELECT 1
         """);
+
+    [Fact]
+    public async Task ARecordThatCannotBeStored_FailsAlone_NotTheOthersOfItsBatch()
+    {
+        var log = host.Services.GetRequiredService<CroydonAudit.Store.Access.AccessLog>();
+        var by = new CroydonAudit.Store.Access.Accessor("batch-mate", "", [Roles.Auditor], "test");
+        await log.RecordAsync(by.Did("read", "warm-up"), CancellationToken.None);
+
+        // Recorded together, as concurrent calls are: one of them with an action the table refuses.
+        var records = Enumerable.Range(0, 40).Select(i => log.RecordAsync(by.Did(i == 17 ? "not-an-action" : "read", $"batched-{i}"), CancellationToken.None)).ToList();
+        var outcomes = await Task.WhenAll(records.Select(async r =>
+        {
+            try
+            {
+                await r;
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i != 17), outcomes);
+        Assert.Equal(39, host.Database.Count("SELECT count(*) FROM access_record WHERE subject = 'batch-mate' AND audit_id LIKE 'batched-%'"));
+    }
 
     [Theory]
     [InlineData("WITH gone AS (DELETE FROM access_record RETURNING 1) SELECT count(*) FROM gone")]
