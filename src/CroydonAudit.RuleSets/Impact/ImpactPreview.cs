@@ -23,22 +23,46 @@ public static class ImpactPreview
         var ruleSet = candidate.RuleSet ?? throw new ArgumentException("The candidate's rules do not load; there is nothing to preview.", nameof(candidate));
         maxListed = Math.Clamp(maxListed, 0, MaxListedAudits);
         var queue = Channel.CreateBounded<LatestRevision>(new BoundedChannelOptions(1_024) { SingleWriter = true });
+        // A worker that fails stops the others and the reading at once: left alone, the reading would wait on a full
+        // queue nobody empties until the caller's deadline.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = Enumerable.Range(0, Environment.ProcessorCount)
-            .Select(_ => Task.Run(() => TallyAsync(new AuditGrader(ruleSet, TimeProvider.System), queue.Reader, maxListed, cancellationToken), cancellationToken))
+            .Select(_ => Task.Run(() => TallyAsync(new AuditGrader(ruleSet, TimeProvider.System), queue.Reader, maxListed, stop.Token), stop.Token))
             .ToArray();
+        foreach (var worker in workers)
+        {
+            _ = worker.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         try
         {
-            await foreach (var revision in stored.WithCancellation(cancellationToken))
+            await foreach (var revision in stored.WithCancellation(stop.Token))
             {
-                await queue.Writer.WriteAsync(revision, cancellationToken);
+                await queue.Writer.WriteAsync(revision, stop.Token);
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A worker failed: its error is the one thrown below.
         }
         finally
         {
             queue.Writer.Complete();
         }
 
-        var tally = Tally.Merge(await Task.WhenAll(workers), maxListed);
+        Tally[] tallies;
+        try
+        {
+            tallies = await Task.WhenAll(workers);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested
+            && workers.FirstOrDefault(w => w.IsFaulted && w.Exception!.InnerException is not OperationCanceledException) is { } failed)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
+            throw;
+        }
+
+        var tally = Tally.Merge(tallies, maxListed);
         return new RuleSetImpact(
             ruleSet.Version,
             ruleSet.Label,
@@ -64,7 +88,7 @@ public static class ImpactPreview
             GradingResult result;
             try
             {
-                result = grader.Grade(stored.Submission);
+                result = grader.Grade(stored.Submission, cancellationToken);
             }
             catch (RuleEvaluationException e)
             {
