@@ -54,11 +54,9 @@ public sealed class AuditStore : IAsyncDisposable
         _reader = new StoredRevisionReader(reads.Interactive, _documents);
         _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write", options.GatherBatch);
         _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
-        // Four readers. When a read cost the service and PostgreSQL twice what it does now, fewer and larger batches
-        // were cheapest at 64 concurrent GetAudits (8 readers gave 3,800–4,250 reads/s, 2 4,470–4,700, 1 4,850). Since
-        // reads come from a stored answer by a statement planned once, each batch's commit (its access records made
-        // durable) is most of its time, and a read waits less behind it with more batches under way: 4 readers gave
-        // 6,235–7,217 reads/s, p99 23.1–25.5 ms, against 2 readers' 4,427–6,345/s, p99 23.2–36.4 ms (4 alternating rounds).
+        // Four readers: each batch's commit (its access records made durable) is most of its time, so a read waits less
+        // behind it with a few batches under way; more readers made smaller batches that cost more (benchmarks/README.md,
+        // "Reads").
         _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(4, options.ReadConnections), options.MaxBatchSize, "read");
     }
 

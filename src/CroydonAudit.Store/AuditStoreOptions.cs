@@ -42,9 +42,9 @@ public sealed class AuditStoreOptions
     /// <summary>
     /// Group commit: while another transaction is writing and fewer than this many audits are waiting, a free writer
     /// waits a millisecond for company before it starts one (as PostgreSQL's own commit_delay waits only while
-    /// commit_siblings are active); 0 never waits. Without it a third of all transactions under load stored one audit,
-    /// each paying a whole transaction's statements, round trips and fsync alone; with 8 or 16, about an eighth did,
-    /// and PostgreSQL spent 10-20% less per audit (benchmarks/README.md). With no transaction under way, a writer never waits.
+    /// commit_siblings are active); 0 never waits. Without it many transactions under load stored one audit, each
+    /// paying a whole transaction's statements, round trips and fsync alone (benchmarks/README.md has the figures).
+    /// With no transaction under way, a writer never waits.
     /// </summary>
     public int GatherBatch { get; set; } = 16;
 

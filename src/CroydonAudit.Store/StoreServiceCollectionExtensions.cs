@@ -128,7 +128,8 @@ public static class StoreServiceCollectionExtensions
 
         // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
         // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
-        // a transaction left open before the connection is reused. Resetting cost ~7% of PostgreSQL's work per audit.
+        // a transaction left open before the connection is reused. Resetting was a measurable share of PostgreSQL's
+        // work per audit (benchmarks/README.md).
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder;
     }
