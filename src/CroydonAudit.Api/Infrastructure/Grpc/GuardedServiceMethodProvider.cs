@@ -29,7 +29,8 @@ public sealed class GuardedServiceMethodProvider<TService>(RequestGuard guard) :
 
         if (attribute is null || declaring is null)
         {
-            return;
+            // Left unbound, its methods would answer UNIMPLEMENTED without anyone knowing why: stop the start instead.
+            throw new InvalidOperationException($"{typeof(TService)} has no [BindServiceMethod] (code generated from a .proto): its methods cannot be bound through the request guard.");
         }
 
         var bind = attribute.BindType.GetMethod(attribute.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), declaring])
