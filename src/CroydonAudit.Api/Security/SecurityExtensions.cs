@@ -113,7 +113,7 @@ public static partial class SecurityExtensions
         },
         OnTokenValidated = context =>
         {
-            if (context.Principal is { } principal && TokenShape.Problem(principal) is { } problem)
+            if (context.Principal is { } principal && TokenShape.Problem(principal, context.SecurityToken) is { } problem)
             {
                 context.Fail(new SecurityTokenIllMadeException(problem));
                 return Task.CompletedTask;

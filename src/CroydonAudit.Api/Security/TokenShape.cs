@@ -12,17 +12,26 @@ public static class TokenShape
 {
     private static readonly HashSet<string> KnownRoles = [.. Roles.All];
 
-    /// <summary>Why the token's claims cannot be read as a caller, in words; null when they can.</summary>
-    public static string? Problem(ClaimsPrincipal principal)
+    /// <summary>
+    /// Why the token's claims cannot be read as a caller, in words; null when they can. <paramref name="token"/>, as
+    /// sent: a team given as an empty list leaves no claim behind, and must not read as "no team".
+    /// </summary>
+    public static string? Problem(ClaimsPrincipal principal, Microsoft.IdentityModel.Tokens.SecurityToken? token = null)
     {
         var subjects = principal.FindAll(ClaimNames.Subject).ToList();
         if (subjects is not [{ } subject] || !IsText(subject))
         {
-            return "it names no subject (sub)";
+            return "it names no subject (sub), or not as one line of text";
+        }
+
+        if (ClaimNames.Client.SelectMany(principal.FindAll).FirstOrDefault(c => c.Value.Any(char.IsControl)) is not null)
+        {
+            return "its client id holds control characters";
         }
 
         var teams = principal.FindAll(ClaimNames.Team).ToList();
-        if (teams.Count > 1 || teams is [{ } team] && !IsText(team))
+        var teamGiven = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt && jwt.TryGetPayloadValue<object>(ClaimNames.Team, out _);
+        if (teams.Count > 1 || teams is [{ } team] && !IsText(team) || (teams.Count == 0 && teamGiven))
         {
             return "its team claim is empty, null or not one name";
         }
@@ -32,7 +41,9 @@ public static class TokenShape
             : null;
     }
 
-    private static bool IsText(Claim claim) => claim.ValueType == ClaimValueTypes.String && !string.IsNullOrWhiteSpace(claim.Value);
+    // A name: a string, not blank, without control characters (a line break in a subject would forge a log line).
+    private static bool IsText(Claim claim) =>
+        claim.ValueType == ClaimValueTypes.String && !string.IsNullOrWhiteSpace(claim.Value) && !claim.Value.Any(char.IsControl);
 }
 
 /// <summary>A validly signed token whose claims cannot be read as a caller (<see cref="TokenShape.Problem"/>).</summary>

@@ -13,7 +13,8 @@ public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture
     public static TheoryData<string> BadTokens =>
     [
         "none", "expired", "expired 40 seconds ago", "signed by another key", "for another audience",
-        "with an empty team", "with a null team", "with two teams", "with an empty subject", "with an unknown role",
+        "with an empty team", "with a null team", "with two teams", "with an empty list of teams", "with an empty subject",
+        "with a line break in its subject", "with an unknown role",
     ];
 
     [Theory]
@@ -84,6 +85,8 @@ public sealed class AuthenticationTests(GradingServiceHost host) : IClassFixture
         "with an empty team" => host.Token(Roles.All, team: ""),
         "with a null team" => Signed("""{"sub":"someone","team":null,"roles":["auditor","grader"]}"""),
         "with two teams" => Signed("""{"sub":"someone","team":["Team A","Team B"],"roles":["auditor","grader"]}"""),
+        "with an empty list of teams" => Signed("""{"sub":"someone","team":[],"roles":["auditor","grader"]}"""),
+        "with a line break in its subject" => Signed("""{"sub":"evil\n2026-12-07T22:00:00.000Z INF Forged","roles":["auditor","grader"]}"""),
         "with an empty subject" => Signed("""{"sub":"","roles":["auditor","grader"]}"""),
         "with an unknown role" => Signed("""{"sub":"someone","roles":["auditor","grader","superuser"]}"""),
         "signed by another key" => LocalTokens.Create(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) { KeyId = "local" }, Roles.All),
