@@ -6,22 +6,23 @@ using Polly;
 namespace CroydonAudit.Store.Sessions;
 
 /// <summary>
-/// Browsers' sessions, server-side (V23): each keyed by the hash of the random id its cookie holds, with the token
-/// the pages call the contract with. Ended by signing out, by the idle timeout, or by the token's expiry.
+/// Browsers' sessions, server-side (V23, V24): each keyed by the hash of the random id its cookie holds, with the token
+/// the pages call the contract with, sealed by the caller with a key only that id gives. Ended by signing out, by
+/// the idle timeout, or by the token's expiry.
 /// </summary>
 public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
 {
     // A new session, and the ended ones (expired, or idle for a day) cleared away with it.
     private const string Create = """
         WITH ended AS (DELETE FROM page_session WHERE expires_at < now() OR last_seen_at < now() - interval '1 day')
-        INSERT INTO page_session (id_hash, token, expires_at) VALUES ($1, $2, $3)
+        INSERT INTO page_session (id_hash, sealed_token, expires_at) VALUES ($1, $2, $3)
         """;
 
     // The session's token, if it has not ended: it is seen now, so its idle time starts again.
     private const string Touch = """
         UPDATE page_session SET last_seen_at = now()
         WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2
-        RETURNING token
+        RETURNING sealed_token
         """;
 
     private const string End = "DELETE FROM page_session WHERE id_hash = $1";
@@ -30,8 +31,8 @@ public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema sc
 
     /// <summary>Keeps a new session until <paramref name="expires"/>.</summary>
     /// <exception cref="AuditStoreUnavailableException">The database cannot be reached: nobody is signed in.</exception>
-    public Task CreateAsync(byte[] idHash, string token, DateTimeOffset expires, CancellationToken cancellationToken) =>
-        _calls.Run((Source: dataSource, Hash: idHash, Token: token, Expires: expires), static async (call, ct) =>
+    public Task CreateAsync(byte[] idHash, byte[] sealedToken, DateTimeOffset expires, CancellationToken cancellationToken) =>
+        _calls.Run((Source: dataSource, Hash: idHash, Token: sealedToken, Expires: expires), static async (call, ct) =>
         {
             await using var connection = await call.Source.OpenConnectionAsync(ct);
             await using var command = new NpgsqlCommand(Create, connection)
@@ -39,15 +40,15 @@ public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema sc
                 Parameters =
                 {
                     new NpgsqlParameter<byte[]> { TypedValue = call.Hash },
-                    new NpgsqlParameter<string> { TypedValue = call.Token },
+                    new NpgsqlParameter<byte[]> { TypedValue = call.Token },
                     new NpgsqlParameter<DateTimeOffset> { TypedValue = call.Expires },
                 },
             };
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    /// <summary>The token of a session that has not ended, seen now; null when there is none.</summary>
-    public Task<string?> TouchAsync(byte[] idHash, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
+    /// <summary>The sealed token of a session that has not ended, seen now; null when there is none.</summary>
+    public Task<byte[]?> TouchAsync(byte[] idHash, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
         _calls.Run((Source: dataSource, Hash: idHash, Idle: idleTimeout), static async (call, ct) =>
         {
             await using var connection = await call.Source.OpenConnectionAsync(ct);
@@ -55,7 +56,7 @@ public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema sc
             {
                 Parameters = { new NpgsqlParameter<byte[]> { TypedValue = call.Hash }, new NpgsqlParameter<TimeSpan> { TypedValue = call.Idle } },
             };
-            return await command.ExecuteScalarAsync(ct) as string;
+            return await command.ExecuteScalarAsync(ct) as byte[];
         }, cancellationToken);
 
     /// <summary>Ends a session: its id is never accepted again, on any replica.</summary>

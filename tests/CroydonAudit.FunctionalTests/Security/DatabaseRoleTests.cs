@@ -43,6 +43,9 @@ public sealed class DatabaseRoleTests : IDisposable
         "DROP TABLE audit_revision",
         "CREATE TABLE mine (id integer)",
         "UPDATE schema_history SET success = false",
+        "UPDATE moderation_decision SET reason = 'changed afterwards'",
+        "UPDATE rule_set_activation SET activated_by = 'someone else'",
+        "UPDATE rule_trace SET fired = false",
     ];
 
     [Theory]

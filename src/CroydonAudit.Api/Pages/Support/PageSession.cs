@@ -65,7 +65,9 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
             return null;
         }
 
-        var token = await store.TouchAsync(SHA256.HashData(id), options.Value.SessionIdleTimeout, context.RequestAborted);
+        var token = await store.TouchAsync(SHA256.HashData(id), options.Value.SessionIdleTimeout, context.RequestAborted) is { } sealedToken
+            ? Open(id, sealedToken)
+            : null;
         context.Items[TokenKey] = token;
         return token;
     }
@@ -75,7 +77,7 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
     {
         var id = RandomNumberGenerator.GetBytes(IdBytes);
         var longest = clock.GetUtcNow() + options.Value.SessionLifetime;
-        await store.CreateAsync(SHA256.HashData(id), token, Expiry(token) is { } expires && expires < longest ? expires : longest, context.RequestAborted);
+        await store.CreateAsync(SHA256.HashData(id), Seal(id, token), Expiry(token) is { } expires && expires < longest ? expires : longest, context.RequestAborted);
         context.Response.Cookies.Append(Cookie, WebEncoders.Base64UrlEncode(id), new CookieOptions
         {
             HttpOnly = true,
@@ -96,6 +98,45 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
 
         context.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/" });
     }
+
+    // The token sealed (AES-GCM) with a key derived from the session id, which the database never holds: nonce, tag, text.
+    private static byte[] Seal(byte[] id, string token)
+    {
+        var plain = System.Text.Encoding.UTF8.GetBytes(token);
+        var sealedToken = new byte[NonceBytes + TagBytes + plain.Length];
+        var nonce = sealedToken.AsSpan(0, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(Key(id), TagBytes);
+        aes.Encrypt(nonce, plain, sealedToken.AsSpan(NonceBytes + TagBytes), sealedToken.AsSpan(NonceBytes, TagBytes));
+        return sealedToken;
+    }
+
+    // The token a session holds; null when it does not open with this id's key (it was not sealed for it).
+    private static string? Open(byte[] id, byte[] sealedToken)
+    {
+        if (sealedToken.Length < NonceBytes + TagBytes)
+        {
+            return null;
+        }
+
+        var plain = new byte[sealedToken.Length - NonceBytes - TagBytes];
+        try
+        {
+            using var aes = new AesGcm(Key(id), TagBytes);
+            aes.Decrypt(sealedToken.AsSpan(0, NonceBytes), sealedToken.AsSpan(NonceBytes + TagBytes), sealedToken.AsSpan(NonceBytes, TagBytes), plain);
+            return System.Text.Encoding.UTF8.GetString(plain);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Key(byte[] id) => HKDF.DeriveKey(HashAlgorithmName.SHA256, id, 32, info: "croydon-audit page session token"u8.ToArray());
+
+    private const int NonceBytes = 12;
+
+    private const int TagBytes = 16;
 
     // The session id the cookie holds, if it is one this service could have made.
     private static byte[]? Id(HttpContext context)
