@@ -11,7 +11,7 @@ namespace CroydonAudit.Api.Pages;
 /// has expired, or a session ended by signing out or left idle, brings the browser back here, saying so.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(PageSession session) : PageModel
+public sealed class SignInModel(PageSession session, CroydonAudit.Api.Security.SignInTokens tokens) : PageModel
 {
     /// <summary>Where to go once signed in (a path on this site only).</summary>
     [BindProperty(SupportsGet = true)]
@@ -49,6 +49,13 @@ public sealed class SignInModel(PageSession session) : PageModel
         if (string.IsNullOrEmpty(token) || token.Length > 8192 || token.Any(char.IsWhiteSpace))
         {
             Problem = "Enter your access token, as one piece of text without spaces.";
+            return Page();
+        }
+
+        // A session only for a token the service accepts: any other text is refused here, and nothing is kept for it.
+        if (await tokens.ProblemAsync(token, HttpContext.RequestAborted) is { } refused)
+        {
+            Problem = $"That access token was refused: {refused}. Sign in with the token your organisation's sign-in gave you.";
             return Page();
         }
 

@@ -22,6 +22,7 @@ public static partial class SecurityExtensions
             .Validate(o => o.PermitsPerSecond > 0 && o.Burst > 0, "RateLimit: PermitsPerSecond and Burst must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ValidatedTokens>();
+        builder.Services.AddSingleton<SignInTokens>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IHostEnvironment, ValidatedTokens>((jwt, auth, environment, tokens) =>

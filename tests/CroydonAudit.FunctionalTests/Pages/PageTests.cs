@@ -31,12 +31,19 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.Equal("/audits?team=x", signedIn.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/audits?team=x")).StatusCode);
 
-        // A token that is not valid brings the browser back to sign in, saying so.
+        // Text that is not a token the service accepts is refused at sign-in, saying so, and no session is kept for it.
         using var forged = Browser();
-        await SignIn(forged, "not-a-token");
-        var refused = await forged.GetAsync("/audits");
-        Assert.Contains("refused=true", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        Assert.Contains("not valid or has expired", await forged.GetStringAsync(refused.Headers.Location), StringComparison.Ordinal);
+        var sessions = host.Database.Count("SELECT count(*) FROM page_session");
+        foreach (var (text, why) in new[] { ("not-a-token", "is not one the council's identity provider signed"), (host.Token([Roles.Auditor], now: DateTime.UtcNow.AddHours(-2)), "has expired"), (host.Token([Roles.Auditor], team: ""), "team claim is empty") })
+        {
+            var form = await forged.GetStringAsync("/sign-in");
+            var answer = await forged.PostAsync("/sign-in", Form(form, ("token", text), ("returnUrl", "")));
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Contains(why, WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(sessions, host.Database.Count("SELECT count(*) FROM page_session"));
+        Assert.Equal(HttpStatusCode.Redirect, (await forged.GetAsync("/audits")).StatusCode);
     }
 
     [Fact]
