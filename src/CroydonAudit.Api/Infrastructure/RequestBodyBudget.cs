@@ -138,12 +138,16 @@ public sealed class RequestBodyBudget
 
         try
         {
+            // A REST body sent without its length (chunked) is read here, within its limit and the budget just taken,
+            // so one over the limit is answered 413 as a declared one is (JSON transcoding would answer 400).
+            if (!RestJson.IsGrpc(context) && context.Request.ContentLength is null && !HttpMethods.IsGet(context.Request.Method)
+                && await ReadWithinAsync(context, limit) is false)
+            {
+                await TooLargeAsync(context, method, null, limit);
+                return;
+            }
+
             await _next(context);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
-        {
-            // A body sent without its length, found over the limit while it was read.
-            await TooLargeAsync(context, method, null, limit);
         }
         finally
         {
@@ -169,6 +173,40 @@ public sealed class RequestBodyBudget
                 return true;
             }
         }
+    }
+
+    // Reads a body of unknown length into memory, up to limit bytes, and puts it back as the request's body, its
+    // length now known; false when it is longer.
+    private static async Task<bool> ReadWithinAsync(HttpContext context, long limit)
+    {
+        var body = new MemoryStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                if (body.Length + read > limit)
+                {
+                    return false;
+                }
+
+                body.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        body.Position = 0;
+        context.Request.Body = body;
+        context.Request.ContentLength = body.Length;
+        return true;
     }
 
     // The first message's length, from its 5-byte prefix, leaving the body unread for gRPC; null when there is none.

@@ -161,6 +161,22 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
     }
 
     [Fact]
+    public async Task ABodySentWithoutItsLength_IsHeldToTheSameLimit_413Over_AndReadWithin()
+    {
+        using var rest = host.RestClient(host.Token([Roles.Grader]));
+        var within = JsonFormatter.Default.Format(new PreviewGradeRequest { Audit = FixtureCases.Load("complete-good").Audit });
+        var over = "{\"audit\":{\"auditId\":\"" + new string('x', 5 * 1024 * 1024) + "\"}}";
+
+        using var read = await rest.PostAsync("/v1/audits:preview", new Chunked(within));
+        using var refused = await rest.PostAsync("/v1/audits:preview", new Chunked(over));
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        var status = Parser.Parse<Google.Rpc.Status>(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(((int)Code.ResourceExhausted, "The request is larger than PreviewGrade accepts (4 MiB at most)."), (status.Code, status.Message));
+    }
+
+    [Fact]
     public async Task OpenApiDocument_ListsEveryMethod_AtItsRoute()
     {
         using var anonymous = host.RestClient(token: null);
@@ -222,5 +238,31 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
         using var response = await Send(client, verb, path, body);
         Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType);
         return (response.StatusCode, Parser.Parse<Google.Rpc.Status>(await response.Content.ReadAsStringAsync()));
+    }
+
+    // JSON sent in chunks, without a Content-Length, as a streaming client sends it.
+    private sealed class Chunked : HttpContent
+    {
+        private readonly byte[] _json;
+
+        public Chunked(string json)
+        {
+            _json = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var at = 0; at < _json.Length; at += 64 * 1024)
+            {
+                await stream.WriteAsync(_json.AsMemory(at, Math.Min(64 * 1024, _json.Length - at)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }
