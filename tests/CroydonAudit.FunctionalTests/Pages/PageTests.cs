@@ -230,6 +230,21 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
     }
 
     [Fact]
+    public async Task WhatPeopleTyped_IsIsolated_SoARightToLeftCharacterCannotTurnThePagesWordsRound()
+    {
+        var team = "Team \u202Eevil";
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => (a.AuditId, a.Team) = ("pages-bidi", team)) });
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Auditor]));
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-bidi"));
+        var list = WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(team)}"));
+
+        Assert.Contains($"· <bdi>{team}</bdi> · audited by <bdi>", page, StringComparison.Ordinal);
+        Assert.Contains($"<bdi>{team}</bdi></td>", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASessionLeftIdle_Ends()
     {
         using var database = new TestDatabase();
