@@ -21,7 +21,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             return await continuation(request, context);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && MethodName(context.Method) is ['G', 'e', 't', ..] or ['L', 'i', 's', 't', ..])
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && IsRead(MethodName(context.Method)))
         {
             // A read's query that is not valid may be someone probing: a refusal, recorded as such.
             refusals.Refused(context.GetHttpContext(), Security.CallRefusals.BadQuery);
@@ -69,6 +69,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         "ActivateRuleSet" => "The database is unavailable; the rule set was not activated. Retry later.",
         var name => $"The audit store is unavailable, so {name} could not be answered. Retry later.",
     };
+
+    private static bool IsRead(string method) => method.StartsWith("Get", StringComparison.Ordinal) || method.StartsWith("List", StringComparison.Ordinal);
 
     // "/croydon.audit.v1.GradingService/ListAudits" -> "ListAudits".
     private static string MethodName(string method) => method[(method.LastIndexOf('/') + 1)..];

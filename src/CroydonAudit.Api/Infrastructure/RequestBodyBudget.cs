@@ -1,14 +1,11 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Buffers.Binary;
-using System.Globalization;
 using System.IO.Pipelines;
 using CroydonAudit.Api.Extensions;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Api.Security;
-using CroydonAudit.Api.Services;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
@@ -132,7 +129,7 @@ public sealed class RequestBodyBudget
         if (!TryTake(cost))
         {
             _refusals.Refused(context, CallRefusals.Busy);
-            await BusyAsync(context);
+            await GrpcStatus.RetryLaterAsync(context, $"The service is reading as many large requests as it can hold at once; retry after {RetryAfter.TotalSeconds:0} s.", RetryAfter);
             return;
         }
 
@@ -236,20 +233,6 @@ public sealed class RequestBodyBudget
         return RestJson.IsGrpc(context)
             ? GrpcStatus.WriteTrailersOnlyAsync(context, status)
             : RestJson.WriteStatusAsync(context, StatusCodes.Status413PayloadTooLarge, status);
-    }
-
-    private static Task BusyAsync(HttpContext context)
-    {
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Google.Rpc.Code.ResourceExhausted,
-            Message = $"The service is reading as many large requests as it can hold at once; retry after {RetryAfter.TotalSeconds:0} s.",
-            Details = { Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(RetryAfter) }) },
-        };
-        context.Response.Headers.RetryAfter = RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        return RestJson.IsGrpc(context)
-            ? GrpcStatus.WriteTrailersOnlyAsync(context, status)
-            : RestJson.WriteStatusAsync(context, StatusCodes.Status429TooManyRequests, status);
     }
 
     private static string Size(long bytes) => bytes >= 1024 * 1024

@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Identity;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +45,8 @@ public static partial class SecurityExtensions
             options.OnRejected = (rejected, _) =>
             {
                 RefusalsOf(rejected.HttpContext).Refused(rejected.HttpContext, CallRefusals.RateLimited);
-                return Refuse(rejected.HttpContext, rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+                var after = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var given) ? given : TimeSpan.FromSeconds(1);
+                return new ValueTask(GrpcStatus.RetryLaterAsync(rejected.HttpContext, $"Too many calls from this caller; retry after {after.TotalSeconds:0.#} s.", after));
             };
         });
         return builder;
@@ -199,25 +197,6 @@ public static partial class SecurityExtensions
         context.Request.Headers.Authorization is [{ } sent] ? (sent, false)
         : PageSession.Token(context) is { } kept ? ($"Bearer {kept}", true)
         : null;
-
-    // Too many calls from one caller: RESOURCE_EXHAUSTED, with a google.rpc.RetryInfo saying when to try again
-    // (REST/JSON: 429 with the same status as JSON), and Retry-After.
-    private static ValueTask Refuse(HttpContext context, TimeSpan retryAfter)
-    {
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Google.Rpc.Code.ResourceExhausted,
-            Message = $"Too many calls from this caller; retry after {retryAfter.TotalSeconds:0.#} s.",
-            Details = { Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
-        };
-        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        if (!RestJson.IsGrpc(context))
-        {
-            return new ValueTask(RestJson.WriteStatusAsync(context, StatusCodes.Status429TooManyRequests, status));
-        }
-
-        return new ValueTask(GrpcStatus.WriteTrailersOnlyAsync(context, status));
-    }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The service cannot start: {Problem}")]
     private static partial void LogCannotStart(ILogger logger, string problem);

@@ -24,4 +24,22 @@ public static class GrpcStatus
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// RESOURCE_EXHAUSTED with a google.rpc.RetryInfo saying when to try again, and Retry-After: trailers-only to a
+    /// gRPC caller, 429 with the status as JSON to anyone else. The rate limit's and the body budget's refusal alike.
+    /// </summary>
+    public static Task RetryLaterAsync(HttpContext context, string message, TimeSpan retryAfter)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Google.Rpc.Code.ResourceExhausted,
+            Message = message,
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(retryAfter) }) },
+        };
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Rest.RestJson.IsGrpc(context)
+            ? WriteTrailersOnlyAsync(context, status)
+            : Rest.RestJson.WriteStatusAsync(context, StatusCodes.Status429TooManyRequests, status);
+    }
 }
