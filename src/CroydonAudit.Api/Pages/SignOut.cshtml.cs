@@ -1,21 +1,26 @@
 using CroydonAudit.Api.Pages.Support;
+using CroydonAudit.Api.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Pages;
 
-/// <summary>Ends this browser's session, on every replica: its cookie is never accepted again.</summary>
+/// <summary>
+/// Ends this browser's session, on every replica: its cookie is never accepted again. Signed in through the council's
+/// identity provider, the browser then signs out there too (RP-initiated logout), and comes back to be told so.
+/// </summary>
 [AllowAnonymous]
-public sealed class SignOutModel(PageSession session) : PageModel
+public sealed class SignOutModel(PageSession session, IOptions<AuthOptions> auth) : PageModel
 {
-    /// <summary>Signs out, back to the sign-in page.</summary>
+    /// <summary>Signs out, here and at the provider.</summary>
     public async Task<IActionResult> OnPostAsync()
     {
         try
         {
             await session.SignOutAsync(HttpContext);
-            return LocalRedirect(PageSession.SignInPath);
         }
         catch (CroydonAudit.Store.AuditStoreUnavailableException)
         {
@@ -23,6 +28,11 @@ public sealed class SignOutModel(PageSession session) : PageModel
             HttpContext.Response.Cookies.Delete(PageSession.Cookie, new CookieOptions { Path = "/" });
             return LocalRedirect($"{PageSession.SignInPath}?notEnded=true");
         }
+
+        // The provider's sign-out names this session's ID token (ProviderSignIn), read before the session ended.
+        return auth.Value.SignsInThroughProvider && PageSession.IdToken(HttpContext) is not null
+            ? SignOut(new AuthenticationProperties { RedirectUri = ProviderSignIn.SignedOutPath }, ProviderSignIn.Scheme)
+            : LocalRedirect(auth.Value.SignsInThroughProvider ? ProviderSignIn.SignedOutPath : PageSession.SignInPath);
     }
 
     /// <summary>Nothing to show: signing out is a form's POST.</summary>

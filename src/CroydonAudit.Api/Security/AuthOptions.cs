@@ -29,6 +29,30 @@ public sealed class AuthOptions
     /// <summary>The mode asked for: "Local" for local mode; empty or "Provider" for an identity provider.</summary>
     public string? Mode { get; set; }
 
+    /// <summary>
+    /// The pages' own registration at the provider (its application or client id): with it, people sign in to the
+    /// pages through the provider (OpenID Connect, authorization code flow with PKCE); without it, only the API is served.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The pages' client secret at the provider: from configuration or a secret store, never the repository.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// The scopes the pages ask for beside openid and profile, space-separated, so that the access token is for this
+    /// service's API (Entra ID: api://APP-ID/.default; Keycloak: the client scope that adds the audience).
+    /// </summary>
+    public string? Scopes { get; set; }
+
+    /// <summary>
+    /// How soon the provider's signing keys are read again once a token is signed by a key not yet known (a rotation
+    /// at the provider); the discovery document is read again at least every 12 hours in any case.
+    /// </summary>
+    public TimeSpan KeysRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>People sign in to the pages through the provider (<see cref="ClientId"/> is set).</summary>
+    public bool SignsInThroughProvider => !IsLocal && !string.IsNullOrWhiteSpace(ClientId);
+
     /// <summary>How long after a token's expiry it is still accepted, for clocks that differ a little.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -52,6 +76,10 @@ public sealed class AuthOptions
             "no identity provider is configured (Auth__Authority, Auth__Audience). Configure the provider, or ask for local mode outside Production with Auth__Mode=Local (./run.sh does).",
         _ when string.IsNullOrWhiteSpace(Audience) =>
             "an identity provider is configured (Auth__Authority) but no audience (Auth__Audience): every token would be refused. Set Auth__Audience to the service's application id at the provider.",
+        { SignsInThroughProvider: true } when string.IsNullOrWhiteSpace(ClientSecret) =>
+            "the pages' client at the identity provider is configured (Auth__ClientId) without its secret (Auth__ClientSecret). Give the secret from the secret store, or remove Auth__ClientId to serve the API only.",
+        _ when KeysRefreshInterval < TimeSpan.FromSeconds(1) =>
+            "Auth__KeysRefreshInterval must be at least one second.",
         _ => null,
     };
 }

@@ -21,9 +21,14 @@ public static class BrowserProtection
     /// <summary>The configuration section.</summary>
     public const string Section = "ForwardedHeaders";
 
-    /// <summary>The pages' Content-Security-Policy.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>
+    /// The pages' Content-Security-Policy. Forms post to this site only, and, where people sign in at the council's
+    /// identity provider, to it: signing out is a form whose answer sends the browser on to the provider.
+    /// </summary>
+    public static string ContentSecurityPolicy(AuthOptions auth) =>
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        + $"form-action 'self'{(auth.SignsInThroughProvider && Uri.TryCreate(auth.Authority, UriKind.Absolute, out var provider) ? " " + provider.GetLeftPart(UriPartial.Authority) : "")}; "
+        + "frame-ancestors 'none'";
 
     /// <summary>Reads the trusted proxies; a value that is not an address or a network stops the start, naming it.</summary>
     public static WebApplicationBuilder AddBrowserProtection(this WebApplicationBuilder builder)
@@ -64,12 +69,13 @@ public static class BrowserProtection
             app.UseForwardedHeaders();
         }
 
+        var policy = ContentSecurityPolicy(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value);
         app.Use((context, next) =>
         {
             if (!Infrastructure.Rest.RestJson.IsGrpc(context))
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";

@@ -20,7 +20,8 @@ public static partial class SecurityExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddSingleton<SignInTokens>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
+            .AddProviderSignIn(builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, IHostEnvironment, ValidatedTokens>((jwt, auth, environment, tokens) =>
             {
@@ -78,6 +79,7 @@ public static partial class SecurityExtensions
             jwt.Authority = auth.Authority;
             jwt.Audience = auth.Audience;
             jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            jwt.RefreshInterval = auth.KeysRefreshInterval;
             return;
         }
 

@@ -34,4 +34,19 @@ public sealed class SignInTokens(IOptionsMonitor<JwtBearerOptions> options)
 
         return TokenShape.Problem(new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity), result.SecurityToken);
     }
+
+    /// <summary>
+    /// Local mode's sign-in: a token signed with the local key for the roles, team and name a person chose on the
+    /// local sign-in page, for as long as <paramref name="lifetime"/>. Never outside local mode, where the service has no such key.
+    /// </summary>
+    public string LocalToken(IEnumerable<string> roles, string? team, string name, TimeSpan lifetime)
+    {
+        var parameters = options.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
+        if (parameters.ValidIssuer != CroydonAudit.Identity.LocalTokens.Issuer || parameters.IssuerSigningKey is not { } key)
+        {
+            throw new InvalidOperationException("Local sign-in is only for local mode.");
+        }
+
+        return CroydonAudit.Identity.LocalTokens.Create(key, roles, team, name, lifetime, parameters.ValidAudience);
+    }
 }

@@ -29,12 +29,12 @@ public sealed class KubernetesManifestTests(GradingServiceHost host) : IClassFix
         var kinds = manifests.SelectMany(f => Load(File.ReadAllText(f))).Select(o => o.GetType()).ToList();
 
         Assert.Equal(
-            new[] { typeof(V1Deployment), typeof(V1PodDisruptionBudget), typeof(V1Secret), typeof(V1Service), typeof(V1ConfigMap) }.Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))),
+            new[] { typeof(V1Deployment), typeof(V1PodDisruptionBudget), typeof(V1Secret), typeof(V1Secret), typeof(V1Service), typeof(V1ConfigMap) }.Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))),
             kinds.Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))));
         var kustomization = Yaml(File.ReadAllText(Path.Combine(Folder, "kustomization.yaml")));
         var listed = ((YamlSequenceNode)kustomization.Children[new YamlScalarNode("resources")]).Select(n => n.ToString()).Order();
-        // Everything but the Secret, whose placeholder must never replace the real one.
-        Assert.Equal(manifests.Select(Path.GetFileName).Where(f => f != "secret.yaml").Order(), listed);
+        // Everything but the Secrets, whose placeholders must never replace the real ones.
+        Assert.Equal(manifests.Select(Path.GetFileName).Where(f => !f!.EndsWith("secret.yaml", StringComparison.Ordinal)).Order(), listed);
     }
 
     [Theory]
@@ -130,6 +130,10 @@ public sealed class KubernetesManifestTests(GradingServiceHost host) : IClassFix
         Assert.Equal((secret.Metadata.Name, true), (owner.Name, secret.StringData.ContainsKey(owner.Key)));
         Assert.EndsWith("Username=croydon_audit", secret.StringData[connection.Key], StringComparison.Ordinal);
         Assert.Contains("Username=croydon_audit_owner", secret.StringData[owner.Key], StringComparison.Ordinal);
+        var signIn = Single<V1Secret>("sign-in-secret.yaml");
+        var clientSecret = environment["Auth__ClientSecret"].ValueFrom.SecretKeyRef;
+        Assert.Equal((signIn.Metadata.Name, true), (clientSecret.Name, signIn.StringData.ContainsKey(clientSecret.Key)));
+        Assert.False(string.IsNullOrEmpty(settings.Data["Auth__ClientId"]));
         Assert.Equal(settings.Metadata.Name, Assert.Single(container.EnvFrom).ConfigMapRef.Name);
         Assert.Contains(pod.Spec.Volumes, v => v.Name == container.VolumeMounts.Single(m => m.MountPath == environment["Grading__RulesPath"].Value).Name);
 

@@ -62,7 +62,7 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
 
         var pages = new (string Path, string Name, string Shows)[]
         {
-            ("/sign-in", "sign-in", "Your access token"),
+            ("/sign-in", "sign-in", "Local sign-in, for trying the service on this computer"),
             ($"/audits?team={Uri.EscapeDataString(team)}", "audits", "browser-capped"),
             ("/audits/browser-capped", "audit", "Requires improvement"),
             ($"/moderation?team={Uri.EscapeDataString(team)}", "moderation", "browser-moderate"),
@@ -268,9 +268,16 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         of ??= host;
         var context = await _browser!.NewContextAsync();
         var page = await context.NewPageAsync();
+        // Local mode's sign-in, as a person trying the service chooses who to be.
         await page.GotoAsync($"{of.PagesAddress}sign-in");
-        await page.FillAsync("#token", of.Token(roles, team, name: name));
-        await page.ClickAsync("button:has-text('Sign in')");
+        foreach (var role in roles)
+        {
+            await page.CheckAsync($"input[name=roles][value='{role}']");
+        }
+
+        await page.FillAsync("#team", team ?? "");
+        await page.FillAsync("#name", name ?? "");
+        await page.ClickAsync("button:text-is('Sign in')");
         await page.WaitForURLAsync("**/audits");
         return page;
     }

@@ -245,6 +245,28 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
     }
 
     [Fact]
+    public async Task TheLocalSignIn_TakesTheRolesAndTeamChosen_AndRefusesAFormWithoutARole()
+    {
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => (a.AuditId, a.Team) = ("local-north", "Local North")) });
+        await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => (a.AuditId, a.Team) = ("local-south", "Local South")) });
+        using var browser = Browser();
+        var form = await browser.GetStringAsync("/sign-in");
+
+        var noRole = await browser.PostAsync("/sign-in", Form(form, ("team", "Local North")));
+        var twoLines = await browser.PostAsync("/sign-in", Form(form, ("roles", Roles.Auditor), ("team", "Local North\nLocal South")));
+        var signedIn = await browser.PostAsync("/sign-in", Form(form, ("roles", Roles.Auditor), ("roles", "not-a-role"), ("team", "Local North"), ("name", "Lee Local")));
+        var audits = await browser.GetStringAsync("/audits");
+
+        Assert.Contains("Local sign-in, for trying the service on this computer", form, StringComparison.Ordinal);
+        Assert.Contains("Choose at least one role.", await noRole.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Enter a team name of at most 100 characters, on one line.", await twoLines.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Redirect, "/audits"), (signedIn.StatusCode, signedIn.Headers.Location!.OriginalString));
+        Assert.Contains("local-north", audits, StringComparison.Ordinal);
+        Assert.DoesNotContain("local-south", audits, StringComparison.Ordinal);
+        Assert.Contains("Lee Local", audits, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASessionLeftIdle_Ends()
     {
         using var database = new TestDatabase();

@@ -76,6 +76,19 @@ public sealed class ProviderTests : IAsyncLifetime
             (otherKey.StatusCode, otherAudience.StatusCode, local.StatusCode));
     }
 
+    [Fact]
+    public async Task WithoutAClientForThePages_TheSignInPageSaysSoAndTakesNoToken()
+    {
+        using var browser = new HttpClient { BaseAddress = _host!.PagesAddress };
+
+        var page = await browser.GetStringAsync("/sign-in");
+        var pasted = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = ProviderToken(_providerKey, Audience) }));
+
+        Assert.Contains("Signing in to these pages is not set up for this service yet.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<textarea", page, StringComparison.Ordinal);
+        Assert.False(pasted.IsSuccessStatusCode);
+    }
+
     public async Task DisposeAsync()
     {
         _host?.Dispose();

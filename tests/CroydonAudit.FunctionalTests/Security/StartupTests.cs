@@ -47,6 +47,7 @@ public sealed class StartupTests : IDisposable
         { "Production", "Authority=https://login.example.org/tenant/v2.0", "no audience (Auth__Audience): every token would be refused" },
         { "Local", "Mode=Local;Authority=https://login.example.org/tenant/v2.0", "Choose one" },
         { "Local", "Mode=Locale", "Auth__Mode is \"Locale\"" },
+        { "Production", "Authority=https://login.example.org/tenant/v2.0;Audience=api://croydon-audit;ClientId=pages", "configured (Auth__ClientId) without its secret (Auth__ClientSecret)" },
     };
 
     [Theory]

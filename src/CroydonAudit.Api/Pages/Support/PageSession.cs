@@ -22,12 +22,12 @@ public sealed class PageSessionOptions
 }
 
 /// <summary>
-/// A browser's sign-in, kept server-side (<see cref="PageSessionStore"/>): its HttpOnly, SameSite=Strict cookie holds
+/// A browser's sign-in, kept server-side (<see cref="PageSessionStore"/>): its HttpOnly, SameSite cookie holds
 /// only a random session id, never the token, and only the pages read it (never the REST/JSON routes, so no other
 /// site can make a browser call them). Signing out ends the session on every replica; so do the idle timeout and
 /// the token's expiry. The token is checked on every page exactly as a gRPC caller's is.
 /// </summary>
-public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOptions> options, TimeProvider clock)
+public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOptions> options, IOptions<CroydonAudit.Api.Security.AuthOptions> auth, TimeProvider clock)
 {
     /// <summary>The cookie's name.</summary>
     public const string Cookie = "croydon-audit-session";
@@ -41,10 +41,15 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
     // Every REST/JSON route of the contract starts here (google.api.http in protos/).
     private const string RestPrefix = "/v1";
 
-    // Where a page request keeps its session's token once found.
+    // Where a page request keeps its session's tokens once found.
     private static readonly object TokenKey = new();
 
+    private static readonly object IdTokenKey = new();
+
     private const int IdBytes = 32;
+
+    // Between the access token and the ID token in a session: never part of a JWT, which is base64url and dots.
+    private const char TokenSeparator = ' ';
 
     /// <summary>Whether the request is for a page (as opposed to REST/JSON, metrics, assets, or gRPC).</summary>
     public static bool IsPage(HttpContext context) =>
@@ -57,6 +62,9 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
     /// <summary>The signed-in browser's token, once <see cref="FindAsync"/> has found its session.</summary>
     public static string? Token(HttpContext context) => context.Items[TokenKey] as string;
 
+    /// <summary>The ID token the provider signed the session in with, if any: what signing out at the provider names.</summary>
+    public static string? IdToken(HttpContext context) => context.Items[IdTokenKey] as string;
+
     /// <summary>Finds the session a page request's cookie names, if it has not ended, and keeps its token for the request.</summary>
     public async Task<string?> FindAsync(HttpContext context)
     {
@@ -65,23 +73,29 @@ public sealed class PageSession(PageSessionStore store, IOptions<PageSessionOpti
             return null;
         }
 
-        var token = await store.TouchAsync(SHA256.HashData(id), options.Value.SessionIdleTimeout, context.RequestAborted) is { } sealedToken
-            ? Open(id, sealedToken)
+        var tokens = await store.TouchAsync(SHA256.HashData(id), options.Value.SessionIdleTimeout, context.RequestAborted) is { } sealedTokens
+            ? Open(id, sealedTokens)?.Split(TokenSeparator)
             : null;
-        context.Items[TokenKey] = token;
-        return token;
+        context.Items[TokenKey] = tokens?[0];
+        context.Items[IdTokenKey] = tokens is [_, { Length: > 0 } idToken] ? idToken : null;
+        return tokens?[0];
     }
 
-    /// <summary>Starts a session for <paramref name="token"/>, until the token's expiry or the session's lifetime.</summary>
-    public async Task SignInAsync(HttpContext context, string token)
+    /// <summary>
+    /// Starts a session for <paramref name="token"/> (and the ID token it came with from the provider, if any),
+    /// until the token's expiry or the session's lifetime.
+    /// </summary>
+    public async Task SignInAsync(HttpContext context, string token, string? idToken = null)
     {
         var id = RandomNumberGenerator.GetBytes(IdBytes);
         var longest = clock.GetUtcNow() + options.Value.SessionLifetime;
-        await store.CreateAsync(SHA256.HashData(id), Seal(id, token), Expiry(token) is { } expires && expires < longest ? expires : longest, context.RequestAborted);
+        var kept = idToken is null ? token : $"{token}{TokenSeparator}{idToken}";
+        await store.CreateAsync(SHA256.HashData(id), Seal(id, kept), Expiry(token) is { } expires && expires < longest ? expires : longest, context.RequestAborted);
         context.Response.Cookies.Append(Cookie, WebEncoders.Base64UrlEncode(id), new CookieOptions
         {
             HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
+            // Lax through the provider: its redirect back is a cross-site chain, on which a Strict cookie is withheld.
+            SameSite = auth.Value.SignsInThroughProvider ? SameSiteMode.Lax : SameSiteMode.Strict,
             Secure = context.Request.IsHttps,
             Path = "/",
             IsEssential = true,
