@@ -22,13 +22,12 @@ public sealed class SignInModel(PageSession session, SignInTokens tokens, IOptio
     /// <summary>The roles a person may choose on the local sign-in, in words.</summary>
     public static IReadOnlyList<(string Role, string Words)> LocalRoles { get; } =
     [
-        (Roles.Auditor, "Auditor: reads audits and their grades"),
-        (Roles.Moderator, "Moderator: moderates grades"),
+        (Roles.Auditor, "Auditor: records audits and reads their grades"),
+        (Roles.Moderator, "Moderator: checks audit grades, and confirms or changes them"),
         (Roles.Analyst, "Analyst: reads the programme report"),
-        (Roles.RulesAdmin, "Principal social worker: checks, proposes and activates rules"),
-        (Roles.RulesApprover, "Approver: approves rules someone else proposed"),
-        (Roles.DataProtection, "Data protection: reads who read what"),
-        (Roles.Grader, "Case recording system: grades audits"),
+        (Roles.RulesAdmin, "Principal social worker: checks, proposes and activates the grading rules"),
+        (Roles.RulesApprover, "Approver: approves rule changes someone else proposed"),
+        (Roles.DataProtection, "Data protection: reviews who read which audit"),
     ];
 
     /// <summary>Where to go once signed in (a path on this site only).</summary>
@@ -42,6 +41,10 @@ public sealed class SignInModel(PageSession session, SignInTokens tokens, IOptio
     /// <summary>Set when signing out could not end the session in the database.</summary>
     [BindProperty(SupportsGet = true)]
     public bool NotEnded { get; set; }
+
+    /// <summary>Set just after signing out (local mode: with a provider, the provider's sign-out comes back to /signed-out).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool SignedOut { get; set; }
 
     /// <summary>Set when a sign-in through the provider did not complete, saying why.</summary>
     [BindProperty(SupportsGet = true)]
@@ -112,14 +115,14 @@ public sealed class SignInModel(PageSession session, SignInTokens tokens, IOptio
 
         if (Refused)
         {
-            Problem = "Your session has ended, or your access token is not valid or has expired. Sign in again.";
+            Problem = "You have been signed out, because your session ended or was left unused. Sign in again.";
         }
 
         return Page();
     }
 
     /// <summary>Local mode only: starts a session for the roles and team chosen, or for a token <c>./run.sh token</c> printed.</summary>
-    public async Task<IActionResult> OnPostAsync([FromForm] string? token, [FromForm] string[]? roles, [FromForm] string? team, [FromForm] string? name)
+    public async Task<IActionResult> OnPostAsync([FromForm] string[]? roles, [FromForm] string? team, [FromForm] string? name)
     {
         // Outside local mode nobody signs in here: no token typed or pasted is ever accepted.
         if (!IsLocal)
@@ -130,10 +133,6 @@ public sealed class SignInModel(PageSession session, SignInTokens tokens, IOptio
         ChosenRoles = roles ?? [];
         ChosenTeam = team;
         ChosenName = name;
-        if (!string.IsNullOrWhiteSpace(token))
-        {
-            return await SignInWithTokenAsync(token.Trim());
-        }
 
         var chosen = (roles ?? []).Where(r => LocalRoles.Any(l => l.Role == r)).Distinct().ToList();
         team = string.IsNullOrWhiteSpace(team) ? null : team.Trim();
@@ -151,19 +150,26 @@ public sealed class SignInModel(PageSession session, SignInTokens tokens, IOptio
         return await StartAsync(tokens.LocalToken(chosen, team, name, sessions.Value.SessionLifetime));
     }
 
-    private async Task<IActionResult> SignInWithTokenAsync(string token)
+    /// <summary>Local mode only, for developers: starts a session for a token <c>./run.sh token</c> printed (a form of its own).</summary>
+    public async Task<IActionResult> OnPostTokenAsync([FromForm] string? token)
     {
-        ProblemField = "token";
-        if (token.Length > 8192 || token.Any(char.IsWhiteSpace))
+        if (!IsLocal)
         {
-            Problem = "Enter the access token as one piece of text without spaces.";
+            return NotFound();
+        }
+
+        ProblemField = "token";
+        token = token?.Trim();
+        if (string.IsNullOrEmpty(token) || token.Length > 8192 || token.Any(char.IsWhiteSpace))
+        {
+            Problem = "Enter the token ./run.sh token printed, as one piece of text without spaces.";
             return Page();
         }
 
         // A session only for a token the service accepts: any other text is refused here, and nothing is kept for it.
         if (await tokens.ProblemAsync(token, HttpContext.RequestAborted) is { } refused)
         {
-            Problem = $"That access token was refused: {refused}.";
+            Problem = $"That token was refused: {refused}.";
             return Page();
         }
 

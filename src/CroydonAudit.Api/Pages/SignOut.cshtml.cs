@@ -32,7 +32,7 @@ public sealed class SignOutModel(PageSession session, IOptions<AuthOptions> auth
         // The provider's sign-out names this session's ID token (ProviderSignIn), read before the session ended.
         return auth.Value.SignsInThroughProvider && PageSession.IdToken(HttpContext) is not null
             ? SignOut(new AuthenticationProperties { RedirectUri = ProviderSignIn.SignedOutPath }, ProviderSignIn.Scheme)
-            : LocalRedirect(auth.Value.SignsInThroughProvider ? ProviderSignIn.SignedOutPath : PageSession.SignInPath);
+            : LocalRedirect(auth.Value.SignsInThroughProvider ? ProviderSignIn.SignedOutPath : $"{PageSession.SignInPath}?signedOut=true");
     }
 
     /// <summary>Nothing to show: signing out is a form's POST.</summary>

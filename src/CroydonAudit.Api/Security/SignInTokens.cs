@@ -29,7 +29,9 @@ public sealed class SignInTokens(IOptionsMonitor<JwtBearerOptions> options)
         var result = await handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
-            return result.Exception is SecurityTokenExpiredException ? "it has expired" : "it is not one the council's identity provider signed for this service";
+            return result.Exception is SecurityTokenExpiredException ? "it has expired"
+                : parameters.ValidIssuer == CroydonAudit.Identity.LocalTokens.Issuer ? "it was not made by ./run.sh token for this copy of the service"
+                : "it is not one the council's identity provider signed for this service";
         }
 
         return TokenShape.Problem(new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity), result.SecurityToken);

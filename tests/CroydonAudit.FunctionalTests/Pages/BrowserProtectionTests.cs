@@ -113,7 +113,7 @@ public sealed partial class BrowserProtectionTests : IDisposable
     private static async Task<HttpResponseMessage> SignIn(HttpClient browser, string token, string? forwardedProto)
     {
         var form = await browser.GetStringAsync("/sign-in");
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in?handler=Token")
         {
             Content = new FormUrlEncodedContent([new("__RequestVerificationToken", AntiForgery().Match(form).Groups[1].Value), new("token", token)]),
         };

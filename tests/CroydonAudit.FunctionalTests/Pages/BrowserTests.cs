@@ -62,16 +62,21 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
 
         var pages = new (string Path, string Name, string Shows)[]
         {
-            ("/sign-in", "sign-in", "Local sign-in, for trying the service on this computer"),
+            ("/sign-in", "sign-in", "Test sign-in: choose a role to try the service on this computer"),
             ($"/audits?team={Uri.EscapeDataString(team)}", "audits", "browser-capped"),
             ("/audits/browser-capped", "audit", "Requires improvement"),
             ($"/moderation?team={Uri.EscapeDataString(team)}", "moderation", "browser-moderate"),
             ($"/report?team={Uri.EscapeDataString(team)}", "report", "3 audits"),
             ("/rules", "rules", "Active now"),
         };
-        foreach (var (path, name, shows) in pages)
+        // On a desktop and on a phone (390 px, as an iPhone's), each page whole and accessible.
+        foreach (var width in new[] { 1280, 390 })
         {
-            await AssertShownAndAccessible(page, host.PagesAddress + path.TrimStart('/'), name, shows);
+            await page.SetViewportSizeAsync(width, 900);
+            foreach (var (path, name, shows) in pages)
+            {
+                await AssertShownAndAccessible(page, host.PagesAddress + path.TrimStart('/'), name, shows);
+            }
         }
     }
 
@@ -218,6 +223,23 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
     }
 
     [Fact]
+    public async Task AFormWithAProblem_SaysSoInTheTitle_AndItsErrorSummaryTakesTheFocus()
+    {
+        // GOV.UK Frontend's own script, served by the service under its Content-Security-Policy, moves the focus.
+        var page = await (await _browser!.NewContextAsync()).NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") { errors.Add(message.Text); } };
+        await page.GotoAsync($"{host.PagesAddress}sign-in");
+        await page.ClickAsync("button:text-is('Sign in')");
+        await page.Locator(".govuk-error-summary").WaitForAsync();
+
+        await AssertShownAndAccessible(page, null, "sign-in-error", "Choose at least one role.");
+        Assert.StartsWith("Error: Sign in", await page.TitleAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvalOnSelectorAsync<bool>(".govuk-error-summary", "e => e === document.activeElement"), "The error summary does not have the focus.");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task TheAuditList_FiltersAndPages()
     {
         const string team = "Browser Paging Team";
@@ -254,7 +276,11 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         }
 
         Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+        var width = page.ViewportSize?.Width ?? 1280;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}-{width}.png"), FullPage = true });
+        // The page never scrolls sideways: a wide table scrolls inside its own box, long words wrap.
+        var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= width, $"{address ?? page.Url} is {pageWidth} px wide in a {width} px window.");
 
         var axe = await page.RunAxe(new AxeRunOptions
         {

@@ -34,10 +34,10 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         // Text that is not a token the service accepts is refused at sign-in, saying so, and no session is kept for it.
         using var forged = Browser();
         var sessions = host.Database.Count("SELECT count(*) FROM page_session");
-        foreach (var (text, why) in new[] { ("not-a-token", "is not one the council's identity provider signed"), (host.Token([Roles.Auditor], now: DateTime.UtcNow.AddHours(-2)), "has expired"), (host.Token([Roles.Auditor], team: ""), "team claim is empty") })
+        foreach (var (text, why) in new[] { ("not-a-token", "it was not made by ./run.sh token for this copy of the service"), (host.Token([Roles.Auditor], now: DateTime.UtcNow.AddHours(-2)), "has expired"), (host.Token([Roles.Auditor], team: ""), "team claim is empty") })
         {
             var form = await forged.GetStringAsync("/sign-in");
-            var answer = await forged.PostAsync("/sign-in", Form(form, ("token", text), ("returnUrl", "")));
+            var answer = await forged.PostAsync("/sign-in?handler=Token", Form(form, ("token", text), ("returnUrl", "")));
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Contains(why, WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
@@ -71,7 +71,16 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         // Why a rule did not apply: the facts its condition read, with this audit's values.
         var risk = CroydonAudit.Grading.Text.Words.Describe((CroydonAudit.Grading.Domain.RiskPractice)FixtureCases.Load("significant-concern").Audit.KeyEvidence.Risk);
-        Assert.Contains("It looked at:", page, StringComparison.Ordinal);
+        Assert.Contains("What it looked at, as this audit has it:", page, StringComparison.Ordinal);
+        // The auditor's record, in their words: every area's evidence, and the whole audit's text.
+        var audit = FixtureCases.Load("significant-concern").Audit;
+        Assert.All(audit.Areas.Where(a => a.Evidence.Length > 0), a => Assert.Contains(a.Evidence, page, StringComparison.Ordinal));
+        Assert.All(audit.Areas.Where(a => a.SignificantConcern), a => Assert.Contains(a.SignificantConcernDetail, page, StringComparison.Ordinal));
+        Assert.Contains(audit.SummaryOfFindings, page, StringComparison.Ordinal);
+        Assert.All(audit.Recommendations, r => Assert.Contains(r.Text, page, StringComparison.Ordinal));
+        // The trace headed by each rule's title, grouped by kind, never by its guidance reference alone.
+        Assert.Contains("<caption class=\"govuk-table__caption govuk-table__caption--s\">Limits on the overall grade</caption>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("From the guidance:", page, StringComparison.Ordinal);
         Assert.Contains($"Risk: {risk}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("RequiresImprovement", Regex.Replace(page, "value=\"[A-Za-z]+\"", ""), StringComparison.Ordinal);
 
@@ -95,15 +104,19 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         var decided = await browser.PostAsync("/audits/pages-moderate?handler=Moderate",
             Form(form, ("outcome", "changed"), ("finalGrade", "RequiresImprovement"), ("reason", "The plan was not reviewed with the adult.")));
-        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+        Assert.Equal((HttpStatusCode.Redirect, "/audits/pages-moderate?decided=true"), (decided.StatusCode, decided.Headers.Location!.OriginalString));
+        Assert.Contains("Your decision is recorded: the grade of record is now Requires improvement.", WebUtility.HtmlDecode(await browser.GetStringAsync(decided.Headers.Location)), StringComparison.Ordinal);
 
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-moderate"));
-        Assert.Contains("moderator-pages changed the final grade to Requires improvement: The plan was not reviewed with the adult.", page, StringComparison.Ordinal);
+        Assert.Contains("<bdi>moderator-pages</bdi> changed the final grade to Requires improvement: The plan was not reviewed with the adult.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Your decision is recorded", page, StringComparison.Ordinal);
+        // The override the moderator judged, in the auditor's words.
+        Assert.Contains(FixtureCases.Load("override-relaxes-soft-limit").Audit.OverrideRationale, page, StringComparison.Ordinal);
         // The moderator's grade is the grade of record: headlined, with the rules' grade beside it, and in the list.
         Assert.Contains("Overall grade: <strong class=\"govuk-tag govuk-tag--", page, StringComparison.Ordinal);
         Assert.Matches("Overall grade: <strong[^>]*>Requires improvement</strong>", page);
-        Assert.Contains("Moderated by moderator-pages on", page, StringComparison.Ordinal);
-        Assert.Contains(": the rules gave Good.", page, StringComparison.Ordinal);
+        Assert.Contains("Moderated by <bdi>moderator-pages</bdi> on", page, StringComparison.Ordinal);
+        Assert.Contains(": was Good, the rules' grade.", page, StringComparison.Ordinal);
         Assert.DoesNotContain("I agree with the grade of", page, StringComparison.Ordinal);
         Assert.Contains("Change the final grade from Requires improvement", page, StringComparison.Ordinal);
         Assert.Matches("pages-moderate[\\s\\S]*?>Requires improvement</strong><span class=\"govuk-body-s\"> \\(moderated; the rules gave Good\\)",
@@ -223,7 +236,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         Assert.DoesNotContain(token[..20], cookie, StringComparison.Ordinal);
         Assert.DoesNotContain("eyJ", id, StringComparison.Ordinal);
-        Assert.Equal(("/sign-in", HttpStatusCode.Redirect), (signedOut.Headers.Location!.OriginalString, afterwards.StatusCode));
+        Assert.Equal(("/sign-in?signedOut=true", HttpStatusCode.Redirect), (signedOut.Headers.Location!.OriginalString, afterwards.StatusCode));
         Assert.StartsWith("/sign-in?", afterwards.Headers.Location!.OriginalString, StringComparison.Ordinal);
         // The session's row is gone; no row holds a token readable by whoever reads the table.
         Assert.Equal(0, host.Database.Count($"SELECT count(*) FROM page_session WHERE position(convert_to('{token[..40]}', 'UTF8') IN sealed_token) > 0"));
@@ -257,7 +270,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         var signedIn = await browser.PostAsync("/sign-in", Form(form, ("roles", Roles.Auditor), ("roles", "not-a-role"), ("team", "Local North"), ("name", "Lee Local")));
         var audits = await browser.GetStringAsync("/audits");
 
-        Assert.Contains("Local sign-in, for trying the service on this computer", form, StringComparison.Ordinal);
+        Assert.Contains("Test sign-in: choose a role to try the service on this computer", form, StringComparison.Ordinal);
         Assert.Contains("Choose at least one role.", await noRole.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("Enter a team name of at most 100 characters, on one line.", await twoLines.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.Redirect, "/audits"), (signedIn.StatusCode, signedIn.Headers.Location!.OriginalString));
@@ -280,7 +293,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
         Assert.Contains("refused=true", afterwards.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        Assert.Contains("Your session has ended", await browser.GetStringAsync(afterwards.Headers.Location), StringComparison.Ordinal);
+        Assert.Contains("You have been signed out, because your session ended or was left unused.", await browser.GetStringAsync(afterwards.Headers.Location), StringComparison.Ordinal);
     }
 
     private HttpClient Browser() => Browser(host);
@@ -291,7 +304,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
     private static async Task<HttpResponseMessage> SignIn(HttpClient browser, string token, string? returnUrl = null)
     {
         var form = await browser.GetStringAsync("/sign-in");
-        var response = await browser.PostAsync("/sign-in", Form(form, ("token", token), ("returnUrl", returnUrl ?? "")));
+        var response = await browser.PostAsync("/sign-in?handler=Token", Form(form, ("token", token), ("returnUrl", returnUrl ?? "")));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response;
     }

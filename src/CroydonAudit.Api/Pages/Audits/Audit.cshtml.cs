@@ -3,6 +3,8 @@ using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Facts;
+using CroydonAudit.Grading.Rules;
+using CroydonAudit.Grading.Text;
 using CroydonAudit.Identity;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -32,6 +34,15 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
 
     /// <summary>For each rule that did not fire (by its position in the trace), what it looked at, in words.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> LookedAt { get; private set; } = new Dictionary<int, IReadOnlyList<string>>();
+
+    /// <summary>Every rule of the trace, in words, grouped by what rules of its kind do; those that applied first.</summary>
+    public IReadOnlyList<(string Heading, IReadOnlyList<TraceRow> Rows)> TraceGroups { get; private set; } = [];
+
+    /// <summary>The limits that applied to this audit's grade.</summary>
+    public IReadOnlyList<TraceRow> Limits { get; private set; } = [];
+
+    /// <summary>Set after a moderation decision was recorded: the page says so.</summary>
+    [BindProperty(SupportsGet = true)] public bool Decided { get; set; }
 
     /// <summary>Whether the signed-in person may record moderation decisions.</summary>
     public bool CanModerate => User.IsInRole(Roles.Moderator);
@@ -80,7 +91,7 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
                     FinalGrade = Outcome == "agreed" ? Grade.Unspecified : FinalGrade,
                     Reason = Reason?.Trim() ?? "",
                 }, contract.As(HttpContext));
-                return LocalRedirect($"/audits/{Uri.EscapeDataString(AuditId)}{(Revision > 0 ? $"?revision={Revision}" : "")}#moderation");
+                return LocalRedirect($"/audits/{Uri.EscapeDataString(AuditId)}?decided=true{(Revision > 0 ? $"&revision={Revision}" : "")}");
             }
             catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
             {
@@ -92,29 +103,116 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
         return Page();
     }
 
-    /// <summary>The parts of the submission that differ from the previous revision's, in words ("learning", "areas").</summary>
-    public IEnumerable<string> ChangedInSubmission() => Previous is null
-        ? []
-        : AuditSubmission.Descriptor.Fields.InFieldNumberOrder()
-            .Where(f => f.Name is not ("audit_id" or "audited_at") && !Equals(f.Accessor.GetValue(Audit.Submission), f.Accessor.GetValue(Previous.Submission)))
-            .Select(f => f.Name.Replace('_', ' '));
+    /// <summary>What differs from the previous revision's submission, text against text: what, before, after.</summary>
+    public IEnumerable<(string What, string Before, string After)> Changes()
+    {
+        if (Previous is not { } previous)
+        {
+            yield break;
+        }
+
+        var (was, now) = (previous.Submission, Audit.Submission);
+        foreach (var change in new[]
+        {
+            ("Case reference", was.CaseReference, now.CaseReference),
+            ("Team", was.Team, now.Team),
+            ("Auditor", was.AuditorId, now.AuditorId),
+            ("Grade the auditor proposed", Show.Of(was.ProposedOverallGrade), Show.Of(now.ProposedOverallGrade)),
+            ("Override rationale", was.OverrideRationale, now.OverrideRationale),
+            ("Immediate risk identified", YesNo(was.Safeguarding?.ImmediateRiskIdentified), YesNo(now.Safeguarding?.ImmediateRiskIdentified)),
+            ("Safeguarding action taken", was.Safeguarding?.ActionTaken ?? "", now.Safeguarding?.ActionTaken ?? ""),
+            ("Strengths", was.Strengths, now.Strengths),
+            ("Learning", was.Learning, now.Learning),
+            ("Summary of findings", was.SummaryOfFindings, now.SummaryOfFindings),
+            ("Recommendations", Recommendations(was), Recommendations(now)),
+            ("Organisational learning points", string.Join("\n", was.OrganisationalLearningPoints), string.Join("\n", now.OrganisationalLearningPoints)),
+        }.Concat(AreaChanges(was, now)).Concat(AnswerChanges(previous, Audit)))
+        {
+            if (change.Item2 != change.Item3)
+            {
+                yield return change;
+            }
+        }
+    }
+
+    /// <summary>An answered question as the page shows it: the option's words, or the value written.</summary>
+    public static string AnswerText(AuditRecord record, AnsweredQuestion answer) => answer.OptionWords.Length > 0
+        ? answer.OptionWords
+        : record.Submission.Answers.FirstOrDefault(a => a.QuestionId == answer.QuestionId)?.Value ?? "Written in the audit's own fields";
+
+    private static string YesNo(bool? value) => value == true ? "Yes" : "No";
+
+    private static string Recommendations(AuditSubmission submission) =>
+        string.Join("\n", submission.Recommendations.Select(r => $"{r.Text} ({Show.Of(r.Value)})"));
+
+    private static IEnumerable<(string, string, string)> AreaChanges(AuditSubmission was, AuditSubmission now)
+    {
+        foreach (var area in was.Areas.Select(a => a.Area).Union(now.Areas.Select(a => a.Area)))
+        {
+            var (before, after) = (was.Areas.FirstOrDefault(a => a.Area == area), now.Areas.FirstOrDefault(a => a.Area == area));
+            var name = Show.Of(area);
+            yield return ($"{name}: grade", AreaGrade(before), AreaGrade(after));
+            yield return ($"{name}: evidence", before?.Evidence ?? "", after?.Evidence ?? "");
+            yield return ($"{name}: good practice", before?.GoodPractice ?? "", after?.GoodPractice ?? "");
+            yield return ($"{name}: significant concern", Concern(before), Concern(after));
+        }
+
+        static string AreaGrade(AreaAssessment? area) => area is null ? "Not assessed" : area.NotApplicable ? "Not applicable" : Show.Of(area.Grade);
+
+        static string Concern(AreaAssessment? area) => area?.SignificantConcern == true ? $"Raised: {area.SignificantConcernDetail}" : "None";
+    }
+
+    private static IEnumerable<(string, string, string)> AnswerChanges(AuditRecord was, AuditRecord now)
+    {
+        foreach (var question in was.Answered.Select(a => a.QuestionId).Union(now.Answered.Select(a => a.QuestionId)))
+        {
+            var (before, after) = (was.Answered.FirstOrDefault(a => a.QuestionId == question), now.Answered.FirstOrDefault(a => a.QuestionId == question));
+            yield return ((after ?? before)!.Question, before is null ? "Not answered" : AnswerText(was, before), after is null ? "Not answered" : AnswerText(now, after));
+        }
+    }
 
     private async Task LoadAsync()
     {
         var options = contract.As(HttpContext);
         Audit = (await contract.Grading.GetAuditAsync(new GetAuditRequest { AuditId = AuditId, Revision = Revision }, options)).Audit;
-        if (await ruleSets.ForAsync(Audit.Result.RuleSetVersion, HttpContext) is { } rules)
+        var rules = await ruleSets.ForAsync(Audit.Result.RuleSetVersion, HttpContext);
+        // The rule behind each trace entry, by position (the trace lists every rule of its set, in order).
+        RuleDefinition? RuleAt(int position) => rules is not null && position < rules.Rules.Count && rules.Rules[position].RuleId == Audit.Result.Trace[position].RuleId
+            ? rules.Rules[position].Definition
+            : null;
+        if (rules is not null)
         {
             var facts = AuditFactsBuilder.Build(Audit.Submission.ToDomain(), rules.BlandText);
             LookedAt = Audit.Result.Trace
                 .Select((entry, position) => (entry, position))
-                .Where(t => !t.entry.Fired && t.position < rules.Rules.Count && rules.Rules[t.position].RuleId == t.entry.RuleId)
+                .Where(t => !t.entry.Fired && RuleAt(t.position) is not null)
                 .ToDictionary(t => t.position, t => FactsLookedAt.Of(rules.Rules[t.position], facts));
         }
+
+        var rows = Audit.Result.Trace.Select((entry, position) => RuleAt(position) is { } rule
+            ? new TraceRow(position, entry, RuleWords.Name(rule), RuleWords.WhatItDoes(rule), rule.Effect)
+            : new TraceRow(position, entry, $"A rule from the guidance ({entry.GuidanceRef})", "", null)).ToList();
+        Limits = [.. rows.Where(r => r.Entry.Fired && r.Effect == RuleEffect.Limit)];
+        TraceGroups = [.. rows
+            .GroupBy(r => r.Effect)
+            .OrderBy(g => g.Key ?? (RuleEffect)int.MaxValue)
+            .Select(g => (GroupHeading(g.Key), (IReadOnlyList<TraceRow>)[.. g.OrderByDescending(r => r.Entry.Fired).ThenBy(r => r.Position)]))];
 
         if (Audit.Result.Revision > 1)
         {
             Previous = (await contract.Grading.GetAuditAsync(new GetAuditRequest { AuditId = AuditId, Revision = Audit.Result.Revision - 1 }, options)).Audit;
         }
     }
+
+    private static string GroupHeading(RuleEffect? effect) => effect switch
+    {
+        RuleEffect.Base => "The base grade",
+        RuleEffect.Limit => "Limits on the overall grade",
+        RuleEffect.Override => "The auditor's override",
+        RuleEffect.Finding => "Findings",
+        _ => "Rules",
+    };
 }
+
+/// <summary>A rule of the trace in words: its position in evaluation order, what it did, its name and what rules like it do.</summary>
+public sealed record TraceRow(int Position, RuleTraceEntry Entry, string Name, string WhatItDoes, RuleEffect? Effect);
