@@ -8,8 +8,10 @@ namespace CroydonAudit.Store;
 /// it took, so that however many callers are reading, most of a small machine's CPU (the service's and PostgreSQL's)
 /// goes to storing what case recording systems send. A store that only reads keeps its full read concurrency.
 /// </summary>
-internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
+internal sealed class ReadGate(int connections, Func<bool> writesWaiting, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     // The longest a read beside writes holds back the next: a slow read (a report's page, a cold cache) is not
     // made to wait for as long again.
     private const double LongestPauseMilliseconds = 5;
@@ -26,7 +28,7 @@ internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
             if (writesWaiting())
             {
                 await _besideWrites.WaitAsync(cancellationToken);
-                besideWritesSince = Stopwatch.GetTimestamp();
+                besideWritesSince = _clock.GetTimestamp();
             }
 
             return await read(cancellationToken);
@@ -35,7 +37,7 @@ internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
         {
             if (besideWritesSince is { } since)
             {
-                LeaveToWrites(Stopwatch.GetElapsedTime(since));
+                LeaveToWrites(_clock.GetElapsedTime(since));
             }
 
             _reads.Release();
@@ -52,6 +54,6 @@ internal sealed class ReadGate(int connections, Func<bool> writesWaiting)
             return;
         }
 
-        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(took.TotalMilliseconds, LongestPauseMilliseconds)))).ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), _besideWrites, TaskScheduler.Default);
+        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(took.TotalMilliseconds, LongestPauseMilliseconds))), _clock).ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), _besideWrites, TaskScheduler.Default);
     }
 }

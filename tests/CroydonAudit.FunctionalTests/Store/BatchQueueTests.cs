@@ -101,26 +101,29 @@ public sealed class BatchQueueTests
     [Fact]
     public async Task ReadGate_WhileWritesWait_EachReadLeavesTheWayToThemForAsLongAsItTook()
     {
-        var gate = new ReadGate(connections: 4, () => true);
-        var reads = new System.Collections.Concurrent.ConcurrentBag<(long Start, long End)>();
-
-        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => gate.RunAsync(async _ =>
+        // On a clock of the test's own: each read takes 3 ms of it, and the next may start only once 3 ms more have passed.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var gate = new ReadGate(connections: 4, () => true, clock);
+        var started = 0;
+        var reads = Enumerable.Range(0, 3).Select(_ => gate.RunAsync(_ =>
         {
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            await Task.Delay(3);
-            reads.Add((start, System.Diagnostics.Stopwatch.GetTimestamp()));
-            return 0;
-        }, CancellationToken.None)));
+            Interlocked.Increment(ref started);
+            clock.Advance(TimeSpan.FromMilliseconds(3));
+            return Task.FromResult(0);
+        }, CancellationToken.None)).ToList();
 
-        // One at a time, and between one read's end and the next one's start at least as long as the first took (at
-        // most 5 ms), less a millisecond for the timer's granularity.
-        var inOrder = reads.OrderBy(r => r.Start).ToList();
-        foreach (var (before, next) in inOrder.Zip(inOrder.Skip(1)))
+        foreach (var next in new[] { 2, 3 })
         {
-            var took = System.Diagnostics.Stopwatch.GetElapsedTime(before.Start, before.End);
-            var gap = System.Diagnostics.Stopwatch.GetElapsedTime(before.End, next.Start);
-            Assert.True(gap >= TimeSpan.FromMilliseconds(Math.Min(took.TotalMilliseconds, 5) - 1), $"a read of {took.TotalMilliseconds:F1} ms was followed after {gap.TotalMilliseconds:F1} ms");
+            // The read before has finished, and its pause begun.
+            Assert.True(await CroydonAudit.FunctionalTests.Infrastructure.Eventually.HoldsAsync(() => Task.FromResult(reads.Count(r => r.IsCompleted) == next - 1), TimeSpan.FromSeconds(5)));
+            clock.Advance(TimeSpan.FromMilliseconds(2));
+            await Task.Delay(100);
+            Assert.Equal(next - 1, Volatile.Read(ref started));
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(await CroydonAudit.FunctionalTests.Infrastructure.Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref started) == next), TimeSpan.FromSeconds(5)), $"read {next} did not start once 3 ms had passed");
         }
+
+        await Task.WhenAll(reads);
     }
 
     private static void InterlockedMax(ref int target, int value)
