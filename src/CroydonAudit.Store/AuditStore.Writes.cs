@@ -91,7 +91,8 @@ public sealed partial class AuditStore
         ON CONFLICT (audit_id) DO UPDATE SET revision = excluded.revision, team = excluded.team, auditor_id = excluded.auditor_id,
             graded_at = excluded.graded_at, overall_grade = excluded.overall_grade, proposed_grade = excluded.proposed_grade,
             moderation_required = excluded.moderation_required, area_grades = excluded.area_grades, deciding_limits = excluded.deciding_limits,
-            findings = excluded.findings, recommendation_values = excluded.recommendation_values, learning_points = excluded.learning_points
+            findings = excluded.findings, recommendation_values = excluded.recommendation_values, learning_points = excluded.learning_points,
+            final_grade = NULL
         WHERE audit_figures.revision < excluded.revision
         """;
 
@@ -99,7 +100,7 @@ public sealed partial class AuditStore
     // was moderated, takes that revision's decisions (copied, saying where they were made: V20) and leaves the queue.
     private const string CarryModeration = """
         WITH carried AS (
-            SELECT n.audit_id, n.revision, p.revision AS from_revision, p.moderated_at
+            SELECT n.audit_id, n.revision, p.revision AS from_revision, p.moderated_at, p.final_grade
             FROM audit_revision AS n JOIN audit_revision AS p ON p.audit_id = n.audit_id AND p.revision = n.revision - 1
             WHERE n.id = ANY ($1::bigint[]) AND p.moderated_at IS NOT NULL
               AND p.moderation_required = n.moderation_required AND p.overall_grade = n.overall_grade),
@@ -108,8 +109,11 @@ public sealed partial class AuditStore
             SELECT c.audit_id, c.revision, d.outcome, d.final_grade, d.reason, d.decided_by_subject, d.decided_by_client, d.decided_at,
                    coalesce(d.carried_from, d.revision)
             FROM carried AS c JOIN moderation_decision AS d ON d.audit_id = c.audit_id AND d.revision = c.from_revision
-            ORDER BY d.id)
-        UPDATE audit_revision AS r SET moderated_at = c.moderated_at
+            ORDER BY d.id),
+        counted AS (
+            UPDATE audit_figures AS f SET final_grade = c.final_grade
+            FROM carried AS c WHERE f.audit_id = c.audit_id AND f.revision = c.revision)
+        UPDATE audit_revision AS r SET moderated_at = c.moderated_at, final_grade = c.final_grade
         FROM carried AS c WHERE r.audit_id = c.audit_id AND r.revision = c.revision
         """;
 

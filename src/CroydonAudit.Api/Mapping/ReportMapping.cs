@@ -27,6 +27,7 @@ public static class ReportMapping
             Team = team ?? "",
             Audits = figures.Audits,
             OverallGrades = { ByGrade(figures.OverallGrades) },
+            FinalGrades = { ByGrade(figures.FinalGrades) },
             Areas =
             {
                 figures.Areas.Select(a => new V1.AreaGradeCounts
@@ -44,6 +45,7 @@ public static class ReportMapping
                     Month = m.Month.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     Audits = m.Grades.Sum(),
                     Grades = { ByGrade(m.Grades) },
+                    FinalGrades = { ByGrade(m.FinalGrades) },
                 }),
             },
             DecidingLimits = { figures.DecidingLimits.Select(Named) },

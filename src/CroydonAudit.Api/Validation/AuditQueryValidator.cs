@@ -99,6 +99,7 @@ public static class AuditQueryValidator
         }
 
         CheckEnum(violations, "overall_grade", request.OverallGrade);
+        CheckEnum(violations, "final_grade", request.FinalGrade);
         CheckEnum(violations, "status", request.Status);
         CheckInstant(violations, "graded_from", request.GradedFrom);
         CheckInstant(violations, "graded_to", request.GradedTo);
@@ -123,6 +124,7 @@ public static class AuditQueryValidator
             request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize),
             after,
             request.AwaitingModeration,
-            request.Status == AuditStatus.Unspecified ? null : (Domain.AuditStatus)request.Status);
+            request.Status == AuditStatus.Unspecified ? null : (Domain.AuditStatus)request.Status,
+            FinalGrade: (Domain.Grade)request.FinalGrade);
     }
 }

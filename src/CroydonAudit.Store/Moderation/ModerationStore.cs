@@ -24,8 +24,16 @@ public sealed class ModerationStore(NpgsqlDataSource dataSource, StoreSchema sch
             SELECT audit_id, revision, $3, coalesce($4, overall_grade), $5, $7, $8 FROM allowed
             RETURNING audit_id, revision, outcome, final_grade, reason, decided_by_subject, decided_at
         ), left_queue AS (
-            UPDATE audit_revision AS r SET moderated_at = now()
-            FROM allowed AS a WHERE r.audit_id = a.audit_id AND r.revision = a.revision AND r.moderated_at IS NULL
+            -- The decision is the revision's grade of record (V25), in lists and in the report, whose month is worked out again.
+            UPDATE audit_revision AS r SET moderated_at = coalesce(r.moderated_at, now()), final_grade = d.final_grade
+            FROM decided AS d WHERE r.audit_id = d.audit_id AND r.revision = d.revision
+        ), counted AS (
+            UPDATE audit_figures AS f SET final_grade = d.final_grade
+            FROM decided AS d WHERE f.audit_id = d.audit_id AND f.revision = d.revision
+            RETURNING f.month
+        ), stale_month AS (
+            INSERT INTO report_month_version AS v (month, version) SELECT month, 1 FROM counted
+            ON CONFLICT (month) DO UPDATE SET version = v.version + 1
         ), recorded AS (
             INSERT INTO access_record (subject, client, roles, method, action, audit_id, revision, reason)
             SELECT $7, $8, string_to_array($9, ' '), $10, CASE WHEN EXISTS (SELECT FROM allowed) THEN 'write' ELSE 'refused' END,

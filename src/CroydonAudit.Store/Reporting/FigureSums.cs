@@ -11,8 +11,11 @@ internal sealed class FigureSums
 
     public long Audits { get; set; }
 
-    /// <summary>By overall grade, Outstanding to Inadequate.</summary>
+    /// <summary>By overall grade (the rules'), Outstanding to Inadequate.</summary>
     public long[] Overall { get; set; } = new long[4];
+
+    /// <summary>By grade of record (a moderator's decision where there is one, else the rules'), Outstanding to Inadequate.</summary>
+    public long[] Final { get; set; } = new long[4];
 
     public long Proposed { get; set; }
 
@@ -44,6 +47,7 @@ internal sealed class FigureSums
         ModerationRequired += other.ModerationRequired;
         LearningPoints += other.LearningPoints;
         AddTo(Overall, other.Overall);
+        AddTo(Final, other.Final);
         AddTo(Areas, other.Areas);
         foreach (var (auditor, counts) in other.Auditors)
         {

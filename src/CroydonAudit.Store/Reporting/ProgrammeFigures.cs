@@ -4,7 +4,8 @@ namespace CroydonAudit.Store.Reporting;
 
 /// <summary>The programme report's figures for a period (and perhaps a team): each audit counted once, as its latest revision.</summary>
 /// <param name="Audits">How many audits were graded in the period.</param>
-/// <param name="OverallGrades">Audits by overall grade, Outstanding to Inadequate.</param>
+/// <param name="OverallGrades">Audits by overall grade (the rules'), Outstanding to Inadequate.</param>
+/// <param name="FinalGrades">Audits by grade of record (a moderator's decision where there is one), Outstanding to Inadequate.</param>
 /// <param name="Areas">Each of the nine areas' grades, in the guidance's order.</param>
 /// <param name="Months">Month by month (in London time), audits by overall grade.</param>
 /// <param name="DecidingLimits">The limits that decided grades, by rule id, most often first.</param>
@@ -18,6 +19,7 @@ namespace CroydonAudit.Store.Reporting;
 public sealed record ProgrammeFigures(
     long Audits,
     IReadOnlyList<long> OverallGrades,
+    IReadOnlyList<long> FinalGrades,
     IReadOnlyList<AreaFigures> Areas,
     IReadOnlyList<MonthFigures> Months,
     IReadOnlyList<RuleCount> DecidingLimits,
@@ -32,8 +34,8 @@ public sealed record ProgrammeFigures(
 /// <summary>One area's grades: audits by grade (Outstanding to Inadequate), not applicable, and not graded.</summary>
 public sealed record AreaFigures(PracticeArea Area, IReadOnlyList<long> Grades, long NotApplicable, long NotGraded);
 
-/// <summary>One month (its first day, London time): audits by overall grade, Outstanding to Inadequate.</summary>
-public sealed record MonthFigures(DateOnly Month, IReadOnlyList<long> Grades);
+/// <summary>One month (its first day, London time): audits by overall grade and by grade of record, Outstanding to Inadequate.</summary>
+public sealed record MonthFigures(DateOnly Month, IReadOnlyList<long> Grades, IReadOnlyList<long> FinalGrades);
 
 /// <summary>How often a rule decided a grade, or raised a finding.</summary>
 public sealed record RuleCount(string RuleId, long Count);

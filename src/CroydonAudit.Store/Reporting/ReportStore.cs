@@ -47,7 +47,8 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
         SELECT {Month}, team, count(*), {string.Join(", ", Enumerable.Range(1, Grades).Select(g => $"count(*) FILTER (WHERE overall_grade = {g})"))},
                count(*) FILTER (WHERE proposed_grade > 0), count(*) FILTER (WHERE proposed_grade = overall_grade),
                count(*) FILTER (WHERE moderation_required), coalesce(sum(learning_points), 0),
-               {string.Join(",\n       ", Enumerable.Range(1, 9).SelectMany(a => Enumerable.Range(0, FigureSums.AreaCounts).Select(g => $"count(*) FILTER (WHERE area_grades[{a}] = {g})")))}
+               {string.Join(",\n       ", Enumerable.Range(1, 9).SelectMany(a => Enumerable.Range(0, FigureSums.AreaCounts).Select(g => $"count(*) FILTER (WHERE area_grades[{a}] = {g})")))},
+               {string.Join(", ", Enumerable.Range(1, Grades).Select(g => $"count(*) FILTER (WHERE coalesce(final_grade, overall_grade) = {g})"))}
         FROM audit_figures WHERE {InRange} GROUP BY 1, 2
         """,
         $"""
@@ -247,6 +248,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
             sums.Overall = Counts(reader, 3, Grades);
             (sums.Proposed, sums.Agreed, sums.ModerationRequired, sums.LearningPoints) = (reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10));
             sums.Areas = Counts(reader, 11, 9 * FigureSums.AreaCounts);
+            sums.Final = Counts(reader, 11 + (9 * FigureSums.AreaCounts), Grades);
         }
 
         await reader.NextResultAsync(ct);
@@ -315,7 +317,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
 
             if (sums.Audits > 0)
             {
-                trend.Add(new MonthFigures(month, sums.Overall));
+                trend.Add(new MonthFigures(month, sums.Overall, sums.Final));
                 total.Add(sums);
             }
         }
@@ -331,6 +333,7 @@ public sealed class ReportStore(StoreReads reads, StoreSchema schema, TimeProvid
         return new ProgrammeFigures(
             total.Audits,
             total.Overall,
+            total.Final,
             areas,
             trend,
             Most(total.Limits),

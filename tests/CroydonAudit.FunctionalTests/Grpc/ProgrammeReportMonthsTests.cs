@@ -9,7 +9,8 @@ namespace CroydonAudit.FunctionalTests.Grpc;
 /// <summary>
 /// The report over months that have ended: worked out once and kept, they give exactly what counting every row
 /// afresh gives (here, in SQL of the test's own), for every team and for one; and a new revision of an audit graded
-/// in a kept month takes it out of that month at once.
+/// in a kept month takes it out of that month at once; a moderator's decision on one changes its month's grades of
+/// record at once, and leaves the rules' grades as they were.
 /// </summary>
 public sealed class ProgrammeReportMonthsTests : IDisposable
 {
@@ -59,16 +60,31 @@ public sealed class ProgrammeReportMonthsTests : IDisposable
         Assert.Equal(first.Audits, after.Audits);
         Assert.NotEqual(first.Months, after.Months);
         await AssertCountedAfresh(after, period, team: null);
+
+        // seed-2, in a kept month too, is moderated to another grade: the grade of record moves, the rules' stays.
+        var moderation = new ReportService.ReportServiceClient(_host.ChannelFor(_host.Token([Roles.Moderator], name: "report-moderator")));
+        var seed2 = (await grading.GetAuditAsync(new() { AuditId = "seed-2" })).Audit.Result.OverallGrade;
+        var changedTo = seed2 == Grade.Inadequate ? Grade.Good : Grade.Inadequate;
+        await moderation.RecordModerationDecisionAsync(new() { AuditId = "seed-2", Outcome = ModerationOutcome.GradeChanged, FinalGrade = changedTo, Reason = "Moderated." });
+
+        var moderated = (await reports.GetProgrammeReportAsync(period)).Report;
+        Assert.Equal(after.OverallGrades, moderated.OverallGrades);
+        Assert.Equal(after.FinalGrades.Single(g => g.Grade == changedTo).Count + 1, moderated.FinalGrades.Single(g => g.Grade == changedTo).Count);
+        Assert.Equal(after.FinalGrades.Single(g => g.Grade == seed2).Count - 1, moderated.FinalGrades.Single(g => g.Grade == seed2).Count);
+        await AssertCountedAfresh(moderated, period, team: null);
     }
 
-    // The audits, overall grades and month-by-month counts, counted from audit_figures by the test itself.
+    // The audits, overall grades, grades of record and month-by-month counts, counted by the test itself: the grade of
+    // record from the moderators' decisions, not from the column the service keeps.
     private async Task AssertCountedAfresh(ProgrammeReport report, GetProgrammeReportRequest period, string? team)
     {
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT to_char(date_trunc('month', graded_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD'), overall_grade, count(*)
-            FROM audit_figures WHERE graded_at >= $1 AND graded_at < $2 AND ($3::text IS NULL OR team = $3) GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT to_char(date_trunc('month', f.graded_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD'), f.overall_grade,
+                   coalesce((SELECT m.final_grade FROM moderation_decision AS m WHERE m.audit_id = f.audit_id AND m.revision = f.revision
+                             ORDER BY m.id DESC LIMIT 1), f.overall_grade), count(*)
+            FROM audit_figures AS f WHERE f.graded_at >= $1 AND f.graded_at < $2 AND ($3::text IS NULL OR f.team = $3) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """, connection)
         {
             Parameters =
@@ -78,14 +94,21 @@ public sealed class ProgrammeReportMonthsTests : IDisposable
                 new NpgsqlParameter<string?> { TypedValue = team, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
             },
         };
-        var counted = new List<(string Month, Grade Grade, long Count)>();
+        var rows = new List<(string Month, Grade Grade, Grade Final, long Count)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                counted.Add((reader.GetString(0), (Grade)reader.GetInt16(1), reader.GetInt64(2)));
+                rows.Add((reader.GetString(0), (Grade)reader.GetInt16(1), (Grade)reader.GetInt16(2), reader.GetInt64(3)));
             }
         }
+
+        var counted = rows.GroupBy(r => (r.Month, r.Grade)).Select(g => (g.Key.Month, g.Key.Grade, Count: g.Sum(r => r.Count))).ToList();
+        var final = rows.GroupBy(r => (r.Month, r.Final)).Select(g => (g.Key.Month, Grade: g.Key.Final, Count: g.Sum(r => r.Count))).OrderBy(r => r.Month).ThenBy(r => r.Grade).ToList();
+        Assert.Equal(
+            final.GroupBy(c => c.Grade).Select(g => (g.Key, g.Sum(c => c.Count))).OrderBy(g => g.Key).ToList(),
+            report.FinalGrades.Where(g => g.Count > 0).Select(g => (g.Grade, g.Count)).OrderBy(g => g.Grade).ToList());
+        Assert.Equal(final, report.Months.SelectMany(m => m.FinalGrades.Where(g => g.Count > 0).Select(g => (m.Month, g.Grade, g.Count))).ToList());
 
         Assert.Equal(counted.Sum(c => c.Count), report.Audits);
         Assert.Equal(

@@ -123,6 +123,17 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
             WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}")));
         Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
         Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
+        // The list filters on the grade of record; the report and its CSV count it, with the rules' grade beside it.
+        Assert.Contains("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&grade=RequiresImprovement"), StringComparison.Ordinal);
+        Assert.DoesNotContain("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&grade=Good"), StringComparison.Ordinal);
+        var report = (await new ReportService.ReportServiceClient(host.Channel).GetProgrammeReportAsync(new() { Team = Team })).Report;
+        var csv = await browser.GetAsync($"/report/csv?team={Uri.EscapeDataString(Team)}");
+        var csvText = await csv.Content.ReadAsStringAsync();
+        Assert.Contains($"grade of record,Requires improvement,,{report.FinalGrades.Single(g => g.Grade == Grade.RequiresImprovement).Count}", csvText, StringComparison.Ordinal);
+        Assert.Contains($"rules' grade,Good,,{report.OverallGrades.Single(g => g.Grade == Grade.Good).Count}", csvText, StringComparison.Ordinal);
+        Assert.StartsWith($"figure,item,detail,count\r\nperiod,", csvText, StringComparison.Ordinal);
+        Assert.Contains($"team,{Team},,", csvText, StringComparison.Ordinal);
+        Assert.Matches("^programme-report-\\d{4}-\\d{2}-\\d{2}-to-\\d{4}-\\d{2}-\\d{2}-pages-team\\.csv$", csv.Content.Headers.ContentDisposition!.FileNameStar ?? csv.Content.Headers.ContentDisposition.FileName!.Trim('"'));
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = "pages-moderate" })).Audit.ModerationDecisions.Single();
         Assert.Equal((ModerationOutcome.GradeChanged, Grade.RequiresImprovement, "moderator-pages"), (stored.Outcome, stored.FinalGrade, stored.DecidedBy));
 
@@ -149,7 +160,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.Contains($"audits,all,,{figures.Audits}", csv, StringComparison.Ordinal);
         foreach (var grade in figures.OverallGrades)
         {
-            Assert.Contains($"overall grade,{CroydonAudit.Api.Pages.Support.Show.Of(grade.Grade)},,{grade.Count}", csv, StringComparison.Ordinal);
+            Assert.Contains($"rules' grade,{CroydonAudit.Api.Pages.Support.Show.Of(grade.Grade)},,{grade.Count}", csv, StringComparison.Ordinal);
         }
 
         // An auditor may read audits, not the report.

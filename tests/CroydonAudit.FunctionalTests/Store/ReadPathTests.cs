@@ -237,6 +237,7 @@ public sealed class ReadPathTests
             (Query(null, "team-01-auditor-01", CroydonAudit.Grading.Domain.Grade.Unspecified), "auditor_id"),
             (Query(null, null, (CroydonAudit.Grading.Domain.Grade)grade), "overall_grade"),
             (Query("team-01", null, (CroydonAudit.Grading.Domain.Grade)grade), "team"),
+            (Query(null, null, CroydonAudit.Grading.Domain.Grade.Unspecified) with { FinalGrade = (CroydonAudit.Grading.Domain.Grade)grade }, @"COALESCE\(final_grade, overall_grade\)"),
         })
         {
             var page = AuditStore.PageStatement(query);

@@ -36,7 +36,8 @@ public sealed class IndexModel(PageContract contract) : PageModel
         {
             Team = Team ?? "",
             AuditorId = Auditor ?? "",
-            OverallGrade = Grade,
+            // The grade everyone sees: a moderator's decision where there is one.
+            FinalGrade = Grade,
             GradedFrom = Show.StartOf(From),
             GradedTo = Show.StartOf(To?.AddDays(1)),
             AwaitingModeration = Awaiting,

@@ -23,8 +23,11 @@ public sealed class IndexModel(PageContract contract) : PageModel
     public async Task OnGetAsync() => Report = await ReadAsync();
 
     /// <summary>The report's figures as CSV.</summary>
-    public async Task<IActionResult> OnGetCsvAsync() =>
-        File(Encoding.UTF8.GetBytes(ReportCsv.Of(await ReadAsync())), "text/csv; charset=utf-8", "programme-report.csv");
+    public async Task<IActionResult> OnGetCsvAsync()
+    {
+        var report = await ReadAsync();
+        return File(Encoding.UTF8.GetBytes(ReportCsv.Of(report)), "text/csv; charset=utf-8", ReportCsv.FileName(report));
+    }
 
     /// <summary>The same period and team, as query text for links.</summary>
     public string Query() => QueryString.Create(new Dictionary<string, string?>

@@ -4,20 +4,35 @@ using Croydon.Audit.V1;
 
 namespace CroydonAudit.Api.Pages.Support;
 
-/// <summary>The programme report's figures as CSV (figure, item, grade, count): the same report the page shows.</summary>
+/// <summary>
+/// The programme report's figures as CSV (figure, item, detail, count): the same report the page shows, its period and
+/// team in its first rows (and its file name). Grades are counted as everyone sees them — the grade of record, a
+/// moderator's decision where there is one — with the rules' grades beside them for agreement figures.
+/// </summary>
 public static class ReportCsv
 {
+    /// <summary>The file's name: the period and team it covers.</summary>
+    public static string FileName(ProgrammeReport report) =>
+        $"programme-report-{Day(report.GradedFrom)}-to-{Day(report.GradedTo, lastDay: true)}-{(report.Team.Length == 0 ? "every-team" : Slug(report.Team))}.csv";
+
     /// <summary>The CSV text.</summary>
     public static string Of(ProgrammeReport report)
     {
         var csv = new StringBuilder("figure,item,detail,count\r\n");
-        void Row(string figure, string item, string detail, long count) =>
+        void Row(string figure, string item, string detail, long? count) =>
             csv.Append(CultureInfo.InvariantCulture, $"{Cell(figure)},{Cell(item)},{Cell(detail)},{count}\r\n");
 
+        Row("period", Day(report.GradedFrom), Day(report.GradedTo, lastDay: true), null);
+        Row("team", report.Team.Length == 0 ? "every team" : report.Team, "", null);
         Row("audits", "all", "", report.Audits);
+        foreach (var grade in report.FinalGrades)
+        {
+            Row("grade of record", Show.Of(grade.Grade), "", grade.Count);
+        }
+
         foreach (var grade in report.OverallGrades)
         {
-            Row("overall grade", Show.Of(grade.Grade), "", grade.Count);
+            Row("rules' grade", Show.Of(grade.Grade), "", grade.Count);
         }
 
         foreach (var area in report.Areas)
@@ -33,9 +48,14 @@ public static class ReportCsv
 
         foreach (var month in report.Months)
         {
+            foreach (var grade in month.FinalGrades)
+            {
+                Row("month, grade of record", month.Month, Show.Of(grade.Grade), grade.Count);
+            }
+
             foreach (var grade in month.Grades)
             {
-                Row("month", month.Month, Show.Of(grade.Grade), grade.Count);
+                Row("month, rules' grade", month.Month, Show.Of(grade.Grade), grade.Count);
             }
         }
 
@@ -68,6 +88,21 @@ public static class ReportCsv
 
         Row("learning points", "all", "", report.LearningPointCount);
         return csv.ToString();
+    }
+
+    // A day as YYYY-MM-DD, London time; the report's end is exclusive, so its last day is the one before.
+    private static string Day(Google.Protobuf.WellKnownTypes.Timestamp? at, bool lastDay = false) => at is null
+        ? ""
+        : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at.ToDateTimeOffset().AddTicks(lastDay ? -1 : 0), London).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    // A team's name as part of a file name: letters and digits, the rest as single hyphens.
+    private static string Slug(string team)
+    {
+        var slug = string.Concat(team.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
+        slug = System.Text.RegularExpressions.Regex.Replace(slug, "-+", "-").Trim('-');
+        return slug.Length == 0 ? "team" : slug[..Math.Min(slug.Length, 60)];
     }
 
     // Quoted when it must be; a leading =, +, - or @ is escaped so a spreadsheet never runs it as a formula.
