@@ -22,12 +22,12 @@ scripts/postgres.sh start
 
 export ASPNETCORE_ENVIRONMENT=Local Auth__Mode=Local Auth__LocalSigningKeyPath="$root/.data/local-signing-key"
 cli=(dotnet src/CroydonAudit.Cli/bin/Release/net10.0/croydon-audit.dll)
-seeded="$(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d "$db" -tAc "SELECT count(*) FROM audit_figures" 2>/dev/null || echo 0)"
+seeded="$(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d "$db" -tAc "SELECT count(*) FROM audit_figures WHERE audit_id LIKE 'seed-%'" 2>/dev/null || echo 0)"
 if [ "${seeded:-0}" -lt 900000 ]; then
   echo "== a store of 1,000,000 revisions (croydon-audit store seed)"
   scripts/postgres.sh recreate "$db"
   ConnectionStrings__Audit="$(scripts/postgres.sh url "$db")" "${cli[@]}" store seed --revisions 1000000
-  seeded="$(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d "$db" -tAc "SELECT count(*) FROM audit_figures")"
+  seeded="$(psql -h 127.0.0.1 -p "${CROYDON_PG_PORT:-55432}" -U postgres -d "$db" -tAc "SELECT count(*) FROM audit_figures WHERE audit_id LIKE 'seed-%'")"
 fi
 
 token="$("${cli[@]}" token --role auditor --role analyst --name pages-benchmark --minutes 120)"
@@ -39,10 +39,17 @@ ConnectionStrings__Audit="$(scripts/postgres.sh url "$db")" ASPNETCORE_URLS="htt
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
 until curl -sf -o /dev/null "$pages/sign-in"; do sleep 1; done
-cookie="Cookie: croydon-audit-session=$token"
+# Signed in as a browser is (local mode's token form): the session cookie holds a session id, not the token.
+jar="$results/pages-cookies.txt"
+csrf="$(curl -sf -c "$jar" "$pages/sign-in" | grep -o '__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')"
+curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "__RequestVerificationToken=$csrf" --data-urlencode "token=$token" "$pages/sign-in?handler=Token"
+cookie="Cookie: croydon-audit-session=$(awk '$6 == "croydon-audit-session" { print $7 }' "$jar")"
+rm -f "$jar"
 
 echo "== the audit page, $seeded audits stored"
-curl -sf -o /dev/null -H "$cookie" "$pages/audits/seed-1"
+# Every figure below is of pages actually shown: a redirect to sign in would be timed as a page.
+status="$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$pages/audits/seed-1")"
+[ "$status" = 200 ] || { echo "pages.sh: the audit page answered $status, not 200: not signed in?" >&2; exit 1; }
 PAGES_AUDITS="$seeded" wrk -t1 -c4 -d5s -s benchmarks/pages.lua -H "$cookie" "$pages" >/dev/null
 PAGES_AUDITS="$seeded" wrk -t1 -c4 -d"${PAGES_DURATION:-20}s" -s benchmarks/pages.lua -H "$cookie" "$pages" | tail -n 1 | tee "$results/pages-audit.txt"
 

@@ -18,11 +18,17 @@ public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema sc
         INSERT INTO page_session (id_hash, sealed_token, expires_at) VALUES ($1, $2, $3)
         """;
 
-    // The session's token, if it has not ended: it is seen now, so its idle time starts again.
+    // The session's token, if it has not ended: it is seen now, so its idle time starts again. Its row is written only
+    // when a tenth of the idle time has passed since: a page read otherwise cost a committed write (a WAL flush, and the
+    // session's row locked against the same browser's other requests), which made the page's p95 ten times its p50.
     private const string Touch = """
-        UPDATE page_session SET last_seen_at = now()
-        WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2
-        RETURNING sealed_token
+        WITH live AS (
+            SELECT sealed_token, last_seen_at FROM page_session WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2
+        ), seen AS (
+            UPDATE page_session SET last_seen_at = now()
+            WHERE id_hash = $1 AND EXISTS (SELECT FROM live WHERE last_seen_at < now() - $2 / 10)
+        )
+        SELECT sealed_token FROM live
         """;
 
     private const string End = "DELETE FROM page_session WHERE id_hash = $1";
