@@ -15,6 +15,7 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/CroydonAudit.Grading/CroydonAudit.Grading.csproj src/CroydonAudit.Grading/
 COPY src/CroydonAudit.Contracts/CroydonAudit.Contracts.csproj src/CroydonAudit.Contracts/
 COPY src/CroydonAudit.Store/CroydonAudit.Store.csproj src/CroydonAudit.Store/
+COPY src/CroydonAudit.Store.Contracts/CroydonAudit.Store.Contracts.csproj src/CroydonAudit.Store.Contracts/
 COPY src/CroydonAudit.RuleSets/CroydonAudit.RuleSets.csproj src/CroydonAudit.RuleSets/
 COPY src/CroydonAudit.Identity/CroydonAudit.Identity.csproj src/CroydonAudit.Identity/
 COPY src/CroydonAudit.Api/CroydonAudit.Api.csproj src/CroydonAudit.Api/

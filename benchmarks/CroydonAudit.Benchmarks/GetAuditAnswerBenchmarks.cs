@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using BenchmarkDotNet.Attributes;
 using Croydon.Audit.V1;
 using CroydonAudit.Contracts.Mapping;

@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using CroydonAudit.Contracts.Mapping;

@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using CroydonAudit.Api.Infrastructure;
 using CroydonAudit.Api.Infrastructure.Grpc;
 using CroydonAudit.Api.Infrastructure.Rest;
@@ -74,7 +75,8 @@ public static class GradingServiceExtensions
         builder.Services.AddSingleton<ActiveRuleSet>();
         builder.Services.AddSingleton(services => new RuleSetActivator(
             services.GetRequiredService<CroydonAudit.Store.RuleSets.RuleSetStore>(),
-            services.GetRequiredService<IOptions<GradingOptions>>().Value.EvaluationBudgetSteps));
+            services.GetRequiredService<IOptions<GradingOptions>>().Value.EvaluationBudgetSteps,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<RuleSetCoordinator>();
         builder.Services.AddSingleton<AuditRegrader>();
         builder.Services.AddHostedService<ActiveRuleSetFollower>();

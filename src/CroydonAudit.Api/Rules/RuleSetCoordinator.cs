@@ -69,7 +69,7 @@ public sealed partial class RuleSetCoordinator(
             if (!folder.Report.Passed)
             {
                 LogFolderRefused(FolderPath, folder.Report.ToText(FolderPath));
-                _lastRefusalHere = RuleSetActivator.Refusal(folder.Report, FolderOnThisHost, RuleSetSource.RulesFolder);
+                _lastRefusalHere = activator.Refusal(folder.Report, FolderOnThisHost, RuleSetSource.RulesFolder);
             }
 
             await ReconcileAsync(folder.Report.Passed ? (folder.RuleSet!, files!) : null, timeout.Token);

@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Rules;
 using CroydonAudit.Api.Security;
@@ -43,7 +44,7 @@ public sealed partial class AuditGradingService(
         var graded = grader.Grade(submission, context.CancellationToken, context.Deadline);
 
         // A call whose deadline passed while it was graded is not queued for writing: its caller has gone.
-        if (context.CancellationToken.IsCancellationRequested || DateTime.UtcNow >= context.Deadline)
+        if (context.CancellationToken.IsCancellationRequested || clock.GetUtcNow().UtcDateTime >= context.Deadline)
         {
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before its audit could be stored; nothing was stored."));
         }

@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using Croydon.Audit.V1;
 using CroydonAudit.Api.Mapping;
 using CroydonAudit.Api.Rules;

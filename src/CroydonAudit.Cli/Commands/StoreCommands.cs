@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using System.CommandLine;
 using System.Diagnostics;
 using CroydonAudit.Contracts.Mapping;

@@ -10,7 +10,7 @@ namespace CroydonAudit.RuleSets.Activation;
 /// cases included; a refused one changes nothing, and the refusal is recorded with its reasons. The service's
 /// RuleSetService and its rules folder propose and activate through this.
 /// </summary>
-public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget = EvaluationBudget.DefaultSteps)
+public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget = EvaluationBudget.DefaultSteps, TimeProvider? clock = null)
 {
     /// <summary>Checks the candidate and activates it, if <paramref name="guard"/> holds, or records why it was refused.</summary>
     /// <exception cref="AuditStoreUnavailableException">The database could not be reached to activate a candidate that passed.</exception>
@@ -58,8 +58,8 @@ public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget =
     }
 
     /// <summary>A refusal of a candidate whose check did not pass, with every reason.</summary>
-    public static RuleSetRefusal Refusal(RuleSetCheckReport report, string refusedBy, RuleSetSource source) =>
-        new(report.Version, report.Label, DateTimeOffset.UtcNow, refusedBy, source, [.. report.Reasons]);
+    public RuleSetRefusal Refusal(RuleSetCheckReport report, string refusedBy, RuleSetSource source) =>
+        new(report.Version, report.Label, (clock ?? TimeProvider.System).GetUtcNow(), refusedBy, source, [.. report.Reasons]);
 
     /// <summary>Records a refusal; false when the database cannot be reached (the refusal stands all the same).</summary>
     public async Task<bool> TryRecordAsync(RuleSetRefusal refusal, CancellationToken cancellationToken)

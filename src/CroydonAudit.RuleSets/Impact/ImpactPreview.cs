@@ -18,7 +18,7 @@ public static class ImpactPreview
     public const int MaxListedAudits = 1_000;
 
     /// <summary>Compares every stored audit the stream yields.</summary>
-    public static async Task<RuleSetImpact> RunAsync(CheckedRuleSet candidate, IAsyncEnumerable<LatestRevision> stored, int maxListed, CancellationToken cancellationToken)
+    public static async Task<RuleSetImpact> RunAsync(CheckedRuleSet candidate, IAsyncEnumerable<LatestRevision> stored, int maxListed, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
         var ruleSet = candidate.RuleSet ?? throw new ArgumentException("The candidate's rules do not load; there is nothing to preview.", nameof(candidate));
         maxListed = Math.Clamp(maxListed, 0, MaxListedAudits);
@@ -27,7 +27,7 @@ public static class ImpactPreview
         // queue nobody empties until the caller's deadline.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = Enumerable.Range(0, Environment.ProcessorCount)
-            .Select(_ => Task.Run(() => TallyAsync(new AuditGrader(ruleSet, TimeProvider.System), queue.Reader, maxListed, stop.Token), stop.Token))
+            .Select(_ => Task.Run(() => TallyAsync(new AuditGrader(ruleSet, clock ?? TimeProvider.System), queue.Reader, maxListed, stop.Token), stop.Token))
             .ToArray();
         foreach (var worker in workers)
         {

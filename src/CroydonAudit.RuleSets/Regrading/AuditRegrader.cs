@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading;
 using CroydonAudit.Grading.Domain;

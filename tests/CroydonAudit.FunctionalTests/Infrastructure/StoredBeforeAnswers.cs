@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Contracts;
 using System.Text;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store;

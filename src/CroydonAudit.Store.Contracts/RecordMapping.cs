@@ -1,10 +1,11 @@
 using CroydonAudit.Store;
+using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Store.Access;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Croydon.Audit.V1;
 
-namespace CroydonAudit.Contracts.Mapping;
+namespace CroydonAudit.Store.Contracts;
 
 /// <summary>Stored audits and listings as the contract's messages.</summary>
 public static class RecordMapping
