@@ -97,10 +97,14 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.Contains("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
         Assert.Contains("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
 
-        // Changing the grade without a reason is refused on the page, naming the field.
+        // Changing the grade without a reason, or deciding nothing, is refused on the page as the service refuses it,
+        // against the form's own field, in its words.
         var form = await browser.GetStringAsync("/audits/pages-moderate");
-        var refused = await browser.PostAsync("/audits/pages-moderate?handler=Moderate", Form(form, ("outcome", "changed"), ("finalGrade", "Inadequate")));
-        Assert.Contains("Say why the grade should change.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var refused = WebUtility.HtmlDecode(await (await browser.PostAsync("/audits/pages-moderate?handler=Moderate", Form(form, ("outcome", "changed"), ("finalGrade", "Inadequate")))).Content.ReadAsStringAsync());
+        var undecided = WebUtility.HtmlDecode(await (await browser.PostAsync("/audits/pages-moderate?handler=Moderate", Form(form))).Content.ReadAsStringAsync());
+        Assert.Contains("<a href=\"#reason\">The reason is required when the moderator changes the grade: say why.</a>", refused, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#outcome\">Your decision must say whether the moderator agreed or changed the grade.</a>", undecided, StringComparison.Ordinal);
+        Assert.Contains("<title>Error: Audit pages-moderate", undecided, StringComparison.Ordinal);
 
         var decided = await browser.PostAsync("/audits/pages-moderate?handler=Moderate",
             Form(form, ("outcome", "changed"), ("finalGrade", "RequiresImprovement"), ("reason", "The plan was not reviewed with the adult.")));

@@ -20,9 +20,6 @@ namespace CroydonAudit.Api.Pages.Audits;
 [Authorize(Policy = Policies.ReadAudits)]
 public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : PageModel
 {
-    /// <summary>The longest moderation reason.</summary>
-    public const int MaxReason = 4000;
-
     [BindProperty(SupportsGet = true)] public string AuditId { get; set; } = "";
     [BindProperty(SupportsGet = true)] public int Revision { get; set; }
 
@@ -58,50 +55,45 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
     /// <summary>Reads the audit.</summary>
     public Task OnGetAsync() => LoadAsync();
 
-    /// <summary>Records a moderation decision, then shows the audit with it.</summary>
+    /// <summary>
+    /// Records a moderation decision, then shows the audit with it. The service validates it: its field violations
+    /// are shown against the form's own fields, in the form's words (no second validator here).
+    /// </summary>
     public async Task<IActionResult> OnPostModerateAsync()
     {
-        if (Outcome is not ("agreed" or "changed"))
+        try
         {
-            Problems["outcome"] = "Select whether you agree with the grade or change it.";
-        }
-        else if (Outcome == "changed" && FinalGrade == Grade.Unspecified)
-        {
-            Problems["final-grade"] = "Select the final grade.";
-        }
-
-        if (Outcome == "changed" && string.IsNullOrWhiteSpace(Reason))
-        {
-            Problems["reason"] = "Say why the grade should change.";
-        }
-        else if (Reason?.Length > MaxReason)
-        {
-            Problems["reason"] = $"The reason must be {MaxReason:N0} characters or fewer.";
-        }
-
-        if (Problems.Count == 0)
-        {
-            try
+            await contract.Reports.RecordModerationDecisionAsync(new RecordModerationDecisionRequest
             {
-                await contract.Reports.RecordModerationDecisionAsync(new RecordModerationDecisionRequest
-                {
-                    AuditId = AuditId,
-                    Revision = Revision,
-                    Outcome = Outcome == "agreed" ? ModerationOutcome.Agreed : ModerationOutcome.GradeChanged,
-                    FinalGrade = Outcome == "agreed" ? Grade.Unspecified : FinalGrade,
-                    Reason = Reason?.Trim() ?? "",
-                }, contract.As(HttpContext));
-                return LocalRedirect($"/audits/{Uri.EscapeDataString(AuditId)}?decided=true{(Revision > 0 ? $"&revision={Revision}" : "")}");
-            }
-            catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
+                AuditId = AuditId,
+                Revision = Revision,
+                Outcome = Outcome switch { "agreed" => ModerationOutcome.Agreed, "changed" => ModerationOutcome.GradeChanged, _ => ModerationOutcome.Unspecified },
+                FinalGrade = Outcome == "agreed" ? Grade.Unspecified : FinalGrade,
+                Reason = Reason?.Trim() ?? "",
+            }, contract.As(HttpContext));
+            return LocalRedirect($"/audits/{Uri.EscapeDataString(AuditId)}?decided=true{(Revision > 0 ? $"&revision={Revision}" : "")}");
+        }
+        catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
+        {
+            var violations = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => (v.Field, v.Description));
+            foreach (var (contractField, description) in violations ?? [("outcome", e.Status.Detail)])
             {
-                Problems["outcome"] = e.Status.Detail;
+                var (field, words) = FormFields.GetValueOrDefault(contractField, ("outcome", "Your decision"));
+                Problems.TryAdd(field, $"{words} {description}");
             }
         }
 
         await LoadAsync();
         return Page();
     }
+
+    // The decision's fields in the contract, as the form names and words them.
+    private static readonly Dictionary<string, (string Field, string Words)> FormFields = new(StringComparer.Ordinal)
+    {
+        ["outcome"] = ("outcome", "Your decision"),
+        ["final_grade"] = ("final-grade", "The final grade"),
+        ["reason"] = ("reason", "The reason"),
+    };
 
     /// <summary>What differs from the previous revision's submission, text against text: what, before, after.</summary>
     public IEnumerable<(string What, string Before, string After)> Changes()
