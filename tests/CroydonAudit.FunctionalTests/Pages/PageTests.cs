@@ -60,6 +60,14 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&grade=RequiresImprovement"), StringComparison.Ordinal);
         Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&incomplete=true"), StringComparison.Ordinal);
         Assert.Contains("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        Assert.Contains("audits on this page", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+
+        // A date that is not one, or a period ending before it starts, is said so against its field: never ignored.
+        var notADate = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits?from=2026-13-45"));
+        var backwards = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits?from=2026-05-01&to=2026-04-01"));
+        Assert.Contains("<a href=\"#from\">The date graded on or after must be a real date, like 2026-04-01.</a>", notADate, StringComparison.Ordinal);
+        Assert.Contains("<title>Error: Audits", notADate, StringComparison.Ordinal);
+        Assert.Contains("The date graded on or after must be the same as or before the date graded on or before.", backwards, StringComparison.Ordinal);
 
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-capped"));
         Assert.Contains(stored.Summary, page, StringComparison.Ordinal);
@@ -95,6 +103,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         using var browser = Browser();
         await SignIn(browser, host.Token([Roles.Moderator], name: "moderator-pages"));
         Assert.Contains("pages-moderate", await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        Assert.Contains("The oldest has waited under an hour since it was graded.", WebUtility.HtmlDecode(await browser.GetStringAsync($"/moderation?team={Uri.EscapeDataString(Team)}")), StringComparison.Ordinal);
         Assert.Contains("pages-moderate", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&awaiting=true"), StringComparison.Ordinal);
 
         // Changing the grade without a reason, or deciding nothing, is refused on the page as the service refuses it,

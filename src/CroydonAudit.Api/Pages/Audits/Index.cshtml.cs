@@ -29,9 +29,30 @@ public sealed class IndexModel(PageContract contract) : PageModel
     /// <summary>The next page's token; empty on the last page.</summary>
     public string Next { get; private set; } = "";
 
-    /// <summary>Lists one page.</summary>
+    /// <summary>The filters' problems, by field: a date that is not one, or a period that ends before it starts.</summary>
+    public Dictionary<string, string> Problems { get; } = [];
+
+    /// <summary>Lists one page, unless a filter is wrong: then says so, and lists nothing.</summary>
     public async Task OnGetAsync()
     {
+        foreach (var (field, words) in new[] { ("from", "The date graded on or after"), ("to", "The date graded on or before") })
+        {
+            if (ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0)
+            {
+                Problems[field] = $"{words} must be a real date, like 2026-04-01.";
+            }
+        }
+
+        if (From > To)
+        {
+            Problems["from"] = "The date graded on or after must be the same as or before the date graded on or before.";
+        }
+
+        if (Problems.Count > 0)
+        {
+            return;
+        }
+
         var request = new ListAuditsRequest
         {
             Team = Team ?? "",
@@ -50,8 +71,15 @@ public sealed class IndexModel(PageContract contract) : PageModel
     }
 
     /// <summary>The link to the next page, keeping the filters; null on the last page.</summary>
-    public string? NextLink() => AuditList.Next("/audits", Next,
+    public string? NextLink() => AuditList.Next("/audits", Next, Filters());
+
+    /// <summary>The first page with the same filters, on a later page; null on the first.</summary>
+    public string? FirstLink() => Cursor is null ? null : AuditList.First("/audits", Filters());
+
+    private (string, string?)[] Filters() =>
+    [
         ("team", Team), ("auditor", Auditor), ("grade", Grade == Grade.Unspecified ? null : Grade.ToString()),
         ("from", From?.ToString("yyyy-MM-dd")), ("to", To?.ToString("yyyy-MM-dd")),
-        ("awaiting", Awaiting ? "true" : null), ("incomplete", Incomplete ? "true" : null));
+        ("awaiting", Awaiting ? "true" : null), ("incomplete", Incomplete ? "true" : null),
+    ];
 }

@@ -9,8 +9,11 @@ namespace CroydonAudit.Api.Pages.Moderation;
 
 /// <summary>The moderation queue, oldest first (ListModerationQueue); each audit's page records the decision.</summary>
 [Authorize(Policy = Policies.Moderate)]
-public sealed class IndexModel(PageContract contract) : PageModel
+public sealed class IndexModel(PageContract contract, TimeProvider clock) : PageModel
 {
+    /// <summary>Now, to say how long each audit has waited.</summary>
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
     [BindProperty(SupportsGet = true)] public string? Team { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
