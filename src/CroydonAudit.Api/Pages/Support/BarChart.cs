@@ -22,7 +22,9 @@ public static class BarChart
         var max = Math.Max(1, rows.Count == 0 ? 1 : rows.Max(r => r.Value));
         var height = Math.Max(1, rows.Count) * Row;
         var width = LabelWidth + BarWidth + 80;
+        // On a narrow screen the chart keeps a width its labels can be read at, and scrolls in its own box.
         var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<div class=\"croydon-table-scroll\" role=\"region\" aria-label=\"{WebUtility.HtmlEncode(title)}\" tabindex=\"0\">");
         svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"croydon-chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {width} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{WebUtility.HtmlEncode(title)}</title>");
         for (var i = 0; i < rows.Count; i++)
@@ -35,7 +37,7 @@ public static class BarChart
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + bar + 6}\" y=\"{y + 19}\">{value.ToString("N0", CultureInfo.InvariantCulture)}</text>");
         }
 
-        svg.Append("</svg>");
+        svg.Append("</svg></div>");
         return new HtmlString(svg.ToString());
     }
 }
