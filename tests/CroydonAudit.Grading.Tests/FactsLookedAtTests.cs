@@ -44,7 +44,16 @@ public sealed class FactsLookedAtTests
         Assert.Equal([$"Summary of findings: {words} words"], LookedAt("finding.no-summary", audit));
         Assert.Equal(["Summary of findings: not recorded"], LookedAt("finding.no-summary", audit with { SummaryOfFindings = "" }));
         Assert.Equal(["Recommendations: 1 listed"], LookedAt("finding.no-recommendations", audit));
-        Assert.Equal(["Has proposed grade: yes", "Override rationale: not recorded"], LookedAt("cap.override", audit));
+        Assert.Equal(["The auditor proposed a grade: yes", "Override rationale: not recorded"], LookedAt("cap.override", audit));
+    }
+
+    [Fact]
+    public void AGradesRank_IsReadAsTheGrade_NeverAsANumber()
+    {
+        var lines = LookedAt("cap.lowest-plus-one", Audits.CompleteGood());
+
+        Assert.Contains("The lowest area grade: Good", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("rank", StringComparison.OrdinalIgnoreCase) || l.Any(char.IsAsciiDigit));
     }
 
     private static IReadOnlyList<string> LookedAt(string ruleId, AuditSubmission audit)

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Grading.Text;
 
@@ -29,7 +30,7 @@ public static class FactsLookedAt
                 }
                 else
                 {
-                    lines.Add($"{Words.Named(member.Name)}: {Describe(value)}");
+                    lines.Add($"{Name(member)}: {Describe(member, value)}");
                 }
 
                 continue;
@@ -40,7 +41,7 @@ public static class FactsLookedAt
                 && member.PropertyType == typeof(bool))
             {
                 var holding = subjects.Where(s => member.GetValue(s) is true).Select(s => s.Label).ToList();
-                lines.Add($"{Words.Named(member.Name)}: {(holding.Count == 0 ? $"none of the {Words.Named(list.Name).ToLowerInvariant()}" : Words.List(holding))}");
+                lines.Add($"{Name(member)}: {(holding.Count == 0 ? $"none of the {Words.Named(list.Name).ToLowerInvariant()}" : Words.List(holding))}");
             }
         }
 
@@ -58,8 +59,26 @@ public static class FactsLookedAt
         return lines.Distinct().ToList();
     }
 
-    private static string Describe(object? value) => value switch
+    // The facts whose own names are the engine's, in the words of the guidance; every other fact is named by its name.
+    private static readonly Dictionary<string, string> FactWords = new(StringComparer.Ordinal)
     {
+        [nameof(AuditFacts.HasProposedGrade)] = "The auditor proposed a grade",
+        [nameof(AuditFacts.ProposedRank)] = "The grade the auditor proposed",
+        [nameof(AuditFacts.MedianRank)] = "The median of the area grades",
+        [nameof(AuditFacts.WorstRank)] = "The lowest area grade",
+        [nameof(AuditFacts.CareAct)] = "Care Act compliance",
+        [nameof(AuditFacts.OrganisationalLearningPointCount)] = "Organisational learning points",
+        [nameof(TextFact.IsEmpty)] = "Not written",
+        [nameof(TextFact.IsBland)] = "Written in general terms only",
+        [nameof(RecommendationFact.NamesValue)] = "Names a Croydon value",
+    };
+
+    private static string Name(PropertyInfo fact) => FactWords.GetValueOrDefault(fact.Name) ?? Words.Named(fact.Name);
+
+    // A grade's rank (1 Outstanding to 4 Inadequate, 0 none) is read as the grade it stands for.
+    private static string Describe(PropertyInfo fact, object? value) => value switch
+    {
+        int rank when fact.Name.EndsWith("Rank", StringComparison.Ordinal) => rank is >= 1 and <= 4 ? Words.Of((Grade)rank) : "none",
         TextFact { IsEmpty: true } => "not recorded",
         TextFact text => $"{text.Words} word{(text.Words == 1 ? "" : "s")}{(text.IsBland ? ", bland" : "")}",
         _ => Words.Describe(value),
