@@ -71,7 +71,22 @@ public static class FactsLookedAt
         [nameof(TextFact.IsEmpty)] = "Not written",
         [nameof(TextFact.IsBland)] = "Written in general terms only",
         [nameof(RecommendationFact.NamesValue)] = "Names a Croydon value",
+        [nameof(GradingProgress.BaseRank)] = "The base grade",
+        [nameof(GradingProgress.OverallRank)] = "The overall grade so far",
+        [nameof(GradingProgress.StrictestSoftLimitRank)] = "The strictest soft limit",
+        [nameof(GradingProgress.StrictestHardLimitRank)] = "The strictest hard limit",
+        [nameof(GradingProgress.OverrideApplied)] = "Whether an override relaxed the limits",
+        [nameof(GradingProgress.SoftLimitsRelaxedBy)] = "How far an override relaxed the soft limits",
     };
+
+    /// <summary>
+    /// Everything <paramref name="rule"/>'s condition looks at, in words — the facts it reads, what earlier rules
+    /// decided, the template's questions in <paramref name="template"/>'s words — for the rules page's "when it applies".
+    /// </summary>
+    public static IReadOnlyList<string> Reads(CompiledRule rule, Templates.AuditTemplate template) =>
+        [.. rule.ConditionReads.OfType<PropertyInfo>().Select(Name)
+            .Concat(rule.QuestionsRead.Select(id => template.Questions.TryGetValue(id, out var question) ? question.Text : id))
+            .Distinct()];
 
     private static string Name(PropertyInfo fact) => FactWords.GetValueOrDefault(fact.Name) ?? Words.Named(fact.Name);
 

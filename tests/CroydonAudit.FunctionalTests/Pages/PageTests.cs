@@ -197,6 +197,8 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         // Each active rule in words, never by its id.
         var rules = CroydonAudit.Grading.Rules.RuleSetLoader.Load(RepositoryRoot.FixtureRules);
         Assert.All(rules.Rules, r => Assert.Contains(CroydonAudit.Grading.Text.RuleWords.WhatItDoes(r.Definition), page, StringComparison.Ordinal));
+        // And what each looks at to decide whether it applies.
+        Assert.All(rules.Rules.Where(r => !r.IsAlwaysTrue), r => Assert.Contains(string.Join("; ", CroydonAudit.Grading.Facts.FactsLookedAt.Reads(r, rules.Template)), page, StringComparison.Ordinal));
         Assert.All(rules.Rules, r => Assert.DoesNotContain(r.RuleId, page, StringComparison.Ordinal));
     }
 
