@@ -102,6 +102,26 @@ public sealed partial class AuditStore
         return page;
     }
 
+    /// <summary>The teams with stored audits, by name, with how many audits each has: at most <paramref name="max"/>, and whether there are more.</summary>
+    public Task<(IReadOnlyList<(string Team, long Audits)> Teams, bool Truncated)> ListTeamsAsync(int max, CancellationToken cancellationToken) =>
+        Read(max, static async (store, max, ct) =>
+        {
+            // From the report's narrow figures, one row per audit: teams are few, and this is read at most once a minute.
+            await using var connection = await store._reads.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT team, count(*) FROM audit_figures GROUP BY team ORDER BY team LIMIT $1", connection)
+            {
+                Parameters = { new NpgsqlParameter<int> { TypedValue = max + 1 } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var teams = new List<(string, long)>();
+            while (await reader.ReadAsync(ct))
+            {
+                teams.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            return ((IReadOnlyList<(string, long)>)teams.Take(max).ToList(), teams.Count > max);
+        }, cancellationToken);
+
     /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
     public Task<AuditPage> ListAsync(AuditListQuery query, CancellationToken cancellationToken) =>
         Read(query, static async (store, query, ct) =>

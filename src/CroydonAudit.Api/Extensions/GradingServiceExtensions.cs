@@ -79,6 +79,7 @@ public static class GradingServiceExtensions
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<RuleSetCoordinator>();
         builder.Services.AddSingleton<AuditRegrader>();
+        builder.Services.AddSingleton<Services.TeamNames>();
         builder.Services.AddHostedService<ActiveRuleSetFollower>();
         builder.Services.AddHostedService<RulesFolderWatcher>();
 

@@ -33,6 +33,9 @@ public static class Policies
     /// <summary>The programme report: analysts and moderators (limited to their team when the token names one).</summary>
     public const string Report = "report";
 
+    /// <summary>ListTeams: whoever chooses a team in a list's or the report's filter (a team-limited token sees its own).</summary>
+    public const string ReadTeams = "read-teams";
+
     /// <summary>The access log: information governance.</summary>
     public const string ReviewAccess = "review-access";
 
@@ -47,5 +50,6 @@ public static class Policies
         .AddPolicy(ReadTemplate, policy => policy.RequireRole(Roles.Grader, Roles.Auditor, Roles.Moderator, Roles.Analyst, Roles.RulesAdmin, Roles.RulesApprover))
         .AddPolicy(Moderate, policy => policy.RequireRole(Roles.Moderator))
         .AddPolicy(Report, policy => policy.RequireRole(Roles.Analyst, Roles.Moderator))
+        .AddPolicy(ReadTeams, policy => policy.RequireRole(Roles.Auditor, Roles.Moderator, Roles.Analyst))
         .AddPolicy(ReviewAccess, policy => policy.RequireRole(Roles.DataProtection));
 }

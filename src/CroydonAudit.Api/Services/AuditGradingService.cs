@@ -15,7 +15,7 @@ namespace CroydonAudit.Api.Services;
 /// <summary>The contract's GradingService: validate, call the domain and the store, map back.</summary>
 public sealed partial class AuditGradingService(
     ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, Store.RuleSets.RuleSetStore ruleSets, AuditRegrader regrader, AccessRecorder access,
-    TimeProvider clock, ILogger<AuditGradingService> logger)
+    TeamNames teams, TimeProvider clock, ILogger<AuditGradingService> logger)
     : GradingService.GradingServiceBase
 {
     /// <inheritdoc />
@@ -51,6 +51,7 @@ public sealed partial class AuditGradingService(
 
         var pending = new PendingRevision(submission, graded, receivedAt) { StoredBy = AccessRecorder.Of(context) };
         var (result, created) = await store.SaveAsync(pending.WithAnswer(grader.RuleSet.Template), context.CancellationToken);
+        teams.Noticed(request.Audit.Team);
         // One line per stored audit (identifiers only); the list of fired rules is built only when it is written.
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -80,6 +81,20 @@ public sealed partial class AuditGradingService(
     {
         var (audits, next) = await store.ListAsync(access, AuditQueryValidator.Validate(request), context);
         return new ListAuditsResponse { Audits = { audits }, NextPageToken = next };
+    }
+
+    /// <inheritdoc />
+    [Authorize(Policy = Policies.ReadTeams)]
+    public override async Task<ListTeamsResponse> ListTeams(ListTeamsRequest request, ServerCallContext context)
+    {
+        var (listed, truncated) = await teams.ListAsync(context.CancellationToken);
+        // A team-limited token learns no other team's name.
+        var own = Caller.Of(context).Team;
+        return new ListTeamsResponse
+        {
+            Teams = { listed.Where(t => own is null || t.Team == own).Select(t => new TeamAudits { Team = t.Team, Audits = t.Audits }) },
+            Truncated = own is null && truncated,
+        };
     }
 
     /// <inheritdoc />

@@ -61,6 +61,8 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.DoesNotContain("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}&incomplete=true"), StringComparison.Ordinal);
         Assert.Contains("pages-good", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
         Assert.Contains("audits on this page", await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}"), StringComparison.Ordinal);
+        // The team filter offers the teams there are.
+        Assert.Contains($"<option value=\"{Team}\" selected=\"selected\">{Team}</option>", WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(Team)}")), StringComparison.Ordinal);
 
         // A date that is not one, or a period ending before it starts, is said so against its field: never ignored.
         var notADate = WebUtility.HtmlDecode(await browser.GetStringAsync("/audits?from=2026-13-45"));

@@ -58,6 +58,7 @@ public sealed class RestJsonTests(GradingServiceHost host) : IClassFixture<Gradi
 
         await Same("GetAudit", await host.Client.GetAuditAsync(new() { AuditId = "rest:second", Revision = 1 }), HttpMethod.Get, "/v1/audits/rest:second?revision=1");
         await Same("ListAudits", await host.Client.ListAuditsAsync(new() { Team = team, PageSize = 1 }), HttpMethod.Get, $"/v1/audits?team={Uri.EscapeDataString(team)}&pageSize=1");
+        await Same("ListTeams", await host.Client.ListTeamsAsync(new()), HttpMethod.Get, "/v1/teams");
         await Same("ListModerationQueue", await reports.ListModerationQueueAsync(new() { Team = team }), HttpMethod.Get, $"/v1/moderationQueue?team={Uri.EscapeDataString(team)}");
         await Same("RegradeAudit", await host.Client.RegradeAuditAsync(new() { AuditId = "rest:second" }), HttpMethod.Post, "/v1/audits/rest:second:regrade", new RegradeAuditRequest());
         await Same("RegradeAudits", await host.Client.RegradeAuditsAsync(new() { Team = team }), HttpMethod.Post, "/v1/audits:regrade", new RegradeAuditsRequest { Team = team });

@@ -23,6 +23,9 @@ public sealed class IndexModel(PageContract contract) : PageModel
     [BindProperty(SupportsGet = true)] public bool Incomplete { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
+    /// <summary>The teams to choose from in the filter; null for a text box.</summary>
+    public IReadOnlyList<string>? Teams { get; private set; }
+
     /// <summary>This page of audits.</summary>
     public IReadOnlyList<AuditSummary> Audits { get; private set; } = [];
 
@@ -35,6 +38,7 @@ public sealed class IndexModel(PageContract contract) : PageModel
     /// <summary>Lists one page, unless a filter is wrong: then says so, and lists nothing.</summary>
     public async Task OnGetAsync()
     {
+        Teams = await contract.TeamsAsync(HttpContext);
         foreach (var (field, words) in new[] { ("from", "The date graded on or after"), ("to", "The date graded on or before") })
         {
             if (ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0)

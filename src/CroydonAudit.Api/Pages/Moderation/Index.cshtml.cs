@@ -17,6 +17,9 @@ public sealed class IndexModel(PageContract contract, TimeProvider clock) : Page
     [BindProperty(SupportsGet = true)] public string? Team { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
 
+    /// <summary>The teams to choose from in the filter; null for a text box.</summary>
+    public IReadOnlyList<string>? Teams { get; private set; }
+
     /// <summary>This page of the queue.</summary>
     public IReadOnlyList<AuditSummary> Audits { get; private set; } = [];
 
@@ -26,6 +29,7 @@ public sealed class IndexModel(PageContract contract, TimeProvider clock) : Page
     /// <summary>Lists one page of the queue.</summary>
     public async Task OnGetAsync()
     {
+        Teams = await contract.TeamsAsync(HttpContext);
         var page = await contract.Reports.ListModerationQueueAsync(
             new ListModerationQueueRequest { Team = Team ?? "", PageSize = 25, PageToken = Cursor ?? "" }, contract.As(HttpContext));
         (Audits, Next) = (page.Audits, page.NextPageToken);

@@ -19,8 +19,15 @@ public sealed class IndexModel(PageContract contract) : PageModel
     /// <summary>The report.</summary>
     public ProgrammeReport Report { get; private set; } = new();
 
+    /// <summary>The teams to choose from in the filter; null for a text box.</summary>
+    public IReadOnlyList<string>? Teams { get; private set; }
+
     /// <summary>The report as a page.</summary>
-    public async Task OnGetAsync() => Report = await ReadAsync();
+    public async Task OnGetAsync()
+    {
+        Teams = await contract.TeamsAsync(HttpContext);
+        Report = await ReadAsync();
+    }
 
     /// <summary>The report's figures as CSV.</summary>
     public async Task<IActionResult> OnGetCsvAsync()

@@ -33,6 +33,23 @@ public sealed class PageContract(IServer server, IHttpContextAccessor http) : ID
         deadline: DateTime.UtcNow.AddSeconds(30),
         cancellationToken: context.RequestAborted);
 
+    /// <summary>
+    /// The teams the person may choose in a filter (ListTeams), by name; null when there are more than it lists, or
+    /// the person may not list them: the filter is then a text box.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> TeamsAsync(HttpContext context)
+    {
+        try
+        {
+            var listed = await Grading.ListTeamsAsync(new ListTeamsRequest(), As(context));
+            return listed.Truncated ? null : [.. listed.Teams.Select(t => t.Team)];
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.PermissionDenied or Grpc.Core.StatusCode.Unavailable)
+        {
+            return null;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
