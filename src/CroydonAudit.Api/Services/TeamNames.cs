@@ -48,7 +48,7 @@ public sealed class TeamNames(AuditStore store, TimeProvider clock)
     /// <summary>An audit of <paramref name="team"/> was stored: a team not listed yet is listed from the next call.</summary>
     public void Noticed(string team)
     {
-        if (_kept is { } kept && !kept.Teams.Any(t => t.Team == team))
+        if (_kept is { } kept && !kept.Names.Contains(team))
         {
             _kept = null;
         }
@@ -57,5 +57,9 @@ public sealed class TeamNames(AuditStore store, TimeProvider clock)
     private (IReadOnlyList<(string Team, long Audits)>, bool)? Fresh() =>
         _kept is { } kept && clock.GetUtcNow() - kept.At < KeptFor ? (kept.Teams, kept.Truncated) : null;
 
-    private sealed record Kept(DateTimeOffset At, IReadOnlyList<(string Team, long Audits)> Teams, bool Truncated);
+    // Names, for a stored audit's look-up: GradeAudit asks on every write.
+    private sealed record Kept(DateTimeOffset At, IReadOnlyList<(string Team, long Audits)> Teams, bool Truncated)
+    {
+        public HashSet<string> Names { get; } = [.. Teams.Select(t => t.Team)];
+    }
 }

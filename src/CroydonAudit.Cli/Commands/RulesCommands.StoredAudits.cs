@@ -1,12 +1,8 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using Croydon.Audit.V1;
 using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Identity;
-using CroydonAudit.RuleSets.Checking;
-using CroydonAudit.RuleSets.Diffing;
-using Grpc.Core;
 
 namespace CroydonAudit.Cli.Commands;
 

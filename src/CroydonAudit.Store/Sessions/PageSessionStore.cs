@@ -20,7 +20,7 @@ public sealed class PageSessionStore(NpgsqlDataSource dataSource, StoreSchema sc
 
     // The session's token, if it has not ended: it is seen now, so its idle time starts again. Its row is written only
     // when a tenth of the idle time has passed since: a page read otherwise cost a committed write (a WAL flush, and the
-    // session's row locked against the same browser's other requests), which made the page's p95 ten times its p50.
+    // session's row locked against the same browser's other requests): the pages' tail latency (benchmarks/README.md).
     private const string Touch = """
         WITH live AS (
             SELECT sealed_token, last_seen_at FROM page_session WHERE id_hash = $1 AND expires_at > now() AND last_seen_at > now() - $2

@@ -41,13 +41,9 @@ public sealed class IdentityProvider : IAsyncDisposable
         var process = Process.Start(start)!;
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string? first;
-        while ((first = await process.StandardOutput.ReadLineAsync(cancel.Token)) is not null && !first.StartsWith('{'))
-        {
-        }
-
-        _ = first ?? throw new InvalidOperationException("The identity provider stopped before saying where it listens.");
-        return new IdentityProvider(process, JsonNode.Parse(first!)!["issuer"]!.GetValue<string>());
+        var first = await ReadAnswerAsync(process, cancel.Token)
+            ?? throw new InvalidOperationException("The identity provider stopped before saying where it listens.");
+        return new IdentityProvider(process, first["issuer"]!.GetValue<string>());
     }
 
     /// <summary>Sends one command (see provider.mjs) and waits for its answer: the key that signs from now.</summary>
@@ -59,13 +55,7 @@ public sealed class IdentityProvider : IAsyncDisposable
             await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(command));
             await _process.StandardInput.FlushAsync();
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            // Its answer is the next line that is JSON (oidc-provider may write warnings of its own).
-            string? line;
-            while ((line = await _process.StandardOutput.ReadLineAsync(cancel.Token)) is not null && !line.StartsWith('{'))
-            {
-            }
-
-            var answer = JsonNode.Parse(line ?? "{}")!;
+            var answer = await ReadAnswerAsync(_process, cancel.Token) ?? new JsonObject();
             return answer["signingKey"]?.GetValue<string>() ?? throw new InvalidOperationException($"The identity provider refused {JsonSerializer.Serialize(command)}: {answer}");
         }
         finally
@@ -87,6 +77,20 @@ public sealed class IdentityProvider : IAsyncDisposable
         }));
         answer.EnsureSuccessStatusCode();
         return (await answer.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+    }
+
+    // The next line that is JSON (oidc-provider may write warnings of its own); null when the process has stopped.
+    private static async Task<JsonNode?> ReadAnswerAsync(Process process, CancellationToken cancellationToken)
+    {
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith('{'))
+            {
+                return JsonNode.Parse(line);
+            }
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()

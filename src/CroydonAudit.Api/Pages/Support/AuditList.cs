@@ -35,8 +35,5 @@ public sealed record AuditList(IReadOnlyList<AuditSummary> Audits, string Captio
 
     /// <summary><paramref name="path"/> with <paramref name="filters"/> (empty ones left out) and the next page's token; null when there is none.</summary>
     public static string? Next(string path, string nextPageToken, params (string Name, string? Value)[] filters) =>
-        nextPageToken.Length == 0
-            ? null
-            : path + QueryString.Create(filters.Append((Name: AfterParameter, Value: (string?)nextPageToken))
-                .Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => new KeyValuePair<string, string?>(f.Name, f.Value))).ToUriComponent();
+        nextPageToken.Length == 0 ? null : First(path, [.. filters, (AfterParameter, nextPageToken)]);
 }

@@ -90,12 +90,10 @@ public static class ReportCsv
         return csv.ToString();
     }
 
-    // A day as YYYY-MM-DD, London time; the report's end is exclusive, so its last day is the one before.
+    // A day as YYYY-MM-DD; the report's end is exclusive, so its last day is the one before.
     private static string Day(Google.Protobuf.WellKnownTypes.Timestamp? at, bool lastDay = false) => at is null
         ? ""
-        : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at.ToDateTimeOffset().AddTicks(lastDay ? -1 : 0), London).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        : Show.DayOf(at.ToDateTimeOffset().AddTicks(lastDay ? -1 : 0)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // A team's name as part of a file name: letters and digits, the rest as single hyphens.
     private static string Slug(string team)

@@ -63,6 +63,9 @@ public static class Show
         return $"{local.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} at {local.ToString("h:mmtt", CultureInfo.InvariantCulture).ToLowerInvariant()}";
     }
 
+    /// <summary>The London day an instant falls on.</summary>
+    public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, London).DateTime);
+
     /// <summary>"March 2026" from "2026-03-01".</summary>
     public static string Month(string firstDay) =>
         DateOnly.TryParseExact(firstDay, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
