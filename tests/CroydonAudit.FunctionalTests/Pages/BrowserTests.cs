@@ -305,7 +305,8 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         await page.FillAsync("#team", team ?? "");
         await page.FillAsync("#name", name ?? "");
         await page.ClickAsync("button:text-is('Sign in')");
-        await page.WaitForURLAsync("**/audits");
+        // Signed in once the list's document is in: the next step waits for what it needs itself.
+        await page.WaitForURLAsync("**/audits", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 
