@@ -19,6 +19,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly int _gather;
     private readonly TimeSpan _gatherDelay;
+    private readonly TimeProvider _clock;
     private int _pending;
     private int _running;
 
@@ -31,9 +32,11 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// more before it starts (<see cref="AuditStoreOptions.GatherBatch"/>); 0: it starts at once.
     /// </param>
     /// <param name="gatherDelay">How long it waits then (a millisecond unless given).</param>
+    /// <param name="clock">The clock that wait is timed by.</param>
     public BatchQueue(
-        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind, int gather = 0, TimeSpan? gatherDelay = null)
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind, int gather = 0, TimeSpan? gatherDelay = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _work = work;
         _maxBatch = maxBatch;
         _gather = gather;
@@ -83,7 +86,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             // batch of their own, and the batch under way is keeping the database busy meanwhile.
             if (_gather > 0 && Volatile.Read(ref _running) > 0 && _queue.Reader.Count < _gather)
             {
-                await Task.Delay(_gatherDelay);
+                await Task.Delay(_gatherDelay, _clock);
             }
 
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))

@@ -1,6 +1,6 @@
 using CroydonAudit.Store;
 
-namespace CroydonAudit.FunctionalTests.Store;
+namespace CroydonAudit.Store.Tests;
 
 public sealed class AuditPageTokenTests
 {

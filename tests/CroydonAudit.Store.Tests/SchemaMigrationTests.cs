@@ -1,9 +1,8 @@
-using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Store.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace CroydonAudit.FunctionalTests.Store;
+namespace CroydonAudit.Store.Tests;
 
 /// <summary>Replicas starting together migrate one empty database safely: each script runs once.</summary>
 public sealed class SchemaMigrationTests

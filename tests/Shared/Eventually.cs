@@ -1,4 +1,4 @@
-namespace CroydonAudit.FunctionalTests.Infrastructure;
+namespace CroydonAudit.Testing;
 
 /// <summary>Waits for something that happens in the background (a folder edit taken up, a replica following).</summary>
 public static class Eventually

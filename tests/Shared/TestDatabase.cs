@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace CroydonAudit.FunctionalTests.Infrastructure;
+namespace CroydonAudit.Testing;
 
 /// <summary>
 /// A fresh, empty PostgreSQL database for one test class, made on the server that
