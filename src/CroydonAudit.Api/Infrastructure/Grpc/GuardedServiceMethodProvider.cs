@@ -12,7 +12,8 @@ namespace CroydonAudit.Api.Infrastructure.Grpc;
 /// but with every request read through the <see cref="RequestGuard"/>. grpc-dotnet parses a request before
 /// any interceptor runs, and reports a request it cannot parse as UNKNOWN: a caller's mistake must be
 /// INVALID_ARGUMENT, and an oversized list must be refused before it is built. It replaces the default binder
-/// (see <see cref="Extensions.GradingServiceExtensions"/>), so each method is bound once.
+/// (<see cref="RequestGuardServiceCollectionExtensions.AddRequestGuard"/>), so each method is bound once; a test
+/// compares what it binds with what grpc-dotnet's own binder does, so that an upgrade changing that fails loudly.
 /// </summary>
 public sealed class GuardedServiceMethodProvider<TService>(RequestGuard guard) : IServiceMethodProvider<TService>
     where TService : class
@@ -35,7 +36,15 @@ public sealed class GuardedServiceMethodProvider<TService>(RequestGuard guard) :
 
         var bind = attribute.BindType.GetMethod(attribute.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), declaring])
             ?? throw new InvalidOperationException($"{attribute.BindType} has no {attribute.BindMethodName}(ServiceBinderBase, {declaring.Name}).");
-        bind.Invoke(null, [new Binder(context, declaring, guard), null]);
+        try
+        {
+            bind.Invoke(null, [new Binder(context, declaring, guard), null]);
+        }
+        catch (Exception e)
+        {
+            // As grpc-dotnet's binder: which service could not be bound, with what went wrong inside.
+            throw new InvalidOperationException($"Error binding gRPC service '{typeof(TService).Name}'.", e is TargetInvocationException { InnerException: { } inner } ? inner : e);
+        }
     }
 
     private sealed class Binder(ServiceMethodProviderContext<TService> context, Type declaring, RequestGuard guard) : ServiceBinderBase
@@ -105,5 +114,42 @@ public sealed class GuardedServiceMethodProvider<TService>(RequestGuard guard) :
 
             return null;
         }
+    }
+}
+
+/// <summary>Puts the <see cref="GuardedServiceMethodProvider{TService}"/> in the place of grpc-dotnet's own binder.</summary>
+public static class RequestGuardServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds every generated gRPC service through the request guard: removes grpc-dotnet's own binder (JSON
+    /// transcoding's provider, which binds the REST routes, stays) and adds the guarded one. Call it after every
+    /// AddGrpc…, each of which adds grpc-dotnet's binder again if it is missing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// grpc-dotnet no longer registers its binder as a type this can find: every method would be bound twice, or
+    /// not guarded. Stops the start, so that an upgrade cannot silently unguard the service.
+    /// </exception>
+    public static IServiceCollection AddRequestGuard(this IServiceCollection services)
+    {
+        var grpcOwn = new ServiceCollection().AddGrpc().Services
+            .Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType is not null)
+            .Select(d => d.ImplementationType!)
+            .ToHashSet();
+        if (grpcOwn.Count == 0)
+        {
+            throw new InvalidOperationException("grpc-dotnet's own service binder was not found among its registrations: GuardedServiceMethodProvider must be brought up to date with this version of Grpc.AspNetCore.");
+        }
+
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IServiceMethodProvider<>) && services[i].ImplementationType is { } type && grpcOwn.Contains(type))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        services.AddSingleton<RequestGuard>();
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
+        return services;
     }
 }
