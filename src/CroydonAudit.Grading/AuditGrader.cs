@@ -32,7 +32,7 @@ public sealed class AuditGrader(RuleSet ruleSet, TimeProvider clock, long evalua
         var rules = ruleSet.Rules;
         var outcomes = new RuleOutcome[rules.Count];
         var progress = GradingProgress.Start;
-        using (EvaluationBudget.Begin(evaluationBudget, cancellationToken, deadline))
+        using (EvaluationBudget.Begin(evaluationBudget, cancellationToken, deadline, clock))
         {
             for (var i = 0; i < rules.Count; i++)
             {

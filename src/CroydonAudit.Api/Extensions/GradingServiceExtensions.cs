@@ -11,8 +11,6 @@ using CroydonAudit.Contracts.Mapping;
 using CroydonAudit.RuleSets.Activation;
 using CroydonAudit.RuleSets.Regrading;
 using CroydonAudit.Store;
-using Grpc.AspNetCore.Server.Model;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ZLogger;
@@ -37,25 +35,7 @@ public static class GradingServiceExtensions
         ServiceEndpoints.Configure(builder);
         builder.Services.AddServicePages();
 
-        // Log lines go to standard output in batches, from one background loop (ZLogger). The console logger
-        // wrote each line by itself and woke its thread for it: a tenth of the service's CPU at thousands of
-        // graded audits a second, each of which logs one event.
-        // Logging__Format=json: one JSON object a line (timestamp, level, category, message and its parameters), for a
-        // log collector; otherwise plain lines for people.
-        var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
-        builder.Logging.ClearProviders().AddZLoggerConsole(options =>
-        {
-            if (json)
-            {
-                options.UseJsonFormatter();
-                return;
-            }
-
-            options.UsePlainTextFormatter(formatter => formatter.SetPrefixFormatter(
-                $"{0:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {1:short} {2}: ",
-                (in MessageTemplate template, in LogInfo info) => template.Format(info.Timestamp.Utc, info.LogLevel, info.Category)));
-        });
-
+        builder.AddServiceLogging();
         builder.Services.AddOptions<GradingOptions>()
             .BindConfiguration(GradingOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Grading:RulesPath must name the rules folder.")
@@ -71,6 +51,7 @@ public static class GradingServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CallRefusals>();
         builder.Services.AddSingleton<AccessRecorder>();
+        builder.Services.AddSingleton<AuditListing>();
         builder.Services.AddAuditStore(RecordMapping.Documents);
         builder.Services.AddSingleton<ActiveRuleSet>();
         builder.Services.AddSingleton(services => new RuleSetActivator(
@@ -82,7 +63,39 @@ public static class GradingServiceExtensions
         builder.Services.AddSingleton<Services.TeamNames>();
         builder.Services.AddHostedService<ActiveRuleSetFollower>();
         builder.Services.AddHostedService<RulesFolderWatcher>();
+        builder.AddGrpcServices();
+        builder.Services.AddServiceHealth();
 
+        // Last, as adding gRPC, health and reflection each add grpc-dotnet's own binder if it is missing.
+        builder.Services.AddRequestGuard();
+        return builder;
+    }
+
+    // Log lines go to standard output in batches, from one background loop (ZLogger).
+    private static void AddServiceLogging(this WebApplicationBuilder builder)
+    {
+        // The console logger wrote each line by itself and woke its thread for it: a measurable share of the CPU when
+        // every graded audit logs one event (benchmarks/README.md).
+        // Logging__Format=json: one JSON object a line (timestamp, level, category, message and its parameters), for a
+        // log collector; otherwise plain lines for people.
+        var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Logging.ClearProviders().AddZLoggerConsole(options =>
+        {
+            if (json)
+            {
+                options.UseJsonFormatter();
+                return;
+            }
+
+            options.UsePlainTextFormatter(formatter => formatter.SetPrefixFormatter(
+                $"{0:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {1:short} {2}: ",
+                (in MessageTemplate template, in LogInfo info) => template.Format(info.Timestamp.Utc, info.LogLevel, info.Category)));
+        });
+    }
+
+    // gRPC with its REST/JSON transcoding, the OpenAPI document, telemetry and reflection.
+    private static void AddGrpcServices(this WebApplicationBuilder builder)
+    {
         // Explicit message limits: an audit (at most 132 texts of 20,000 characters) fits in 4 MiB, and a larger
         // request is RESOURCE_EXHAUSTED before it is read. A rule set's files are larger: up to 16 MiB in all.
         // Every method is also REST/JSON (gRPC JSON transcoding, routes from the contract's google.api.http
@@ -106,11 +119,16 @@ public static class GradingServiceExtensions
         builder.Services.AddSingleton(_ => new Grpc.Reflection.ReflectionServiceImpl(
             [.. CroydonAudit.Contracts.ContractDescriptors.Services, Grpc.Health.V1.Health.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor]));
         builder.Services.AddGrpcReflection();
+    }
+
+    // grpc.health.v1: the whole server, each of the contract's services, and liveness.
+    private static void AddServiceHealth(this IServiceCollection services)
+    {
         // Check answers from the status published every second, so a probe costs next to nothing and
         // the service's ceiling is measured by it; NOT_SERVING follows an outage within about a second.
         // The whole server ("") and each of the contract's services by name answer from every check: each needs
         // both a rule set and the store (GradeAudit, history, activation).
-        builder.Services.AddGrpcHealthChecks(options =>
+        services.AddGrpcHealthChecks(options =>
             {
                 options.UseHealthChecksCache = true;
                 foreach (var service in new[] { "", Croydon.Audit.V1.GradingService.Descriptor.FullName, Croydon.Audit.V1.RuleSetService.Descriptor.FullName })
@@ -125,30 +143,11 @@ public static class GradingServiceExtensions
             .AddCheck(LivenessService, () => HealthCheckResult.Healthy("The process answers."))
             .AddCheck<RuleSetHealthCheck>("rules")
             .AddCheck<AuditStoreHealthCheck>("store");
-        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.Zero;
             options.Period = TimeSpan.FromSeconds(1);
         });
-
-        // Every service's gRPC requests are read through the request guard: its binder replaces grpc-dotnet's own
-        // (last, as adding gRPC, health and reflection each add the default binder if it is missing). JSON
-        // transcoding's provider, which binds the REST routes, stays.
-        builder.Services.AddSingleton<RequestGuard>();
-        var grpcOwn = new ServiceCollection().AddGrpc().Services
-            .Where(d => d.ServiceType == typeof(IServiceMethodProvider<>))
-            .Select(d => d.ImplementationType)
-            .ToHashSet();
-        for (var i = builder.Services.Count - 1; i >= 0; i--)
-        {
-            if (builder.Services[i].ServiceType == typeof(IServiceMethodProvider<>) && grpcOwn.Contains(builder.Services[i].ImplementationType))
-            {
-                builder.Services.RemoveAt(i);
-            }
-        }
-
-        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
-        return builder;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace CroydonAudit.Api.Infrastructure;
 /// stays unreachable after retries is UNAVAILABLE: nothing was written, and the call is safe to retry. A read
 /// (Get…, List…) refused for its query's fields is recorded as a refusal.
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, Security.CallRefusals refusals) : Interceptor
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, Security.CallRefusals refusals, TimeProvider clock) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -42,11 +42,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             logger.LogWarning(e.InnerException, "The audit store was unavailable during {Method}", context.Method);
             throw new RpcException(new Status(StatusCode.Unavailable, UnavailableMessage(context.Method)));
         }
-        catch (OperationCanceledException e) when (e is GradingDeadlineException || context.CancellationToken.IsCancellationRequested || DateTime.UtcNow >= context.Deadline)
+        catch (OperationCanceledException e) when (e is GradingDeadlineException || context.CancellationToken.IsCancellationRequested || clock.GetUtcNow().UtcDateTime >= context.Deadline)
         {
             // The caller's deadline passed or the caller went away: nothing more is done for it. (The grader reads
             // the deadline from a coarser clock, so its word that the deadline passed is taken as it is.)
-            var deadlinePassed = e is GradingDeadlineException || context.Deadline <= DateTime.UtcNow;
+            var deadlinePassed = e is GradingDeadlineException || context.Deadline <= clock.GetUtcNow().UtcDateTime;
             throw new RpcException(new Status(deadlinePassed ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "The call ended before it could complete; nothing was stored."));
         }
         catch (Exception e) when (e is not RpcException and not OperationCanceledException)

@@ -32,4 +32,33 @@ public sealed class AccessRecorder(AccessLog log, CallRefusals refusals)
 
     /// <summary>A refusal the store recorded with the read or write it refused: counted and logged (<see cref="CallRefusals.RecordedByStore"/>).</summary>
     public void RecordedByStore(ServerCallContext context, string reason) => refusals.RecordedByStore(context.GetHttpContext(), reason);
+
+    /// <summary>
+    /// The team a caller's read covers: the one asked for (null or empty: every team), or, when the caller's token
+    /// names a team, that team — asking for another is PERMISSION_DENIED, recorded in the access log.
+    /// </summary>
+    public async Task<string?> LimitToTeamAsync(ServerCallContext context, string? asked)
+    {
+        if (Caller.Of(context).Team is not { } own)
+        {
+            return string.IsNullOrEmpty(asked) ? null : asked;
+        }
+
+        return string.IsNullOrEmpty(asked) || asked == own
+            ? own
+            : throw await RefusedAsync(context, CallRefusals.Team, new Status(StatusCode.PermissionDenied, "Your access is for another team's audits."), query: $"team={asked}");
+    }
+
+    /// <summary>
+    /// NOT_FOUND for an audit, or one of its revisions (0: the latest), that is not there or not the caller's team's:
+    /// one answer for both, the same words whatever the id, so that nobody learns which ids another team has.
+    /// Recorded as a refusal (the store wrote its row with the read): <paramref name="reason"/> says which it was.
+    /// </summary>
+    public RpcException NotFound(ServerCallContext context, int revision, string reason)
+    {
+        RecordedByStore(context, reason);
+        return new(new Status(StatusCode.NotFound, revision == 0
+            ? "There is no audit with this id that your access covers."
+            : "There is no such revision of an audit with this id that your access covers."));
+    }
 }

@@ -15,7 +15,7 @@ namespace CroydonAudit.Api.Services;
 /// <summary>The contract's GradingService: validate, call the domain and the store, map back.</summary>
 public sealed partial class AuditGradingService(
     ActiveRuleSet rules, RuleSetCoordinator coordinator, AuditStore store, Store.RuleSets.RuleSetStore ruleSets, AuditRegrader regrader, AccessRecorder access,
-    TeamNames teams, TimeProvider clock, ILogger<AuditGradingService> logger)
+    AuditListing listing, TeamNames teams, TimeProvider clock, ILogger<AuditGradingService> logger)
     : GradingService.GradingServiceBase
 {
     /// <inheritdoc />
@@ -79,7 +79,7 @@ public sealed partial class AuditGradingService(
     [Authorize(Policy = Policies.ReadAudits)]
     public override async Task<ListAuditsResponse> ListAudits(ListAuditsRequest request, ServerCallContext context)
     {
-        var (audits, next) = await store.ListAsync(access, AuditQueryValidator.Validate(request), context);
+        var (audits, next) = await listing.ListAsync(AuditQueryValidator.Validate(request), context);
         return new ListAuditsResponse { Audits = { audits }, NextPageToken = next };
     }
 

@@ -16,7 +16,7 @@ namespace CroydonAudit.Api.Services;
 /// <summary>
 /// The contract's ReportService: the programme report's figures, and moderation (decisions and the queue).
 /// </summary>
-public sealed class ModerationReportService(ModerationStore moderation, AuditStore store, ReportStore reports, ActiveRuleSet rules, AccessRecorder access, TimeProvider clock)
+public sealed class ModerationReportService(ModerationStore moderation, AuditListing listing, ReportStore reports, ActiveRuleSet rules, AccessRecorder access, TimeProvider clock)
     : ReportService.ReportServiceBase
 {
     /// <inheritdoc />
@@ -48,7 +48,7 @@ public sealed class ModerationReportService(ModerationStore moderation, AuditSto
     [Authorize(Policy = Policies.Moderate)]
     public override async Task<ListModerationQueueResponse> ListModerationQueue(ListModerationQueueRequest request, ServerCallContext context)
     {
-        var (audits, next) = await store.ListAsync(access, AuditQueryValidator.Validate(request), context);
+        var (audits, next) = await listing.ListAsync(AuditQueryValidator.Validate(request), context);
         return new ListModerationQueueResponse { Audits = { audits }, NextPageToken = next };
     }
 }

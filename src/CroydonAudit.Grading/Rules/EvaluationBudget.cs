@@ -56,11 +56,15 @@ public static class EvaluationBudget
         return true;
     }
 
-    /// <summary>Grades on this thread within <paramref name="steps"/>, and before <paramref name="deadline"/> (UTC), until disposed.</summary>
-    public static Scope Begin(long steps, CancellationToken cancellationToken, DateTime? deadline = null)
+    /// <summary>
+    /// Grades on this thread within <paramref name="steps"/>, and before <paramref name="deadline"/> (UTC, by
+    /// <paramref name="clock"/>), until disposed.
+    /// </summary>
+    public static Scope Begin(long steps, CancellationToken cancellationToken, DateTime? deadline = null, TimeProvider? clock = null)
     {
         var previous = new Scope(_inScope, _remaining, _cancellation, _deadlineTick);
-        var left = deadline is { } at && at < DateTime.MaxValue ? (long)Math.Clamp((at - DateTime.UtcNow).TotalMilliseconds, 0, long.MaxValue / 4) : long.MaxValue / 2;
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var left = deadline is { } at && at < DateTime.MaxValue ? (long)Math.Clamp((at - now).TotalMilliseconds, 0, long.MaxValue / 4) : long.MaxValue / 2;
         (_inScope, _remaining, _cancellation, _deadlineTick) = (true, steps, cancellationToken, Environment.TickCount64 + left);
         return previous;
     }

@@ -14,7 +14,7 @@ namespace CroydonAudit.Api.Pages.Support;
 /// answers: one implementation, not a second path to the store. (With TLS on the gRPC endpoint, its certificate
 /// must be valid for the loopback name the pages call.)
 /// </summary>
-public sealed class PageContract(IServer server, IHttpContextAccessor http) : IDisposable
+public sealed class PageContract(IServer server, IHttpContextAccessor http, TimeProvider clock) : IDisposable
 {
     private readonly Lazy<GrpcChannel> _channel = new(() => GrpcChannel.ForAddress(GrpcAddress(server, http.HttpContext!)));
 
@@ -30,7 +30,7 @@ public sealed class PageContract(IServer server, IHttpContextAccessor http) : ID
     /// <summary>The call's options: the person's token, and the page request's cancellation.</summary>
     public CallOptions As(HttpContext context) => new(
         headers: new Metadata { { "authorization", $"Bearer {PageSession.Token(context)}" } },
-        deadline: DateTime.UtcNow.AddSeconds(30),
+        deadline: clock.GetUtcNow().UtcDateTime.AddSeconds(30),
         cancellationToken: context.RequestAborted);
 
     /// <summary>
