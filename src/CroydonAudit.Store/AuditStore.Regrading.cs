@@ -67,7 +67,7 @@ public sealed partial class AuditStore
     /// <paramref name="version"/>: up to <paramref name="limit"/> ids, oldest graded first, and how many there are.
     /// </summary>
     public Task<(IReadOnlyList<string> AuditIds, int Total)> ListGradedByOtherVersionsAsync(AuditFilter filter, string version, int limit, CancellationToken cancellationToken) =>
-        Run((Filter: filter, Version: version, Limit: limit), static async (store, query, ct) =>
+        BulkRead((Filter: filter, Version: version, Limit: limit), static async (store, query, ct) =>
         {
             await using var connection = await store._bulk.OpenConnectionAsync(ct);
             var parameters = new DynamicParameters(Parameters(query.Filter));

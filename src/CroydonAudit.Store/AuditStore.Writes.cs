@@ -16,13 +16,7 @@ public sealed partial class AuditStore
     //      no further round trip); take ids for new revisions.
     //   2. the revisions with their rules' outcomes (by arrays: a binary COPY had cost two more round trips), their report
     //      figures, any new rule set version and the access log's record of each call, then COMMIT.
-    // Every lookup in a write goes by an index, however small the tables were when a statement was first
-    // prepared: so its plans are made once per connection (generic), sequential scans ruled out, rather than
-    // planned on every execution as the connection's other statements are.
-    private const string PlanOnce = "SET LOCAL plan_cache_mode = force_generic_plan";
-
-    private const string ByIndex = "SET LOCAL enable_seqscan = off";
-
+    // Its statements are planned once per connection, by index (PlanOnce, ByIndex in AuditStore.cs).
     private const string LockAudits = """
         SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) FROM unnest($1::text[]) AS id
         """;
@@ -118,15 +112,11 @@ public sealed partial class AuditStore
         """;
 
     /// <summary>
-    /// Stores a graded audit as its next revision, or — when a revision of this audit with exactly this
+    /// Stores a graded audit (new content or a re-grade) as its next revision, or — when a revision of this audit with exactly this
     /// content is already stored (a retry) — returns that revision unchanged: same revision, same
     /// graded_at, nothing new written.
     /// </summary>
     /// <remarks>Concurrent saves are group-committed: they wait for a moment's company and share one transaction.</remarks>
-    public Task<SavedRevision> SaveAsync(AuditSubmission submission, GradingResult result, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
-        SaveAsync(new PendingRevision(submission, result, receivedAt), cancellationToken);
-
-    /// <summary>Stores a graded audit, new content or a re-grade; see <see cref="SaveAsync(AuditSubmission, GradingResult, DateTimeOffset, CancellationToken)"/>.</summary>
     public Task<SavedRevision> SaveAsync(PendingRevision revision, CancellationToken cancellationToken) =>
         _groupCommit.EnqueueAsync(revision, cancellationToken);
 

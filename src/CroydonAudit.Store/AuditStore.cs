@@ -2,6 +2,8 @@ using CroydonAudit.Grading.Domain;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
 using CroydonAudit.Store.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Polly;
@@ -47,10 +49,15 @@ public sealed partial class AuditStore : IAsyncDisposable
     /// <summary>
     /// Creates the store; concurrent saves are group-committed as <paramref name="options"/> says. Reads go
     /// through <paramref name="reads"/>: the same database by pools and a pipeline of their own. A revision stored
-    /// with its answer is read back by <paramref name="answers"/>.
+    /// with its answer is read back by <paramref name="answers"/>. A batch worker's unexpected failure is logged to
+    /// <paramref name="loggers"/> (<see cref="Hosting.SupervisedLoop"/>); the read gate and the write batches' gathering
+    /// keep time by <paramref name="clock"/>.
     /// </summary>
-    public AuditStore(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options, AnswerReader answers)
+    public AuditStore(
+        NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, AuditStoreOptions options, AnswerReader answers,
+        ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
+        var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<AuditStore>();
         _documents = new StoredDocuments(answers);
         _dataSource = dataSource;
         _reads = reads.Interactive;
@@ -59,12 +66,12 @@ public sealed partial class AuditStore : IAsyncDisposable
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
         _reader = new StoredRevisionReader(reads.Interactive, _documents);
-        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write", options.GatherBatch);
-        _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy);
+        _groupCommit = new BatchQueue<PendingRevision, SavedRevision>(SaveBatchAsync, options.Writers, options.MaxBatchSize, "write", options.GatherBatch, clock: clock, logger: logger);
+        _readGate = new ReadGate(options.ReadConnections, () => _groupCommit.Busy, clock);
         // Four readers: each batch's commit (its access records made durable) is most of its time, so a read waits less
         // behind it with a few batches under way; more readers made smaller batches that cost more (benchmarks/README.md,
         // "Reads").
-        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(4, options.ReadConnections), options.MaxBatchSize, "read");
+        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(4, options.ReadConnections), options.MaxBatchSize, "read", logger: logger);
     }
 
     private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
@@ -72,13 +79,22 @@ public sealed partial class AuditStore : IAsyncDisposable
 
     // A caller's read: through the gate (writes first), then the read pool and the reads' pipeline.
     private Task<TResult> Read<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
-        _readGate.RunAsync(
-            ct => _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), ct),
-            cancellationToken);
+        _readGate.RunAsync(ct => BulkRead(state, work, ct), cancellationToken);
 
-    // A caller's read planned once per connection, by index, as a write's statements are (planning GetAudit's afresh for
-    // each batch was a fifth of PostgreSQL's work per read, a ListAudits page's more than executing it). BEGIN and COMMIT
-    // travel with it: one round trip.
+    // A long read (the bulk pool) or a caller's once through the gate: the reads' pipeline, so that failing reads never
+    // open the writers' breaker.
+    private Task<TResult> BulkRead<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+        _readCalls.Run((Store: this, State: state, Work: work), static (call, ct) => call.Work(call.Store, call.State, ct), cancellationToken);
+
+    // Every lookup in a write or a caller's read goes by an index, however small the tables were when a statement was
+    // first prepared: its plans are made once per connection (generic), sequential scans ruled out, rather than planned
+    // on every execution as the connection's other statements are (benchmarks/README.md, "Listings planned once").
+    private const string PlanOnce = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+    private const string ByIndex = "SET LOCAL enable_seqscan = off";
+
+    // A caller's read planned once per connection, by index, as a write's statements are; BEGIN and COMMIT travel with
+    // it: one round trip.
     private static NpgsqlBatch PlannedOnce(NpgsqlConnection connection, NpgsqlBatchCommand read) =>
         new(connection) { BatchCommands = { new("BEGIN"), new(PlanOnce), new(ByIndex), read, new("COMMIT") } };
 

@@ -6,7 +6,8 @@ namespace CroydonAudit.Store;
 
 /// <summary>
 /// Unhealthy while the store cannot be queried, its schema brought up to date, or written to (a read-only
-/// database, as after a failover to a standby); healthy again as soon as it can, without a restart.
+/// database, as after a failover to a standby), or while the service connects as a role it must not use; healthy
+/// again as soon as it can, without a restart.
 /// </summary>
 public sealed class AuditStoreHealthCheck(NpgsqlDataSource dataSource, StoreSchema schema) : IHealthCheck
 {
@@ -25,6 +26,10 @@ public sealed class AuditStoreHealthCheck(NpgsqlDataSource dataSource, StoreSche
             return await command.ExecuteScalarAsync(timeout.Token) is true
                 ? HealthCheckResult.Unhealthy("The audit store accepts no writes: the database is read-only (a standby, or set read-only).")
                 : HealthCheckResult.Healthy("The audit store answers and accepts writes.");
+        }
+        catch (StoreRoleRefusedException e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or EvolveDb.EvolveException)
         {

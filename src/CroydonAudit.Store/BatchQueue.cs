@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using CroydonAudit.Store.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CroydonAudit.Store;
 
@@ -10,7 +13,7 @@ namespace CroydonAudit.Store;
 /// by item, so one bad item never fails the others; a store that is down fails the whole batch, with
 /// nothing written.
 /// </summary>
-internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
+internal sealed partial class BatchQueue<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _work;
@@ -20,6 +23,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly int _gather;
     private readonly TimeSpan _gatherDelay;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private int _pending;
     private int _running;
 
@@ -33,9 +37,12 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// </param>
     /// <param name="gatherDelay">How long it waits then (a millisecond unless given).</param>
     /// <param name="clock">The clock that wait is timed by.</param>
+    /// <param name="logger">Where a worker's unexpected failure is logged, as a bug, before it starts again.</param>
     public BatchQueue(
-        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind, int gather = 0, TimeSpan? gatherDelay = null, TimeProvider? clock = null)
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> work, int workers, int maxBatch, string kind, int gather = 0, TimeSpan? gatherDelay = null,
+        TimeProvider? clock = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _clock = clock ?? TimeProvider.System;
         _work = work;
         _maxBatch = maxBatch;
@@ -45,7 +52,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         // The workers belong to no call: whichever call first touched the store must not become every batch's parent span.
         using (ExecutionContext.SuppressFlow())
         {
-            _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkLoopAsync))];
+            _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => SupervisedLoop.RunAsync($"a worker of the store's {kind} batches", _ => WorkLoopAsync(), _logger, _clock, CancellationToken.None)))];
         }
     }
 
@@ -113,6 +120,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
                 {
                     // RunAsync answers every item; only the span or the metrics could fail here. No caller is left
                     // waiting, and the worker goes on with the next batch.
+                    LogBatchFailed(_logger, e, _kind);
                     batch.ForEach(p => p.Completion.TrySetException(e));
                 }
                 finally
@@ -171,6 +179,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A bug: a store {Kind} batch failed outside its work (its span or metrics); its callers were answered")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string kind);
 
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion, CancellationToken CallerGone, ActivityContext? Caller);
 }

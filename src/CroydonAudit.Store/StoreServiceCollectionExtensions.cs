@@ -1,4 +1,5 @@
 using CroydonAudit.Store.Access;
+using CroydonAudit.Store.Hosting;
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Retention;
 using CroydonAudit.Store.RuleSets;
@@ -72,7 +73,9 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp),
             sp.GetRequiredService<IOptions<AuditStoreOptions>>().Value,
-            answers));
+            answers,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RuleSetStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
@@ -81,7 +84,8 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreReads>(),
             sp.GetRequiredService<StoreSchema>(),
-            Pipeline(sp)));
+            Pipeline(sp),
+            sp.GetRequiredService<ILogger<AccessLog>>()));
         services.AddSingleton(sp => new Moderation.ModerationStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
@@ -116,29 +120,23 @@ public static class StoreServiceCollectionExtensions
         var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
-            // The store runs the same few statements thousands of times a second: let PostgreSQL parse and plan them once.
+            // The store runs the same few statements over and over: let PostgreSQL parse them once per connection.
             builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         }
 
-        // Plan each execution for its own parameters. A prepared statement otherwise switches to a generic
-        // plan after five runs, chosen against the tables as they were then: prepared against a new, empty
-        // database, the lookup of stored content hashes stayed a sequential scan as the table grew, and
-        // PostgreSQL's work per stored audit doubled. Planning these short statements costs far less.
+        // Plan each execution for its own parameters: a generic plan, chosen against a new, empty database, kept the lookup
+        // of stored content hashes a sequential scan as the table grew (benchmarks/README.md). The store's own batches
+        // plan once, by index, where they say so (AuditStore.PlanOnce).
         SetUnlessGiven(builder, "plan_cache_mode", "force_custom_plan");
 
-        // A connection going back to the pool is not reset (five statements per use). The store leaves nothing
-        // behind in a session: settings are SET LOCAL, locks are transaction-scoped, and Npgsql still rolls back
-        // a transaction left open before the connection is reused. Resetting was a measurable share of PostgreSQL's
-        // work per audit (benchmarks/README.md).
+        // No reset when a connection goes back to the pool: the store leaves nothing in a session (SET LOCAL,
+        // transaction-scoped locks; Npgsql still rolls back an open transaction), and resetting cost (benchmarks/README.md).
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder;
     }
 
-    // PostgreSQL compiles a query to machine code (JIT) on every execution whose estimated cost passes jit_above_cost.
-    // Against tables that grew before autovacuum first analysed them (a fresh database after a burst of GradeAudits),
-    // GetAudit's batch was estimated past it and compiled each time: 0.3-1 s a batch, both cores busy, until the
-    // statistics came (benchmarks/README.md). The writers' and callers' short statements never gain from it; the
-    // long reads (the report, impact previews) keep PostgreSQL's default.
+    // No JIT for short statements: before autovacuum's first statistics, GetAudit's batch was estimated past
+    // jit_above_cost and compiled on every run, far slower than running it (benchmarks/README.md). Long reads keep it.
     private static NpgsqlDataSourceBuilder WithoutJit(NpgsqlDataSourceBuilder builder)
     {
         SetUnlessGiven(builder, "jit", "off");
@@ -177,9 +175,12 @@ public static class StoreServiceCollectionExtensions
     }
 
     /// <summary>Migrates at start-up without holding the service back: PreviewGrade needs no database.</summary>
-    private sealed class StoreSchemaStartup(StoreSchema schema, ILogger<StoreSchema> logger) : BackgroundService
+    private sealed class StoreSchemaStartup(StoreSchema schema, TimeProvider clock, ILogger<StoreSchema> logger) : BackgroundService
     {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            SupervisedLoop.RunAsync("bringing the store's schema up to date", MigrateAsync, logger, clock, stoppingToken);
+
+        private async Task MigrateAsync(CancellationToken stoppingToken)
         {
             for (var delay = TimeSpan.FromSeconds(1); !stoppingToken.IsCancellationRequested; delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30)))
             {

@@ -1,10 +1,12 @@
 using CroydonAudit.Store.Schema;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CroydonAudit.Store.Tests;
 
-/// <summary>Replicas starting together migrate one empty database safely: each script runs once.</summary>
+/// <summary>Replicas starting together migrate one empty database safely, each script once; a role the service must not use is reported, not thrown.</summary>
 public sealed class SchemaMigrationTests
 {
     [Fact]
@@ -21,5 +23,22 @@ public sealed class SchemaMigrationTests
         {
             await replica.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task HealthCheck_ARoleThatCouldEraseTheAccessLog_IsUnhealthy_SayingWhy()
+    {
+        using var database = new TestDatabase();
+        // The tests' server's own user is a superuser: what a deployment must not connect as.
+        await using var superuser = NpgsqlDataSource.Create(database.ConnectionString);
+        var schema = new StoreSchema(superuser, new StoreOwner(null), Options.Create(new AuditStoreOptions()), NullLogger<StoreSchema>.Instance);
+        var check = new AuditStoreHealthCheck(superuser, schema);
+
+        var first = await check.CheckHealthAsync(new HealthCheckContext());
+        var again = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal((HealthStatus.Unhealthy, HealthStatus.Unhealthy), (first.Status, again.Status));
+        Assert.Contains("a superuser", again.Description, StringComparison.Ordinal);
+        Assert.Null(again.Exception);
     }
 }

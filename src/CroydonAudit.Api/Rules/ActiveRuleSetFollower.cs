@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Hosting;
 using CroydonAudit.Store.RuleSets;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +8,11 @@ namespace CroydonAudit.Api.Rules;
 /// Follows the database's active rule set: on every activation notification, and every poll interval in
 /// case one was missed, so every replica changes within moments of an activation anywhere.
 /// </summary>
-public sealed class ActiveRuleSetFollower(RuleSetCoordinator coordinator, RuleSetStore store, IOptions<GradingOptions> options, ILogger<ActiveRuleSetFollower> logger)
+public sealed class ActiveRuleSetFollower(RuleSetCoordinator coordinator, RuleSetStore store, IOptions<GradingOptions> options, TimeProvider clock, ILogger<ActiveRuleSetFollower> logger)
     : BackgroundService
 {
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        store.FollowAsync(coordinator.FollowAsync, options.Value.ActiveRuleSetPollInterval, logger, stoppingToken);
+        SupervisedLoop.RunAsync(
+            "following the active rule set", token => store.FollowAsync(coordinator.FollowAsync, options.Value.ActiveRuleSetPollInterval, logger, token), logger, clock, stoppingToken);
 }

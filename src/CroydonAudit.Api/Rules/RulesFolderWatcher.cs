@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Store;
+using CroydonAudit.Store.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CroydonAudit.Api.Rules;
@@ -11,11 +12,14 @@ namespace CroydonAudit.Api.Rules;
 /// half-saved folder is never read — the snapshot is proposed if it passes every check, and refused (and recorded)
 /// if not. An edit never changes the rules every service grades by: only an activation does.
 /// </summary>
-public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, IOptions<GradingOptions> options, ILogger<RulesFolderWatcher> logger)
+public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, IOptions<GradingOptions> options, TimeProvider clock, ILogger<RulesFolderWatcher> logger)
     : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SupervisedLoop.RunAsync("watching the rules folder", WatchAsync, logger, clock, stoppingToken);
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
         var folder = coordinator.FolderPath;
         if (!options.Value.WatchRulesFolder || !Directory.Exists(folder))
@@ -59,8 +63,7 @@ public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, I
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // Whatever an edit holds, the watcher carries on, and so does the service (an exception leaving a
-                // background service would stop the host).
+                // Whatever an edit holds, the watcher carries on watching.
                 LogEditFailed(e);
             }
         }

@@ -1,6 +1,7 @@
 using CroydonAudit.Store.Resilience;
 using CroydonAudit.Store.Schema;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly;
 
@@ -31,23 +32,19 @@ public sealed class AccessLog : IAsyncDisposable
     private readonly BatchQueue<AccessRecord, bool> _writes;
 
     /// <summary>Creates the log over the audit store's database; reviews read it as callers' reads (<paramref name="reads"/>).</summary>
-    public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline)
+    public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, ILogger<AccessLog>? logger = null)
     {
         _dataSource = dataSource;
         _reads = reads.Interactive;
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
-        _writes = new BatchQueue<AccessRecord, bool>(WriteAsync, workers: 1, MaxBatch, "access");
+        _writes = new BatchQueue<AccessRecord, bool>(WriteAsync, workers: 1, MaxBatch, "access", logger: logger);
     }
 
     /// <summary>Records one access; completes when it is stored.</summary>
     /// <exception cref="AuditStoreUnavailableException">It could not be stored: the access must not go ahead.</exception>
     public Task RecordAsync(AccessRecord record, CancellationToken cancellationToken) =>
         _writes.EnqueueAsync(record, cancellationToken);
-
-    /// <summary>Records several accesses at once (a bulk job's deletions, say).</summary>
-    public Task RecordAsync(IReadOnlyList<AccessRecord> records, CancellationToken cancellationToken) =>
-        Task.WhenAll(records.Select(r => RecordAsync(r, cancellationToken)));
 
     /// <summary>The records matching a filter, newest first, a page at a time (at most 500).</summary>
     public Task<(IReadOnlyList<AccessRecord> Records, long? NextId)> ListAsync(string? auditId, string? subject, DateTimeOffset? from, DateTimeOffset? to, int pageSize, long? beforeId, CancellationToken cancellationToken) =>

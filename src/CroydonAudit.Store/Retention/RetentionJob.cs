@@ -1,3 +1,4 @@
+using CroydonAudit.Store.Hosting;
 using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,13 +53,11 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.Years is not > 0)
-        {
-            return;
-        }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Years is > 0 ? SupervisedLoop.RunAsync("the retention job", RunDailyAsync, logger, clock, stoppingToken) : Task.CompletedTask;
 
+    private async Task RunDailyAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
         do
         {

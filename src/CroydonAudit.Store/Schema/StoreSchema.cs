@@ -27,6 +27,7 @@ public sealed class StoreSchema(NpgsqlDataSource dataSource, StoreOwner owner, I
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _ready;
+    private bool _migrated;
 
     /// <summary>Migrates if this process has not yet; cheap once done.</summary>
     public async ValueTask EnsureAsync(CancellationToken cancellationToken)
@@ -41,9 +42,12 @@ public sealed class StoreSchema(NpgsqlDataSource dataSource, StoreOwner owner, I
         {
             if (!_ready)
             {
-                await using (var connection = await (owner.DataSource ?? dataSource).OpenConnectionAsync(cancellationToken))
+                // Migrated once; a refused role is checked again on each call (a health check's), not migrated again.
+                if (!_migrated)
                 {
+                    await using var connection = await (owner.DataSource ?? dataSource).OpenConnectionAsync(cancellationToken);
                     Migrate(connection);
+                    _migrated = true;
                 }
 
                 await CheckRuntimeRoleAsync(cancellationToken);
