@@ -1,6 +1,7 @@
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Rules;
 using CroydonAudit.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CroydonAudit.Grading.Tests;
 
@@ -54,6 +55,21 @@ public sealed class EvaluationBudgetTests
 
         Assert.Throws<GradingDeadlineException>(() => grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: DateTime.UtcNow.AddSeconds(-1)));
         Assert.Equal(Grade.RequiresImprovement, grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: DateTime.UtcNow.AddMinutes(1)).OverallGrade);
+    }
+
+    [Fact]
+    public void Grade_Deadline_IsKeptByTheGradersClock()
+    {
+        using var copy = new RuleFolderCopy();
+        copy.EditRule("limits.json", "limit.care-act-partial", r => r["Expression"] = Nested);
+        // A clock years behind the computer's: a deadline a minute ahead of it is long past by the computer's, and
+        // one a minute behind it still to come.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 9, 0, 0, TimeSpan.Zero));
+        var grader = new AuditGrader(RuleSetLoader.Load(copy.Path), clock, evaluationBudget: long.MaxValue);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        Assert.Equal(Grade.RequiresImprovement, grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: now.AddMinutes(1)).OverallGrade);
+        Assert.Throws<GradingDeadlineException>(() => grader.Grade(ManyRecommendations(), CancellationToken.None, deadline: now.AddSeconds(-1)));
     }
 
     [Fact]

@@ -28,7 +28,10 @@ public static class EvaluationBudget
     private static CancellationToken _cancellation;
 
     [ThreadStatic]
-    private static long _deadlineTick;
+    private static long _deadline;
+
+    [ThreadStatic]
+    private static TimeProvider? _clock;
 
     /// <summary>Counts one step; throws when the budget is spent or the caller has given up. Called from rewritten rule expressions.</summary>
     public static bool Step()
@@ -47,7 +50,7 @@ public static class EvaluationBudget
         {
             // The deadline is read from the clock as well as the token: a token cancelled by a timer can fire late on a busy machine.
             _cancellation.ThrowIfCancellationRequested();
-            if (Environment.TickCount64 >= _deadlineTick)
+            if (_clock!.GetTimestamp() >= _deadline)
             {
                 throw new GradingDeadlineException();
             }
@@ -62,10 +65,12 @@ public static class EvaluationBudget
     /// </summary>
     public static Scope Begin(long steps, CancellationToken cancellationToken, DateTime? deadline = null, TimeProvider? clock = null)
     {
-        var previous = new Scope(_inScope, _remaining, _cancellation, _deadlineTick);
-        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-        var left = deadline is { } at && at < DateTime.MaxValue ? (long)Math.Clamp((at - now).TotalMilliseconds, 0, long.MaxValue / 4) : long.MaxValue / 2;
-        (_inScope, _remaining, _cancellation, _deadlineTick) = (true, steps, cancellationToken, Environment.TickCount64 + left);
+        var previous = new Scope(_inScope, _remaining, _cancellation, _deadline, _clock);
+        clock ??= TimeProvider.System;
+        // The deadline as a timestamp of the same clock, so that time passes for it as for the clock (a test's, too).
+        var left = deadline is { } at && at < DateTime.MaxValue ? Math.Clamp((at - clock.GetUtcNow().UtcDateTime).TotalSeconds, 0, 1e7) : (double?)null;
+        var until = left is { } seconds ? clock.GetTimestamp() + (long)(seconds * clock.TimestampFrequency) : long.MaxValue;
+        (_inScope, _remaining, _cancellation, _deadline, _clock) = (true, steps, cancellationToken, until, clock);
         return previous;
     }
 
@@ -73,10 +78,10 @@ public static class EvaluationBudget
     internal static Expression Metered(Expression expression) => new Meter().Visit(expression);
 
     /// <summary>Restores the budget that was in force before <see cref="Begin"/>.</summary>
-    public readonly struct Scope(bool inScope, long remaining, CancellationToken cancellation, long deadlineTick) : IDisposable
+    public readonly struct Scope(bool inScope, long remaining, CancellationToken cancellation, long deadline, TimeProvider? clock) : IDisposable
     {
         /// <inheritdoc />
-        public void Dispose() => (_inScope, _remaining, _cancellation, _deadlineTick) = (inScope, remaining, cancellation, deadlineTick);
+        public void Dispose() => (_inScope, _remaining, _cancellation, _deadline, _clock) = (inScope, remaining, cancellation, deadline, clock);
     }
 
     private sealed class Meter : ExpressionVisitor

@@ -17,7 +17,7 @@ public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget =
     /// <exception cref="RuleSetNotApprovedException">The guard needs an approval the candidate does not have.</exception>
     public async Task<ActivationResult> ActivateAsync(RuleSetFiles files, string activatedBy, RuleSetSource source, ActivationGuard guard, CancellationToken cancellationToken)
     {
-        var candidate = RuleSetCheck.Run(files, evaluationBudget);
+        var candidate = RuleSetCheck.Run(files, evaluationBudget, clock);
         return candidate.Report.Passed
             ? new ActivationResult(candidate, await store.ActivateAsync(candidate.RuleSet!, files, activatedBy, source, guard, cancellationToken), null, false)
             : await RefusedAsync(candidate, activatedBy, source, cancellationToken);
@@ -36,7 +36,7 @@ public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget =
             return null;
         }
 
-        var candidate = RuleSetCheck.Run(files, evaluationBudget);
+        var candidate = RuleSetCheck.Run(files, evaluationBudget, clock);
         var passed = candidate.Report.Passed || (!files.WorkedCases.Any() && candidate.RuleSet is not null && candidate.Report.Problems.Count == 0);
         return passed
             ? new ActivationResult(candidate, await store.ActivateAsync(candidate.RuleSet!, null, activatedBy, RuleSetSource.Service, guard, cancellationToken), null, false)
@@ -47,7 +47,7 @@ public sealed class RuleSetActivator(RuleSetStore store, long evaluationBudget =
     /// <exception cref="AuditStoreUnavailableException">The database could not be reached to store a candidate that passed.</exception>
     public async Task<ActivationResult> ProposeAsync(RuleSetFiles files, string proposedBy, RuleSetSource source, CancellationToken cancellationToken)
     {
-        var candidate = RuleSetCheck.Run(files, evaluationBudget);
+        var candidate = RuleSetCheck.Run(files, evaluationBudget, clock);
         if (!candidate.Report.Passed)
         {
             return await RefusedAsync(candidate, proposedBy, source, cancellationToken);

@@ -29,15 +29,15 @@ public static class RuleSetCheck
     }
 
     /// <summary>
-    /// Checks a rule set's files; worked cases are graded within <paramref name="evaluationBudget"/>, the grading
-    /// service's. Never throws for what the files hold: the files come from people, and a check that failed on them
+    /// Checks a rule set's <paramref name="files"/>; worked cases are graded within <paramref name="evaluationBudget"/>, the
+    /// grading service's, by its <paramref name="clock"/>. Never throws for what the files hold: the files come from people, and a check that failed on them
     /// must refuse them in words, not stop whatever asked (a running service's folder watcher, its start).
     /// </summary>
-    public static CheckedRuleSet Run(RuleSetFiles files, long evaluationBudget = EvaluationBudget.DefaultSteps)
+    public static CheckedRuleSet Run(RuleSetFiles files, long evaluationBudget = EvaluationBudget.DefaultSteps, TimeProvider? clock = null)
     {
         try
         {
-            return Check(files, evaluationBudget);
+            return Check(files, evaluationBudget, clock ?? TimeProvider.System);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -47,7 +47,7 @@ public static class RuleSetCheck
         }
     }
 
-    private static CheckedRuleSet Check(RuleSetFiles files, long evaluationBudget)
+    private static CheckedRuleSet Check(RuleSetFiles files, long evaluationBudget, TimeProvider clock)
     {
         var schemaProblems = new List<RuleSetProblem>();
         RuleSetSchemas.Check(files, schemaProblems);
@@ -74,7 +74,7 @@ public static class RuleSetCheck
             return new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, problems, [], null));
         }
 
-        var grader = new AuditGrader(ruleSet, TimeProvider.System, evaluationBudget);
+        var grader = new AuditGrader(ruleSet, clock, evaluationBudget);
         var results = cases.Select(c => WorkedCaseResult.Run(c, grader)).ToList();
         var report = new RuleSetCheckReport(ruleSet.Version, ruleSet.Label, ruleSet.Rules.Count, problems, results, RuleSetCoverage.Of(ruleSet, results));
         return new CheckedRuleSet(ruleSet, report);
