@@ -11,8 +11,8 @@ using FieldViolation = Google.Rpc.BadRequest.Types.FieldViolation;
 
 namespace CroydonAudit.Api.Services;
 
-/// <summary>The contract's AccessLogService: the access log, read for a data protection review.</summary>
-public sealed class AccessLogReviewService(AccessLog log) : AccessLogService.AccessLogServiceBase
+/// <summary>The contract's AccessLogService: the access log, read for a data protection review (and each review recorded in it).</summary>
+public sealed class AccessLogReviewService(AccessLog log, AccessRecorder access) : AccessLogService.AccessLogServiceBase
 {
     /// <inheritdoc />
     [Authorize(Policy = Policies.ReviewAccess)]
@@ -50,6 +50,10 @@ public sealed class AccessLogReviewService(AccessLog log) : AccessLogService.Acc
         }
 
         InvalidArgument.ThrowIfAny(violations);
+        // Reading the log is an access too (who looked at whose reads), recorded before it answers; under no audit id, so
+        // that a review of an audit's accesses does not list the reviews.
+        await access.RecordAsync(context, "read", query:
+            $"access log: audit_id={request.AuditId} subject={request.Subject} from={request.From?.ToDateTimeOffset():O} to={request.To?.ToDateTimeOffset():O} page_size={request.PageSize}");
         var (records, next) = await log.ListAsync(
             Blank(request.AuditId), Blank(request.Subject), request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(),
             request.PageSize == 0 ? 100 : request.PageSize, before, context.CancellationToken);

@@ -56,6 +56,22 @@ public sealed class AccessLogTests(GradingServiceHost host) : IClassFixture<Grad
     }
 
     [Fact]
+    public async Task ListAccessRecords_IsItselfRecorded_WithItsFilter()
+    {
+        using var reviewer = host.ChannelFor(host.Token([Roles.DataProtection], name: "ig-reviewer"));
+        var log = new AccessLogService.AccessLogServiceClient(reviewer);
+
+        await log.ListAccessRecordsAsync(new() { Subject = "auditor-under-review", PageSize = 20 });
+        var reviews = (await log.ListAccessRecordsAsync(new() { Subject = "ig-reviewer" })).Records;
+
+        // The second review's own record is there too, made before it answered.
+        Assert.Equal(2, reviews.Count);
+        Assert.All(reviews, r => Assert.Equal(("read", "/croydon.audit.v1.AccessLogService/ListAccessRecords", ""), (r.Action, r.Method, r.AuditId)));
+        Assert.Contains("subject=auditor-under-review", reviews[1].Query, StringComparison.Ordinal);
+        Assert.Contains("page_size=20", reviews[1].Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListAudits_WhoseReadCannotBeRecorded_ShowsNothing()
     {
         using var database = new TestDatabase();
