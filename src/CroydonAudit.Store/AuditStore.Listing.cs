@@ -15,17 +15,11 @@ public sealed partial class AuditStore
         WHERE is_latest
         """;
 
-    // A page's statement names only the filters it was given, so PostgreSQL can walk the one index made for them
-    // (V7 to V10: by team, auditor, grade, team and grade; by time alone; V12 the moderation queue, V18 incomplete
-    // audits; V25 grade of record, alone and with a team) in the listing's order and stop at the page's end. A filter written as "(@team IS NULL OR team = @team)"
-    // would leave it only the walk by time, through every latest revision, when a team's audits are few. There are a
-    // few hundred statements at most, each planned once per connection (generic, by index): which index a page walks
-    // follows from which filters it names, not from their values.
-    // The filter whose index is walked (an auditor's, else a team's, else a grade's: fewest audits first) also leads the
-    // page's order, compared with an array of its one value: only its own index then gives that order. Given a plain
-    // equality, PostgreSQL may instead walk the index by time and filter, expecting a common team's or grade's audits to
-    // be spread evenly over time; on a million revisions, behind 90,000 newer audits of other teams, a page took 700 ms.
-    // The grade of record (V25): as written here, it is the expression V25's indexes are made on.
+    // A page's statement names only the filters it was given, so PostgreSQL walks the one index made for them (V7-V10,
+    // V12, V18, V25) in the listing's order and stops at the page's end; "(@team IS NULL OR team = @team)" would leave
+    // it only the walk by time. The walked filter (auditor, else team, else grade) also leads the order, compared with
+    // an array of its one value, so that no other index gives that order (benchmarks/README.md, "Listings planned once").
+    // The grade of record, written as the expression V25's indexes are made on.
     private const string GradeOfRecord = "coalesce(final_grade, overall_grade)";
 
     internal static NpgsqlBatchCommand PageStatement(AuditListQuery query)
@@ -122,7 +116,7 @@ public sealed partial class AuditStore
             return ((IReadOnlyList<(string, long)>)teams.Take(max).ToList(), teams.Count > max);
         }, cancellationToken);
 
-    /// <summary>The latest revision of each audit matching the query, newest first, one page at a time.</summary>
+    /// <summary>The latest revision of each audit matching the query, newest first (or oldest, as the query says), one page at a time.</summary>
     public Task<AuditPage> ListAsync(AuditListQuery query, CancellationToken cancellationToken) =>
         Read(query, static async (store, query, ct) =>
         {

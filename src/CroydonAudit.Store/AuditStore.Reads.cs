@@ -6,7 +6,7 @@ namespace CroydonAudit.Store;
 public sealed partial class AuditStore
 {
     // Concurrent GetAudits are read together, one statement for all (revision 0: the latest), each by the primary
-    // key: no transaction, no join with the version's rules. An audit's few revisions share the key's prefix.
+    // key, in one short transaction planned once (PlannedOnce), no join with the version's rules. An audit's few revisions share the key's prefix.
     // The same statement records each read in the access log, as a read, or as refused when the reader's access is
     // for another team (and then nothing of the audit is shown) or there is no such revision — the same work for
     // both, so neither answer nor timing tells them apart: one round trip, and the records are durable —

@@ -36,7 +36,7 @@ public sealed class AuditStoreOptions
     /// <summary>Group commit: how many audits one transaction may store at most.</summary>
     public int MaxBatchSize { get; set; } = 256;
 
-    /// <summary>Group commit: how many transactions may be writing at once. Three kept two cores busiest in ./bench.sh (two left them idle a sixth of the time; four contended).</summary>
+    /// <summary>Group commit: how many transactions may be writing at once; the default kept two cores busiest in ./bench.sh (benchmarks/README.md).</summary>
     public int Writers { get; set; } = 3;
 
     /// <summary>
@@ -50,8 +50,8 @@ public sealed class AuditStoreOptions
 
     /// <summary>
     /// Reads (GetAudit, ListAudits, previews' streams) share at most this many connections of their own; a read
-    /// beyond them waits its turn. PostgreSQL runs a process per connection: 64 reads at once on 64 connections
-    /// spent over twice the CPU per read that 8 did on a 2-core machine, and could take every connection writes need.
+    /// beyond them waits its turn. PostgreSQL runs a process per connection: many reads at once on as many connections
+    /// cost far more CPU per read (benchmarks/README.md, "Reads"), and could take every connection writes need.
     /// </summary>
     public int ReadConnections { get; set; } = 8;
 

@@ -22,8 +22,8 @@ public sealed class LimitOptions
     /// <summary>
     /// The memory that request bodies being read and parsed may take at once, estimated as
     /// <see cref="RequestBodyBudget.GrpcCost"/> times a gRPC message's bytes and <see cref="RequestBodyBudget.JsonCost"/>
-    /// times a JSON body's. The default keeps a replica's peak near 400 MB under any flood of large bodies
-    /// (benchmarks/README.md), well inside the 640 MiB its pod may use.
+    /// times a JSON body's. The default keeps a replica's peak well inside the memory its pod may use under any flood
+    /// of large bodies (measured in benchmarks/README.md).
     /// </summary>
     public long RequestMemoryBytes { get; set; } = 160L * 1024 * 1024;
 }

@@ -12,7 +12,7 @@ using CroydonAudit.Store.Seeding;
 
 namespace CroydonAudit.Cli.Commands;
 
-/// <summary><c>store seed</c>: a benchmark database filled with realistic audits, a million in minutes.</summary>
+/// <summary><c>store seed</c>: a benchmark database filled with realistic audits, in bulk.</summary>
 internal static class StoreCommands
 {
     public static Command Create() => new("store", "Work on the audit store directly.")

@@ -25,7 +25,7 @@ internal sealed class StoreCalls(StoreSchema schema, ResiliencePipeline pipeline
         }
         catch (Exception e) when ((StoreResilience.MeansUnavailable(e) || e is StoreRoleRefusedException) && !cancellationToken.IsCancellationRequested)
         {
-            // A role refused is logged at start and on every migration attempt: to callers the store is unavailable.
+            // A role refused is logged once at start and shown by the health check: to callers the store is unavailable.
             throw new AuditStoreUnavailableException(e);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)

@@ -8,8 +8,9 @@ using Polly.Timeout;
 namespace CroydonAudit.Store.Resilience;
 
 /// <summary>
-/// The one resilience pipeline around database work: an overall timeout, retries of transient
-/// failures with jittered exponential backoff, a circuit breaker, and a timeout per attempt.
+/// The resilience pipelines around database work, one for writes and one for reads (each with a breaker of its own):
+/// an overall timeout, retries of transient failures with jittered exponential backoff, a circuit breaker, and a
+/// timeout per attempt.
 /// Every write is one transaction, so a retried attempt never leaves half of an earlier one behind.
 /// </summary>
 public static class StoreResilience
