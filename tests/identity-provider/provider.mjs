@@ -2,7 +2,9 @@
 // through it with the authorization code flow, and a case recording system takes client-credentials tokens from it.
 //
 // The test drives it by JSON lines on standard input, and it answers each with one line on standard output:
-//   {"pagesClient": {...}, "accounts": {...}, "systems": {...}}  registers the service's clients and people
+//   {"pagesClient": {...}, "accounts": {...}, "systems": {...}}  registers the service's clients and people (the pages'
+//                                                                client with a secret, or with jwks: a certificate's key;
+//                                                                "pagesClients": [...] for more than one)
 //   {"accessTokenSeconds": N}                                     how long access tokens issued from now last
 //   {"rotateKeys": true}                                          a new signing key signs from now; the old one is still published
 // It first prints {"issuer": "http://127.0.0.1:PORT"}. Its state (sessions, grants) lives in memory, and a rebuild
@@ -20,7 +22,7 @@ let provider;
 let issuer;
 let accessTokenSeconds = 600;
 let keys = [signingKey()];
-let settings = { pagesClient: null, accounts: {}, systems: {} };
+let settings = { pagesClient: null, pagesClients: [], accounts: {}, systems: {} };
 
 function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -45,16 +47,18 @@ function configuration() {
     response_types: [],
     redirect_uris: [],
   }));
-  if (settings.pagesClient) {
-    const pages = settings.pagesClient;
+  for (const pages of [settings.pagesClient, ...(settings.pagesClients ?? [])].filter(Boolean)) {
+    // The pages prove who they are by a secret, or by a certificate's key (its public JWK): a signed client assertion.
+    const authentication = pages.jwks
+      ? { jwks: pages.jwks, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'RS256' }
+      : { client_secret: pages.secret, token_endpoint_auth_method: 'client_secret_post' };
     clients.push({
       client_id: pages.clientId,
-      client_secret: pages.secret,
       grant_types: ['authorization_code'],
       response_types: ['code'],
       redirect_uris: [pages.redirectUri],
       post_logout_redirect_uris: [pages.postLogoutRedirectUri],
-      token_endpoint_auth_method: 'client_secret_post',
+      ...authentication,
     });
   }
 
@@ -113,7 +117,7 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
     const command = JSON.parse(line);
     // Read as each access token is issued: no rebuild.
     if (command.accessTokenSeconds) accessTokenSeconds = command.accessTokenSeconds;
-    if (command.rotateKeys || command.pagesClient || command.accounts || command.systems) {
+    if (command.rotateKeys || command.pagesClient || command.pagesClients || command.accounts || command.systems) {
       if (command.rotateKeys) keys = [signingKey(), ...keys];
       settings = { ...settings, ...command };
       rebuild();

@@ -39,6 +39,16 @@ public sealed class AuthOptions
     public string? ClientSecret { get; set; }
 
     /// <summary>
+    /// Instead of a secret, the pages prove who they are to the provider with a certificate (a signed client assertion,
+    /// private_key_jwt, as Entra ID recommends): the path of a PEM file holding the certificate and its private key (or
+    /// only the certificate, with the key at <see cref="ClientCertificateKeyPath"/>), mounted from a secret store.
+    /// </summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The PEM file of <see cref="ClientCertificatePath"/>'s private key, when it is not in the same file.</summary>
+    public string? ClientCertificateKeyPath { get; set; }
+
+    /// <summary>
     /// The scopes the pages ask for beside openid and profile, space-separated, so that the access token is for this
     /// service's API (Entra ID: api://APP-ID/.default; Keycloak: the client scope that adds the audience).
     /// </summary>
@@ -76,8 +86,12 @@ public sealed class AuthOptions
             "no identity provider is configured (Auth__Authority, Auth__Audience). Configure the provider, or ask for local mode outside Production with Auth__Mode=Local (./run.sh does).",
         _ when string.IsNullOrWhiteSpace(Audience) =>
             "an identity provider is configured (Auth__Authority) but no audience (Auth__Audience): every token would be refused. Set Auth__Audience to the service's application id at the provider.",
-        { SignsInThroughProvider: true } when string.IsNullOrWhiteSpace(ClientSecret) =>
-            "the pages' client at the identity provider is configured (Auth__ClientId) without its secret (Auth__ClientSecret). Give the secret from the secret store, or remove Auth__ClientId to serve the API only.",
+        { SignsInThroughProvider: true } when string.IsNullOrWhiteSpace(ClientSecret) && string.IsNullOrWhiteSpace(ClientCertificatePath) =>
+            "the pages' client at the identity provider is configured (Auth__ClientId) without its secret (Auth__ClientSecret) or certificate (Auth__ClientCertificatePath). Give one from the secret store, or remove Auth__ClientId to serve the API only.",
+        { SignsInThroughProvider: true } when !string.IsNullOrWhiteSpace(ClientSecret) && !string.IsNullOrWhiteSpace(ClientCertificatePath) =>
+            "the pages' client at the identity provider is given both a secret (Auth__ClientSecret) and a certificate (Auth__ClientCertificatePath). Give one of them.",
+        { SignsInThroughProvider: true, ClientCertificatePath: { Length: > 0 } } when ClientCertificate.Problem(ClientCertificatePath, ClientCertificateKeyPath) is { } problem =>
+            problem,
         _ when KeysRefreshInterval < TimeSpan.FromSeconds(1) =>
             "Auth__KeysRefreshInterval must be at least one second.",
         _ => null,

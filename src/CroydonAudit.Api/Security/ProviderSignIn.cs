@@ -9,7 +9,8 @@ namespace CroydonAudit.Api.Security;
 
 /// <summary>
 /// People sign in to the pages at the council's identity provider: OpenID Connect's authorization code flow with
-/// PKCE, as a confidential client (<c>Auth__ClientId</c>, <c>Auth__ClientSecret</c>). Nothing the provider answers is
+/// PKCE, as a confidential client (<c>Auth__ClientId</c>, and <c>Auth__ClientSecret</c> or a certificate,
+/// <see cref="ClientCertificate"/>). Nothing the provider answers is
 /// kept in a cookie: its access token is checked exactly as an API caller's is (<see cref="SignInTokens"/>) and kept
 /// server-side in the browser's session (<see cref="PageSession"/>) beside the ID token, which signing out names at
 /// the provider (RP-initiated logout). A session that ends (sign-out, idle, the token's expiry) sends the browser back
@@ -41,12 +42,14 @@ public static partial class ProviderSignIn
         }
 
         authentication.AddOpenIdConnect(Scheme, _ => { });
-        authentication.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<AuthOptions>>((oidc, auth) => Configure(oidc, auth.Value));
+        authentication.Services.AddOptions<OpenIdConnectOptions>(Scheme)
+            .Configure<IOptions<AuthOptions>, TimeProvider>((oidc, auth, clock) => Configure(oidc, auth.Value, clock));
         return authentication;
     }
 
-    private static void Configure(OpenIdConnectOptions oidc, AuthOptions auth)
+    private static void Configure(OpenIdConnectOptions oidc, AuthOptions auth, TimeProvider clock)
     {
+        var certificate = string.IsNullOrWhiteSpace(auth.ClientCertificatePath) ? null : ClientCertificate.Load(auth.ClientCertificatePath, auth.ClientCertificateKeyPath, clock);
         oidc.Authority = auth.Authority;
         oidc.ClientId = auth.ClientId;
         oidc.ClientSecret = auth.ClientSecret;
@@ -78,6 +81,23 @@ public static partial class ProviderSignIn
 
         oidc.Events = new OpenIdConnectEvents
         {
+            // With a certificate, the pages authenticate by a signed assertion wherever they would give a secret: pushing
+            // the sign-in request (PAR, where the provider offers it) and redeeming its code.
+            OnPushAuthorization = async context =>
+            {
+                if (certificate is not null)
+                {
+                    await certificate.AuthenticateAsync(context.ProtocolMessage, context.Options, context.HttpContext.RequestAborted);
+                    context.HandleClientAuthentication();
+                }
+            },
+            OnAuthorizationCodeReceived = async context =>
+            {
+                if (certificate is not null && context.TokenEndpointRequest is { } request)
+                {
+                    await certificate.AuthenticateAsync(request, context.Options, context.HttpContext.RequestAborted);
+                }
+            },
             OnTicketReceived = KeepSessionAsync,
             OnRemoteFailure = FailedAsync,
             OnRedirectToIdentityProviderForSignOut = context =>

@@ -18,6 +18,7 @@ public sealed class ProviderSignInTests : IAsyncLifetime
 {
     private const string Audience = "api://croydon-audit";
     private const string PagesClient = "croydon-audit-pages";
+    private const string CertificateClient = "croydon-audit-pages-certificate";
     private const string CaseSystem = "case-recording-system";
     private const string Chromium = "/usr/bin/chromium";
     private readonly string _pagesSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
@@ -27,30 +28,18 @@ public sealed class ProviderSignInTests : IAsyncLifetime
     private RulesHost? _host;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private string _owner = "";
+    private string _runtime = "";
 
     public async Task InitializeAsync()
     {
         _provider = await IdentityProvider.StartAsync();
         _database = new TestDatabase();
-        var (owner, runtime) = _database.LeastPrivilege();
-        _host = new RulesHost(RepositoryRoot.FixtureRules, _database, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Audit"] = runtime,
-            ["ConnectionStrings:AuditOwner"] = owner,
-            ["Auth:Mode"] = "Provider",
-            ["Auth:Authority"] = _provider.Issuer,
-            ["Auth:Audience"] = Audience,
-            ["Auth:RequireHttpsMetadata"] = "false",
-            ["Auth:ClientId"] = PagesClient,
-            ["Auth:ClientSecret"] = _pagesSecret,
-            ["Auth:Scopes"] = "audit",
-            ["Auth:ClockSkew"] = "00:00:00",
-            ["Auth:KeysRefreshInterval"] = "00:00:01",
-        });
-        var pages = _host.PagesAddress;
+        (_owner, _runtime) = _database.LeastPrivilege();
+        _host = new RulesHost(RepositoryRoot.FixtureRules, _database, Settings(PagesClient, ("Auth:ClientSecret", _pagesSecret)));
         await _provider.SendAsync(new
         {
-            pagesClient = new { clientId = PagesClient, secret = _pagesSecret, redirectUri = $"{pages}sign-in/callback", postLogoutRedirectUri = $"{pages}sign-out/callback" },
+            pagesClient = new { clientId = PagesClient, secret = _pagesSecret, redirectUri = $"{_host.PagesAddress}sign-in/callback", postLogoutRedirectUri = $"{_host.PagesAddress}sign-out/callback" },
             systems = new Dictionary<string, object> { [CaseSystem] = new { secret = _systemSecret, claims = new { roles = new[] { "grader" }, name = "Case recording system" } } },
             accounts = new Dictionary<string, object>
             {
@@ -195,6 +184,57 @@ public sealed class ProviderSignInTests : IAsyncLifetime
         Assert.Contains("Audits", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WithACertificateInsteadOfASecret_APersonSignsIn()
+    {
+        // The pages' own certificate and key in one PEM file, as a secret store mounts it; the provider knows only its public key.
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=croydon-audit-pages", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var pem = Path.Combine(Path.GetTempPath(), $"croydon-pages-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem());
+        var publicKey = key.ExportParameters(includePrivateParameters: false);
+        try
+        {
+            using var host = new RulesHost(RepositoryRoot.FixtureRules, _database!, Settings(CertificateClient, ("Auth:ClientCertificatePath", pem)));
+            await _provider!.SendAsync(new
+            {
+                pagesClients = new[]
+                {
+                    new
+                    {
+                        clientId = CertificateClient,
+                        redirectUri = $"{host.PagesAddress}sign-in/callback",
+                        postLogoutRedirectUri = $"{host.PagesAddress}sign-out/callback",
+                        jwks = new
+                        {
+                            keys = new[]
+                            {
+                                new
+                                {
+                                    kty = "RSA", use = "sig", alg = "RS256", kid = certificate.Thumbprint,
+                                    n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(publicKey.Modulus), e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(publicKey.Exponent),
+                                },
+                            },
+                        },
+                    },
+                },
+            });
+            await StoreAsync("oidc-certificate", "North");
+            var page = await (await _browser!.NewContextAsync()).NewPageAsync();
+
+            await page.GotoAsync($"{host.PagesAddress}audits");
+            await SignInAtProviderAsync(page, "amira", host);
+
+            Assert.Contains("oidc-certificate", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)
@@ -212,15 +252,32 @@ public sealed class ProviderSignInTests : IAsyncLifetime
     }
 
     // The provider's own sign-in form (its development interactions): any password, the account's claims as registered.
-    private async Task SignInAtProviderAsync(IPage page, string account)
+    private async Task SignInAtProviderAsync(IPage page, string account, RulesHost? host = null)
     {
+        host ??= _host!;
         await page.WaitForSelectorAsync("input[name=login]");
         Assert.StartsWith(_provider!.Issuer, page.Url, StringComparison.Ordinal);
         await page.FillAsync("input[name=login]", account);
         await page.FillAsync("input[name=password]", "any password");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.StartsWith(_host!.PagesAddress.ToString(), StringComparison.Ordinal) && new Uri(url).AbsolutePath == "/audits");
+        await page.WaitForURLAsync(url => url.StartsWith(host.PagesAddress.ToString(), StringComparison.Ordinal) && new Uri(url).AbsolutePath == "/audits");
     }
+
+    // The service's settings at the provider, as the pages' client <paramref name="clientId"/> proving itself by <paramref name="authentication"/>.
+    private Dictionary<string, string> Settings(string clientId, (string Key, string Value) authentication) => new()
+    {
+        ["ConnectionStrings:Audit"] = _runtime,
+        ["ConnectionStrings:AuditOwner"] = _owner,
+        ["Auth:Mode"] = "Provider",
+        ["Auth:Authority"] = _provider!.Issuer,
+        ["Auth:Audience"] = Audience,
+        ["Auth:RequireHttpsMetadata"] = "false",
+        ["Auth:ClientId"] = clientId,
+        [authentication.Key] = authentication.Value,
+        ["Auth:Scopes"] = "audit",
+        ["Auth:ClockSkew"] = "00:00:00",
+        ["Auth:KeysRefreshInterval"] = "00:00:01",
+    };
 
     private async Task StoreAsync(string auditId, string team)
     {

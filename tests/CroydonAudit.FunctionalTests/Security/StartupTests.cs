@@ -47,7 +47,9 @@ public sealed class StartupTests : IDisposable
         { "Production", "Authority=https://login.example.org/tenant/v2.0", "no audience (Auth__Audience): every token would be refused" },
         { "Local", "Mode=Local;Authority=https://login.example.org/tenant/v2.0", "Choose one" },
         { "Local", "Mode=Locale", "Auth__Mode is \"Locale\"" },
-        { "Production", "Authority=https://login.example.org/tenant/v2.0;Audience=api://croydon-audit;ClientId=pages", "configured (Auth__ClientId) without its secret (Auth__ClientSecret)" },
+        { "Production", "Authority=https://login.example.org/tenant/v2.0;Audience=api://croydon-audit;ClientId=pages", "configured (Auth__ClientId) without its secret (Auth__ClientSecret) or certificate (Auth__ClientCertificatePath)" },
+        { "Production", "Authority=https://login.example.org/tenant/v2.0;Audience=api://croydon-audit;ClientId=pages;ClientSecret=s;ClientCertificatePath=/run/secrets/pages.pem", "Give one of them." },
+        { "Production", "Authority=https://login.example.org/tenant/v2.0;Audience=api://croydon-audit;ClientId=pages;ClientCertificatePath=/nowhere/pages.pem", "cannot be read as a PEM certificate with its private key" },
     };
 
     [Theory]
