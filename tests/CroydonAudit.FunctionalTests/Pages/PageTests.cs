@@ -178,6 +178,15 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
             Assert.Contains($"rules' grade,{CroydonAudit.Api.Pages.Support.Show.Of(grade.Grade)},,{grade.Count}", csv, StringComparison.Ordinal);
         }
 
+        // A period the service refuses, or a date that is not one, is said so against its field, with no figures.
+        var backwards = WebUtility.HtmlDecode(await browser.GetStringAsync("/report?from=2026-05-01&to=2026-04-01"));
+        var notADate = WebUtility.HtmlDecode(await browser.GetStringAsync("/report?from=2026-13-45"));
+        Assert.Contains("<a href=\"#from\">The first day must be before the last day", backwards, StringComparison.Ordinal);
+        Assert.Contains("<title>Error: Programme report", backwards, StringComparison.Ordinal);
+        Assert.DoesNotContain("graded_", backwards, StringComparison.Ordinal);
+        Assert.DoesNotContain("croydon-chart", backwards, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#from\">The first day must be a real date, like 2026-04-01.</a>", notADate, StringComparison.Ordinal);
+
         // An auditor may read audits, not the report.
         using var auditor = Browser();
         await SignIn(auditor, host.Token([Roles.Auditor]));

@@ -39,13 +39,7 @@ public sealed class IndexModel(PageContract contract) : PageModel
     public async Task OnGetAsync()
     {
         Teams = await contract.TeamsAsync(HttpContext);
-        foreach (var (field, words) in new[] { ("from", "The date graded on or after"), ("to", "The date graded on or before") })
-        {
-            if (ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0)
-            {
-                Problems[field] = $"{words} must be a real date, like 2026-04-01.";
-            }
-        }
+        FormDates.Unreadable(ModelState, Problems, ("from", "The date graded on or after"), ("to", "The date graded on or before"));
 
         if (From > To)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Croydon.Audit.V1;
+using Grpc.Core;
 using CroydonAudit.Api.Pages.Support;
 using CroydonAudit.Api.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -22,12 +23,46 @@ public sealed class IndexModel(PageContract contract) : PageModel
     /// <summary>The teams to choose from in the filter; null for a text box.</summary>
     public IReadOnlyList<string>? Teams { get; private set; }
 
-    /// <summary>The report as a page.</summary>
+    /// <summary>The filters' problems, by field: a date that is not one, or a period the service refuses.</summary>
+    public Dictionary<string, string> Problems { get; } = [];
+
+    /// <summary>The report as a page; or, when the period or team is refused, the form saying why, and no figures.</summary>
     public async Task OnGetAsync()
     {
         Teams = await contract.TeamsAsync(HttpContext);
-        Report = await ReadAsync();
+        FormDates.Unreadable(ModelState, Problems, ("from", "The first day"), ("to", "The last day"));
+        if (Problems.Count > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Report = await ReadAsync();
+        }
+        catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
+        {
+            // The service decides what period it reports on; the page says which field, in its own words.
+            foreach (var violation in e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [])
+            {
+                var (field, words) = FormProblems.GetValueOrDefault(violation.Field, ("from", "The period is not one the report can cover."));
+                Problems.TryAdd(field, words);
+            }
+
+            if (Problems.Count == 0)
+            {
+                Problems["from"] = "The period is not one the report can cover.";
+            }
+        }
     }
+
+    // The report's fields in the contract, as the form names them, with what the service's refusal of each means.
+    private static readonly Dictionary<string, (string Field, string Words)> FormProblems = new(StringComparer.Ordinal)
+    {
+        ["graded_from"] = ("from", "The first day must be before the last day (or before today, when no last day is given), and at most ten years before it."),
+        ["graded_to"] = ("to", "The last day must be a real date."),
+        ["team"] = ("team", "The team must be a team's name, without control characters."),
+    };
 
     /// <summary>The report's figures as CSV.</summary>
     public async Task<IActionResult> OnGetCsvAsync()
