@@ -16,7 +16,8 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, AuditStore
     : BackgroundService
 {
     // The deletion runs as the tables' owner, in a function the service may only call (V22): the service's own role
-    // may not delete anything.
+    // may not delete anything. The function takes the period, never a cutoff, and dates it by the database's clock, so
+    // the service cannot ask it to delete anything younger; the cutoff below only words the log and the access records.
     private const string DeleteBatch = "SELECT delete_expired_revisions(@years, @batch, @why)";
 
     /// <summary>Deletes everything older than the retention period now; how many revisions were deleted.</summary>
