@@ -36,7 +36,7 @@ if [ -z "${ConnectionStrings__Audit:-}" ]; then
   export CROYDON_PG_PORT="${CROYDON_TEST_PG_PORT:-55433}" CROYDON_PG_DATA="$root/.data/postgres-test"
   scripts/postgres.sh start
   export ConnectionStrings__Audit="$(scripts/postgres.sh url)"
-  # Lets the restart test restart this private cluster; it is skipped for a database it does not own.
+  # Lets the restart test restart this private cluster; with a database it does not own, the test fails saying why.
   export CROYDON_TEST_POSTGRES_CTL="$root/scripts/postgres.sh"
 fi
 

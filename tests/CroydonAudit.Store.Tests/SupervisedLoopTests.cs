@@ -33,6 +33,51 @@ public sealed class SupervisedLoopTests
     }
 
     [Fact]
+    public async Task RunAsync_TheSameFailureAfterALongGoodRun_IsLoggedAgain()
+    {
+        var clock = new FakeTimeProvider();
+        var logger = new RecordingLogger();
+        var runs = 0;
+
+        var loop = SupervisedLoop.RunAsync("the test's loop", _ =>
+        {
+            runs++;
+            if (runs == 2)
+            {
+                // A good hour's work before the same bug comes back.
+                clock.Advance(TimeSpan.FromHours(1));
+            }
+
+            return runs <= 2 ? throw new InvalidOperationException("the same bug") : Task.CompletedTask;
+        }, logger, clock, CancellationToken.None);
+        Assert.True(await Eventually.HoldsAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            return Task.FromResult(loop.IsCompleted);
+        }, TimeSpan.FromSeconds(10)));
+        await loop;
+
+        Assert.Equal([(LogLevel.Critical, "the same bug"), (LogLevel.Critical, "the same bug")], logger.Entries);
+    }
+
+    [Fact]
+    public async Task RunAsync_AFailureOnTheWayOut_WhenStopping_IsNoBug()
+    {
+        var logger = new RecordingLogger();
+        using var stopping = new CancellationTokenSource();
+
+        var loop = SupervisedLoop.RunAsync("the test's loop", async token =>
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new InvalidOperationException("the connection was closed under it");
+        }, logger, TimeProvider.System, stopping.Token);
+        await stopping.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(logger.Entries);
+    }
+
+    [Fact]
     public async Task RunAsync_Stopping_EndsTheLoopWithoutAWord()
     {
         var logger = new RecordingLogger();

@@ -45,9 +45,17 @@ public static class ImpactPreview
         {
             // A worker failed: its error is the one thrown below.
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The stored audits could not be read: the workers are stopped and waited for before that is the answer.
+            await stop.CancelAsync();
+            queue.Writer.TryComplete();
+            await ((Task)Task.WhenAll(workers)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
         finally
         {
-            queue.Writer.Complete();
+            queue.Writer.TryComplete();
         }
 
         Tally[] tallies;

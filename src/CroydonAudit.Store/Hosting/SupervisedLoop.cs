@@ -4,12 +4,14 @@ namespace CroydonAudit.Store.Hosting;
 
 /// <summary>
 /// Runs a background loop that cannot die silently: an exception its body does not handle is logged as a bug (at
-/// Critical, with its stack trace, once for each different failure), and the body starts again after a pause that
-/// doubles up to a minute. An exception leaving a background service would otherwise stop the host, or, leaving a
+/// Critical, with its stack trace; a failure repeated at each restart, once), and the body starts again after a pause
+/// that doubles up to a minute, and starts at a second again once the body has run well for a minute. An exception leaving a background service would otherwise stop the host, or, leaving a
 /// worker task, stop the work without a word.
 /// </summary>
 public static partial class SupervisedLoop
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -19,21 +21,29 @@ public static partial class SupervisedLoop
     /// </summary>
     public static async Task RunAsync(string name, Func<CancellationToken, Task> body, ILogger logger, TimeProvider clock, CancellationToken stoppingToken)
     {
-        var pause = TimeSpan.FromSeconds(1);
+        var pause = FirstPause;
         string? lastFailure = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = clock.GetTimestamp();
             try
             {
                 await body(stoppingToken);
                 return;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: whatever the body threw on its way out is not a bug.
                 return;
             }
             catch (Exception e)
             {
+                // A body that ran well for a while before failing starts afresh: the failure is news, and soon retried.
+                if (clock.GetElapsedTime(started) >= LongestPause)
+                {
+                    (pause, lastFailure) = (FirstPause, null);
+                }
+
                 var failure = $"{e.GetType().FullName}: {e.Message}";
                 if (failure != lastFailure)
                 {

@@ -23,7 +23,12 @@ public sealed class RestartTests
             read = (await first.Client.GetAuditAsync(new() { AuditId = audit.AuditId })).Audit;
         }
 
+        var startedBefore = database.Count("SELECT extract(epoch FROM pg_postmaster_start_time()) * 1000000");
         await RestartPostgreSql();
+        // PostgreSQL really did restart: a stop or start that did nothing cannot pass for one. (The pool's connections
+        // from before were ended by it.)
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        Assert.NotEqual(startedBefore, database.Count("SELECT extract(epoch FROM pg_postmaster_start_time()) * 1000000"));
         using var second = new GradingServiceHost(database);
         var reread = (await second.Client.GetAuditAsync(new() { AuditId = audit.AuditId, Revision = 1 })).Audit;
 
