@@ -71,7 +71,7 @@ public sealed partial class AuditStore : IAsyncDisposable
         // Four readers: each batch's commit (its access records made durable) is most of its time, so a read waits less
         // behind it with a few batches under way; more readers made smaller batches that cost more (benchmarks/README.md,
         // "Reads").
-        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(4, options.ReadConnections), options.MaxBatchSize, "read", logger: logger);
+        _groupRead = new BatchQueue<ReadRequest, (StoredRevisionReader.Row, bool)?>(ReadBatchAsync, Math.Min(4, options.ReadConnections), options.MaxBatchSize, "read", clock: clock, logger: logger);
     }
 
     private Task<TResult> Run<TState, TResult>(TState state, Func<AuditStore, TState, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>

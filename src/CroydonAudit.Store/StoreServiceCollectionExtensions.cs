@@ -85,7 +85,8 @@ public static class StoreServiceCollectionExtensions
             sp.GetRequiredService<StoreReads>(),
             sp.GetRequiredService<StoreSchema>(),
             Pipeline(sp),
-            sp.GetRequiredService<ILogger<AccessLog>>()));
+            sp.GetRequiredService<ILogger<AccessLog>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Moderation.ModerationStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
@@ -197,7 +198,7 @@ public static class StoreServiceCollectionExtensions
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or EvolveDb.EvolveException)
                 {
                     logger.LogWarning(e, "The audit store's schema could not be brought up to date yet; retrying in {Delay}", delay);
-                    await Task.Delay(delay, stoppingToken);
+                    await Task.Delay(delay, clock, stoppingToken);
                 }
             }
         }

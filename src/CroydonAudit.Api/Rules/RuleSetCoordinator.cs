@@ -25,6 +25,7 @@ public sealed partial class RuleSetCoordinator(
     IOptions<GradingOptions> options,
     IOptions<RulesOptions> rules,
     IHostEnvironment environment,
+    TimeProvider clock,
     ILogger<RuleSetCoordinator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -60,7 +61,7 @@ public sealed partial class RuleSetCoordinator(
     {
         var files = TryRead(FolderPath, out var unreadable);
         FolderFingerprintAtStart = files?.Fingerprint;
-        var folder = files is null ? new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, unreadable, [], null)) : RuleSetCheck.Run(files, options.Value.EvaluationBudgetSteps);
+        var folder = files is null ? new CheckedRuleSet(null, new RuleSetCheckReport("", "", 0, unreadable, [], null)) : RuleSetCheck.Run(files, options.Value.EvaluationBudgetSteps, clock);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.StartupStoreTimeout);
         await _gate.WaitAsync(cancellationToken);

@@ -77,7 +77,7 @@ public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, I
             {
             }
 
-            await Task.Delay(options.Value.RulesSettleTime, cancellationToken);
+            await Task.Delay(options.Value.RulesSettleTime, clock, cancellationToken);
             if (changed.TryRead(out _))
             {
                 continue;
@@ -86,7 +86,7 @@ public sealed partial class RulesFolderWatcher(RuleSetCoordinator coordinator, I
             try
             {
                 var first = RuleSetFiles.FromDirectory(folder);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
                 var second = RuleSetFiles.FromDirectory(folder);
                 if (first.Fingerprint == second.Fingerprint && !changed.TryRead(out _))
                 {

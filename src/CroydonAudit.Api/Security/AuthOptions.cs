@@ -73,7 +73,7 @@ public sealed class AuthOptions
     public const string LocalMode = "Local";
 
     /// <summary>Why the service must not start with this configuration in <paramref name="environment"/>, in words; null when it may.</summary>
-    public string? StartProblem(IHostEnvironment environment) => this switch
+    public string? StartProblem(IHostEnvironment environment, DateTimeOffset now) => this switch
     {
         { IsLocal: true } when environment.IsProduction() =>
             "no identity provider is configured (Auth__Authority, Auth__Audience), and local mode (Auth__Mode=Local), where the service accepts tokens signed by a key in a file, is not allowed in Production. Configure the provider.",
@@ -90,7 +90,7 @@ public sealed class AuthOptions
             "the pages' client at the identity provider is configured (Auth__ClientId) without its secret (Auth__ClientSecret) or certificate (Auth__ClientCertificatePath). Give one from the secret store, or remove Auth__ClientId to serve the API only.",
         { SignsInThroughProvider: true } when !string.IsNullOrWhiteSpace(ClientSecret) && !string.IsNullOrWhiteSpace(ClientCertificatePath) =>
             "the pages' client at the identity provider is given both a secret (Auth__ClientSecret) and a certificate (Auth__ClientCertificatePath). Give one of them.",
-        { SignsInThroughProvider: true, ClientCertificatePath: { Length: > 0 } } when ClientCertificate.Problem(ClientCertificatePath, ClientCertificateKeyPath) is { } problem =>
+        { SignsInThroughProvider: true, ClientCertificatePath: { Length: > 0 } } when ClientCertificate.Problem(ClientCertificatePath, ClientCertificateKeyPath, now) is { } problem =>
             problem,
         _ when KeysRefreshInterval < TimeSpan.FromSeconds(1) =>
             "Auth__KeysRefreshInterval must be at least one second.",

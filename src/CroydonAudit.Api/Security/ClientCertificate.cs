@@ -35,7 +35,7 @@ public sealed class ClientCertificate
         new(X509Certificate2.CreateFromPemFile(path, string.IsNullOrWhiteSpace(keyPath) ? null : keyPath), clock);
 
     /// <summary>Why the certificate cannot be used, in words for whoever configures the service; null when it can.</summary>
-    public static string? Problem(string path, string? keyPath)
+    public static string? Problem(string path, string? keyPath, DateTimeOffset now)
     {
         try
         {
@@ -45,7 +45,7 @@ public sealed class ClientCertificate
                 return $"the pages' certificate (Auth__ClientCertificatePath, {path}) has no RSA private key with it: give the key in the same PEM file, or at Auth__ClientCertificateKeyPath.";
             }
 
-            return certificate.NotAfter.ToUniversalTime() < DateTime.UtcNow
+            return certificate.NotAfter.ToUniversalTime() < now.UtcDateTime
                 ? $"the pages' certificate (Auth__ClientCertificatePath, {path}) expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: register a new one at the identity provider and give it here."
                 : null;
         }

@@ -59,7 +59,7 @@ public static partial class SecurityExtensions
     /// </summary>
     public static bool IdentityMayRun(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.StartProblem(app.Environment) is not { } problem)
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.StartProblem(app.Environment, app.Services.GetRequiredService<TimeProvider>().GetUtcNow()) is not { } problem)
         {
             return true;
         }

@@ -19,7 +19,8 @@ namespace CroydonAudit.Api.Services;
 
 /// <summary>The contract's RuleSetService: check, compare, preview, propose, approve and activate rule sets, and their history.</summary>
 public sealed class RuleSetLifecycleService(
-    ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits, AccessRecorder access, IOptions<GradingOptions> options)
+    ActiveRuleSet rules, RuleSetCoordinator coordinator, RuleSetStore ruleSets, AuditStore audits, AccessRecorder access, IOptions<GradingOptions> options,
+    TimeProvider clock)
     : RuleSetService.RuleSetServiceBase
 {
     private const int DefaultPageSize = 20;
@@ -92,7 +93,7 @@ public sealed class RuleSetLifecycleService(
     [Authorize(Policy = Policies.ChangeRules)]
     public override Task<CheckRuleSetResponse> CheckRuleSet(CheckRuleSetRequest request, ServerCallContext context)
     {
-        var report = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps).Report;
+        var report = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps, clock).Report;
         return Task.FromResult(new CheckRuleSetResponse { Report = report.ToContract("the rules sent") });
     }
 
@@ -169,7 +170,7 @@ public sealed class RuleSetLifecycleService(
     public override async Task<PreviewRuleSetImpactResponse> PreviewRuleSetImpact(PreviewRuleSetImpactRequest request, ServerCallContext context)
     {
         var filter = RuleSetRequests.Validate(request);
-        var candidate = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps);
+        var candidate = RuleSetCheck.Run(Snapshot(request.Files), options.Value.EvaluationBudgetSteps, clock);
         if (candidate.RuleSet is null)
         {
             InvalidArgument.Throw("files", candidate.Report.Problems.Select(p => p.ToString()));
@@ -196,7 +197,7 @@ public sealed class RuleSetLifecycleService(
         try
         {
             await access.RecordAsync(context, "read", query: $"impact preview of {candidate.RuleSet!.Version}: team={filter.Team} auditor={filter.AuditorId} from={filter.GradedFrom:O} to={filter.GradedTo:O}");
-            return await ImpactPreview.RunAsync(candidate, audits.StreamLatestAsync(filter, context.CancellationToken), maxChangedAuditIds, context.CancellationToken);
+            return await ImpactPreview.RunAsync(candidate, audits.StreamLatestAsync(filter, context.CancellationToken), maxChangedAuditIds, context.CancellationToken, clock);
         }
         catch (Exception e) when (Store.Resilience.StoreResilience.IsTransient(e) && !context.CancellationToken.IsCancellationRequested)
         {

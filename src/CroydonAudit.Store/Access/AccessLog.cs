@@ -32,13 +32,13 @@ public sealed class AccessLog : IAsyncDisposable
     private readonly BatchQueue<AccessRecord, bool> _writes;
 
     /// <summary>Creates the log over the audit store's database; reviews read it as callers' reads (<paramref name="reads"/>).</summary>
-    public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, ILogger<AccessLog>? logger = null)
+    public AccessLog(NpgsqlDataSource dataSource, StoreReads reads, StoreSchema schema, ResiliencePipeline pipeline, ILogger<AccessLog>? logger = null, TimeProvider? clock = null)
     {
         _dataSource = dataSource;
         _reads = reads.Interactive;
         _calls = new StoreCalls(schema, pipeline);
         _readCalls = new StoreCalls(schema, reads.Pipeline);
-        _writes = new BatchQueue<AccessRecord, bool>(WriteAsync, workers: 1, MaxBatch, "access", logger: logger);
+        _writes = new BatchQueue<AccessRecord, bool>(WriteAsync, workers: 1, MaxBatch, "access", clock: clock, logger: logger);
     }
 
     /// <summary>Records one access; completes when it is stored.</summary>

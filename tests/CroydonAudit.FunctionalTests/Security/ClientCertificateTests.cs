@@ -61,9 +61,11 @@ public sealed class ClientCertificateTests : IDisposable
         File.WriteAllText(certificateOnly, _certificate.ExportCertificatePem());
         try
         {
-            Assert.Contains("cannot be read as a PEM certificate with its private key", ClientCertificate.Problem(certificateOnly, null), StringComparison.Ordinal);
-            Assert.Null(ClientCertificate.Problem(certificateOnly, _pem));
-            Assert.Null(ClientCertificate.Problem(_pem, null));
+            var now = DateTimeOffset.UtcNow;
+            Assert.Contains("cannot be read as a PEM certificate with its private key", ClientCertificate.Problem(certificateOnly, null, now), StringComparison.Ordinal);
+            Assert.Null(ClientCertificate.Problem(certificateOnly, _pem, now));
+            Assert.Null(ClientCertificate.Problem(_pem, null, now));
+            Assert.Contains("expired on", ClientCertificate.Problem(_pem, null, now.AddDays(2)), StringComparison.Ordinal);
         }
         finally
         {
