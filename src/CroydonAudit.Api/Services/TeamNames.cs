@@ -45,10 +45,13 @@ public sealed class TeamNames(AuditStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>An audit of <paramref name="team"/> was stored: a team not listed yet is listed from the next call.</summary>
+    /// <summary>
+    /// An audit of <paramref name="team"/> was stored: a team not listed yet is listed from the next call. A list cut
+    /// short at <see cref="Max"/> is kept for its minute: a team beyond it would otherwise send every call to the store.
+    /// </summary>
     public void Noticed(string team)
     {
-        if (_kept is { } kept && !kept.Names.Contains(team))
+        if (_kept is { Truncated: false } kept && !kept.Names.Contains(team))
         {
             _kept = null;
         }

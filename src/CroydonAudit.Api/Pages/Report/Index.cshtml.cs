@@ -43,15 +43,11 @@ public sealed class IndexModel(PageContract contract) : PageModel
         catch (RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.InvalidArgument)
         {
             // The service decides what period it reports on; the page says which field, in its own words.
-            foreach (var violation in e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [])
+            var fields = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+            foreach (var field in fields.Count == 0 ? [""] : fields)
             {
-                var (field, words) = FormProblems.GetValueOrDefault(violation.Field, ("from", "The period is not one the report can cover."));
-                Problems.TryAdd(field, words);
-            }
-
-            if (Problems.Count == 0)
-            {
-                Problems["from"] = "The period is not one the report can cover.";
+                var (id, words) = FormProblems.GetValueOrDefault(field, ("from", "The period is not one the report can cover."));
+                Problems.TryAdd(id, words);
             }
         }
     }
