@@ -79,7 +79,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(sp => new RuleSetStore(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreSchema>(),
-            Pipeline(sp)));
+            Pipeline(sp),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AccessLog(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<StoreReads>(),

@@ -28,7 +28,7 @@ public sealed class BatchQueueTests
     [Fact]
     public async Task SaveAsync_WhileABatchIsUnderWay_AFewSavesWaitForCompany_AndGoTogether()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedClock();
         var writer = new RecordingWriter();
         await using var queue = new BatchQueue<PendingRevision, SavedRevision>(
             writer.WriteAsync, workers: 2, maxBatch: 64, kind: "write", gather: 8, gatherDelay: TimeSpan.FromMilliseconds(1), clock);
@@ -41,7 +41,7 @@ public sealed class BatchQueueTests
             await writer.FirstStarted;
             // The free worker could take s1 alone at once; it waits for company instead, on a clock that does not move.
             saves.Add(queue.EnqueueAsync(Pending("s1"), CancellationToken.None));
-            await Task.Delay(50);
+            await clock.TimerCreated.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal([1], writer.Sizes);
             saves.AddRange(new[] { "s2", "s3" }.Select(id => queue.EnqueueAsync(Pending(id), CancellationToken.None)));
 
@@ -143,6 +143,21 @@ public sealed class BatchQueueTests
     }
 
     /// <summary>Stands in for the database: records batch sizes, and can hold the first batch so others queue behind it.</summary>
+    // A clock that says when someone first waits on it: the free worker has then begun waiting for company.
+    private sealed class WatchedClock : FakeTimeProvider
+    {
+        private readonly TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => _timerCreated.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timerCreated.TrySetResult();
+            return timer;
+        }
+    }
+
     private sealed class RecordingWriter
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);

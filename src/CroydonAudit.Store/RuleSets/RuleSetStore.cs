@@ -32,12 +32,14 @@ public sealed class RuleSetStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreCalls _calls;
+    private readonly TimeProvider _clock;
 
-    /// <summary>Creates the store over the audit store's database.</summary>
-    public RuleSetStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline)
+    /// <summary>Creates the store over the audit store's database; <paramref name="clock"/> times the follower's retries.</summary>
+    public RuleSetStore(NpgsqlDataSource dataSource, StoreSchema schema, ResiliencePipeline pipeline, TimeProvider? clock = null)
     {
         _dataSource = dataSource;
         _calls = new StoreCalls(schema, pipeline);
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -217,7 +219,7 @@ public sealed class RuleSetStore
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is NpgsqlException or TimeoutException or AuditStoreUnavailableException or InvalidOperationException))
             {
                 logger.LogWarning("Cannot follow the active rule set in the database ({Reason}); trying again in {Delay}", e.GetBaseException().Message, retry);
-                await Task.Delay(retry, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(retry, _clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, poll.TotalSeconds));
             }
         }
