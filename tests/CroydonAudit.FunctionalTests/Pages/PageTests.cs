@@ -149,6 +149,11 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         Assert.StartsWith($"figure,item,detail,count\r\nperiod,", csvText, StringComparison.Ordinal);
         Assert.Contains($"team,{Team},,", csvText, StringComparison.Ordinal);
         Assert.Matches("^programme-report-\\d{4}-\\d{2}-\\d{2}-to-\\d{4}-\\d{2}-\\d{2}-pages-team\\.csv$", csv.Content.Headers.ContentDisposition!.FileNameStar ?? csv.Content.Headers.ContentDisposition.FileName!.Trim('"'));
+        // The report's own page, not only its CSV: the moderated grade counted, the rules' grade beside it.
+        var reportPage = WebUtility.HtmlDecode(await browser.GetStringAsync($"/report?team={Uri.EscapeDataString(Team)}"));
+        var (ofRecord, byRules) = (report.FinalGrades.Single(g => g.Grade == Grade.RequiresImprovement).Count, report.OverallGrades.Single(g => g.Grade == Grade.RequiresImprovement).Count);
+        Assert.True(ofRecord > byRules, "The moderated grade is not counted as the grade of record.");
+        Assert.Matches($"<th scope=\"row\" class=\"govuk-table__header\">Requires improvement</th><td[^>]*>{Show.Count(ofRecord)}</td><td[^>]*>[^<]*</td><td[^>]*>{Show.Count(byRules)}</td>", reportPage);
         var stored = (await host.Client.GetAuditAsync(new() { AuditId = "pages-moderate" })).Audit.ModerationDecisions.Single();
         Assert.Equal((ModerationOutcome.GradeChanged, Grade.RequiresImprovement, "moderator-pages"), (stored.Outcome, stored.FinalGrade, stored.DecidedBy));
 

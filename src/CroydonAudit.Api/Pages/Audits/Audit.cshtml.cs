@@ -29,6 +29,14 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
     /// <summary>The revision before it, to compare with; null for the first.</summary>
     public AuditRecord? Previous { get; private set; }
 
+    /// <summary>
+    /// A re-graded revision with no decision of its own (its outcome for moderation changed, so it needs one again):
+    /// the decisions on the revision before it, so a moderator sees what was decided earlier. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<ModerationDecision> EarlierDecisions => Audit.ModerationDecisions.Count == 0 && Audit.Reason == RevisionReason.RuleSetChanged && Previous is { } previous
+        ? previous.ModerationDecisions
+        : [];
+
     /// <summary>For each rule that did not fire (by its position in the trace), what it looked at, in words.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> LookedAt { get; private set; } = new Dictionary<int, IReadOnlyList<string>>();
 
