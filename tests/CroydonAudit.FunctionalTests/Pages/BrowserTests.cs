@@ -1,4 +1,6 @@
 using Croydon.Audit.V1;
+using CroydonAudit.Api.Validation;
+using CroydonAudit.Contracts.Validation;
 using CroydonAudit.FunctionalTests.Infrastructure;
 using CroydonAudit.Identity;
 using CroydonAudit.Testing;
@@ -11,17 +13,23 @@ namespace CroydonAudit.FunctionalTests.Pages;
 /// <summary>
 /// The pages in a real headless browser: Debian's Chromium (test.sh installs it) driven by Playwright. Every page
 /// renders real data from PostgreSQL; axe-core finds no WCAG 2.2 A or AA violation on any of them; a moderation
-/// decision is made by keyboard alone and shows on the audit and leaves the queue; filters and paging work.
-/// Each page's screenshot is saved under .data/screenshots/.
+/// decision is made by keyboard alone and shows on the audit and leaves the queue; filters and paging work. Every
+/// page is checked at 1280 px and at 390 px wide, never wider than its window, even with the longest ids and reasons;
+/// each page's screenshot at both widths is saved under .data/screenshots/.
 /// </summary>
 public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<GradingServiceHost>, IAsyncLifetime
 {
     private const string Team = "Browser Team";
 
+    private const int IndexModelPageSize = CroydonAudit.Api.Pages.Audits.IndexModel.PageSize;
+
     /// <summary>Debian's Chromium; Playwright's own browser download cannot run here.</summary>
     private const string Chromium = "/usr/bin/chromium";
 
     private static readonly string Screenshots = Path.Combine(RepositoryRoot.Path, ".data", "screenshots");
+
+    /// <summary>A desktop's window and a phone's (390 px, as an iPhone's): every page is checked at both.</summary>
+    private static readonly int[] Widths = [1280, 390];
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -69,14 +77,9 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
             ($"/report?team={Uri.EscapeDataString(team)}", "report", "3 audits"),
             ("/rules", "rules", "Active now"),
         };
-        // On a desktop and on a phone (390 px, as an iPhone's), each page whole and accessible.
-        foreach (var width in new[] { 1280, 390 })
+        foreach (var (path, name, shows) in pages)
         {
-            await page.SetViewportSizeAsync(width, 900);
-            foreach (var (path, name, shows) in pages)
-            {
-                await AssertShownAndAccessible(page, host.PagesAddress + path.TrimStart('/'), name, shows);
-            }
+            await AssertShownAndAccessible(page, host.PagesAddress + path.TrimStart('/'), name, shows);
         }
     }
 
@@ -264,10 +267,44 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         listed.AddRange(await page.Locator("tbody tr td:first-child").AllInnerTextsAsync());
         Assert.Equal(Enumerable.Range(0, 30).Select(i => $"browser-page-{i:D2}").Reverse(), listed);
         Assert.Equal(0, await page.Locator("a[rel=next]").CountAsync());
+
+        // And back: the page before is the first page again, which has no page before it.
+        await page.ClickAsync("a[rel=prev]");
+        Assert.Equal(listed.Take(IndexModelPageSize), await page.Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Equal(0, await page.Locator("a[rel=prev]").CountAsync());
     }
 
-    // Shows the page, checks it says what it should, saves its screenshot, and runs axe-core on it (WCAG 2.2 A and AA).
-    // Without an address, the page as it is now (after a form was answered).
+    [Fact]
+    public async Task TheLongestIdsAndReasons_WrapOnAPhone()
+    {
+        // The longest ids the service accepts, unbroken, and the longest moderation reason, of words longer than a phone is wide.
+        const string team = "Browser Long Team";
+        string Longest(string start) => start + new string('w', AuditSubmissionValidator.MaxIdLength - start.Length);
+        var (decided, waiting) = (Longest("browser-long-decided-"), Longest("browser-long-waiting-"));
+        var word = new string('r', 499);
+        var reason = string.Join(" ", Enumerable.Repeat(word, 8)) + "s";
+        Assert.Equal(AuditQueryValidator.MaxReasonLength, reason.Length);
+        foreach (var id in new[] { decided, waiting })
+        {
+            await host.Client.GradeAuditAsync(new()
+            {
+                Audit = FixtureCases.Load("override-relaxes-soft-limit").Audit.Also(a =>
+                    (a.AuditId, a.Team, a.CaseReference, a.AuditorId, a.OverrideRationale) = (id, team, Longest("case-"), Longest("auditor-"), $"{word} {a.OverrideRationale}")),
+            });
+        }
+
+        await new ReportService.ReportServiceClient(host.Channel).RecordModerationDecisionAsync(new() { AuditId = decided, Outcome = ModerationOutcome.GradeChanged, FinalGrade = Grade.RequiresImprovement, Reason = reason });
+        var page = await SignedIn([Roles.Auditor, Roles.Moderator]);
+
+        await AssertShownAndAccessible(page, $"{host.PagesAddress}audits/{decided}", "audit-long", word[..40]);
+        await AssertShownAndAccessible(page, $"{host.PagesAddress}audits?team={Uri.EscapeDataString(team)}", "audits-long", "2 audits on this page");
+        await AssertShownAndAccessible(page, $"{host.PagesAddress}moderation?team={Uri.EscapeDataString(team)}", "moderation-long", "1 audit on this page");
+        Assert.Contains(waiting[..40], await page.InnerTextAsync("main"), StringComparison.Ordinal);
+    }
+
+    // Shows the page, checks it says what it should, then on a desktop and on a phone (390 px, as an iPhone's) checks
+    // it is no wider than the window, saves its screenshot and runs axe-core on it (WCAG 2.2 A and AA).
+    // Without an address, the page as it is now (after a form was answered); the window is left as it was.
     private static async Task AssertShownAndAccessible(IPage page, string? address, string name, string shows)
     {
         if (address is not null)
@@ -277,17 +314,28 @@ public sealed class BrowserTests(GradingServiceHost host) : IClassFixture<Gradin
         }
 
         Assert.Contains(shows, await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        var width = page.ViewportSize?.Width ?? 1280;
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}-{width}.png"), FullPage = true });
-        // The page never scrolls sideways: a wide table scrolls inside its own box, long words wrap.
-        var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(pageWidth <= width, $"{address ?? page.Url} is {pageWidth} px wide in a {width} px window.");
-
-        var axe = await page.RunAxe(new AxeRunOptions
+        var was = page.ViewportSize ?? new PageViewportSizeResult { Width = 1280, Height = 720 };
+        foreach (var width in Widths)
         {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-        });
-        Assert.True(axe.Violations.Length == 0, $"{address ?? page.Url}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}-{width}.png"), FullPage = true });
+            await AssertNoWiderThanTheWindow(page, width);
+
+            var axe = await page.RunAxe(new AxeRunOptions
+            {
+                RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+            });
+            Assert.True(axe.Violations.Length == 0, $"{address ?? page.Url} at {width} px: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+        }
+
+        await page.SetViewportSizeAsync(was.Width, was.Height);
+    }
+
+    // The page never scrolls sideways: a wide table scrolls inside its own box, long words wrap.
+    private static async Task AssertNoWiderThanTheWindow(IPage page, int width)
+    {
+        var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= width, $"{page.Url} is {pageWidth} px wide in a {width} px window.");
     }
 
     private async Task<IPage> SignedIn(string[] roles, string? name = "browser-user", GradingServiceHost? of = null, string? team = null)

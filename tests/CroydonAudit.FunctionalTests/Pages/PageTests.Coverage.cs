@@ -173,6 +173,50 @@ public sealed partial class PageTests
         Assert.DoesNotContain("An earlier revision", WebUtility.HtmlDecode(await browser.GetStringAsync("/audits/pages-regraded?revision=1")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheAuditsList_PagesForwardAndBack_RememberingABoundedWayBack()
+    {
+        const string team = "Pages Paging Team";
+        var size = CroydonAudit.Api.Pages.Audits.IndexModel.PageSize;
+        for (var i = 0; i < (2 * size) + 5; i++)
+        {
+            await host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit.Also(a => (a.AuditId, a.Team) = ($"pages-paging-{i:D2}", team)) });
+        }
+
+        using var browser = Browser();
+        await SignIn(browser, host.Token([Roles.Auditor]));
+        var first = WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(team)}"));
+        var second = WebUtility.HtmlDecode(await browser.GetStringAsync(Link(first, "next")));
+        var third = WebUtility.HtmlDecode(await browser.GetStringAsync(Link(second, "next")));
+        var backToSecond = WebUtility.HtmlDecode(await browser.GetStringAsync(Link(third, "prev")));
+        var backToFirst = WebUtility.HtmlDecode(await browser.GetStringAsync(Link(backToSecond, "prev")));
+
+        Assert.Equal((size, size, 5), (Listed(first).Count, Listed(second).Count, Listed(third).Count));
+        Assert.Equal(Listed(second), Listed(backToSecond));
+        Assert.Equal(Listed(first), Listed(backToFirst));
+        Assert.Null(Link(first, "prev", required: false));
+        Assert.Null(Link(backToFirst, "prev", required: false));
+        Assert.Null(Link(third, "next", required: false));
+        Assert.Contains($"team={Uri.EscapeDataString(team)}", Link(backToSecond, "prev"), StringComparison.Ordinal);
+
+        // An address carrying more earlier pages than are remembered, or text that is no page token, passes on only
+        // the last ones that could be tokens.
+        var after = new Uri(new Uri("http://pages/"), Link(first, "next")).Query.Split('&').Single(p => p.StartsWith("after=", StringComparison.Ordinal))["after=".Length..];
+        var crafted = string.Join("&", Enumerable.Range(0, 30).Select(_ => $"back={after}").Append("back=%3Cscript%3E").Append($"after={after}"));
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync($"/audits?team={Uri.EscapeDataString(team)}&{crafted}"));
+        Assert.Equal(CroydonAudit.Api.Pages.Support.AuditList.MaxBack, Regex.Matches(Link(page, "next")!, "[?&]back=").Count);
+        Assert.DoesNotContain("script", Link(page, "next")!, StringComparison.Ordinal);
+
+        static List<string> Listed(string page) => [.. Regex.Matches(page, "<a class=\"govuk-link\" href=\"/audits/([^\"]+)\"><bdi>").Select(m => m.Groups[1].Value)];
+
+        static string? Link(string page, string rel, bool required = true)
+        {
+            var link = Regex.Match(page, $"href=\"([^\"]+)\" rel=\"{rel}\"");
+            Assert.True(link.Success || !required, $"No {rel} link.");
+            return link.Success ? link.Groups[1].Value : null;
+        }
+    }
+
     [GeneratedRegex("<nav aria-label=\"Menu\"[\\s\\S]*?</nav>")]
     private static partial Regex Menu();
 

@@ -22,6 +22,7 @@ public sealed class IndexModel(PageContract contract) : PageModel
     [BindProperty(SupportsGet = true)] public bool Awaiting { get; set; }
     [BindProperty(SupportsGet = true)] public bool Incomplete { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
+    [BindProperty(SupportsGet = true, Name = AuditList.BackParameter)] public List<string>? Back { get; set; }
 
     /// <summary>The teams to choose from in the filter; null for a text box.</summary>
     public IReadOnlyList<string>? Teams { get; private set; }
@@ -68,11 +69,11 @@ public sealed class IndexModel(PageContract contract) : PageModel
         (Audits, Next) = (page.Audits, page.NextPageToken);
     }
 
-    /// <summary>The link to the next page, keeping the filters; null on the last page.</summary>
-    public string? NextLink() => AuditList.Next("/audits", Next, Filters());
+    /// <summary>The link to the next page, keeping the filters and the way back; null on the last page.</summary>
+    public string? NextLink() => AuditList.Next("/audits", Next, AuditList.Trail(Back), Cursor, Filters());
 
-    /// <summary>The first page with the same filters, on a later page; null on the first.</summary>
-    public string? FirstLink() => Cursor is null ? null : AuditList.First("/audits", Filters());
+    /// <summary>The page before, with the same filters; null on the first.</summary>
+    public string? PreviousLink() => AuditList.Previous("/audits", AuditList.Trail(Back), Cursor, Filters());
 
     private (string, string?)[] Filters() =>
     [

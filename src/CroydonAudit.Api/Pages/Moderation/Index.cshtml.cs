@@ -16,6 +16,7 @@ public sealed class IndexModel(PageContract contract, TimeProvider clock) : Page
 
     [BindProperty(SupportsGet = true)] public string? Team { get; set; }
     [BindProperty(SupportsGet = true, Name = AuditList.AfterParameter)] public string? Cursor { get; set; }
+    [BindProperty(SupportsGet = true, Name = AuditList.BackParameter)] public List<string>? Back { get; set; }
 
     /// <summary>The teams to choose from in the filter; null for a text box.</summary>
     public IReadOnlyList<string>? Teams { get; private set; }
