@@ -82,6 +82,42 @@ public sealed class ActiveRuleSetTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_WithFilesWrittenWithCommentsAndTrailingCommas_LoadsThem()
+    {
+        var folder = Folder(AsPeopleWriteThem);
+
+        var host = Host(folder);
+
+        var status = await host.RuleSets.GetRuleSetStatusAsync(new());
+        Assert.Equal(RuleFiles.VersionOf(folder), status.ServingVersion);
+        Assert.Equal(status.ServingVersion, status.Active.Version);
+        Assert.Null(status.LastRefusal);
+        var graded = (await host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("care-act-partial").Audit })).Result;
+        Assert.Equal((status.ServingVersion, Grade.RequiresImprovement), (graded.RuleSetVersion, graded.OverallGrade));
+    }
+
+    [Fact]
+    public async Task Start_WithAMissingBraceAmongCommentedFiles_GradesByTheActiveRuleSet_AndSaysWhereInOneLine()
+    {
+        var good = await Host(RepositoryRoot.FixtureRules).ServingVersionAsync();
+        var broken = Folder(c =>
+        {
+            AsPeopleWriteThem(c);
+            c.Write("limits.json", MissingBrace);
+        });
+
+        var host = Host(broken);
+
+        Assert.Equal(good, await host.ServingVersionAsync());
+        var reasons = (await host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal.Reasons;
+        var reason = Assert.Single(reasons, r => r.Contains("is not valid JSON", StringComparison.Ordinal));
+        Assert.Contains(MissingBraceAt, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", reason, StringComparison.Ordinal);
+        Assert.Equal(good, (await host.Client.PreviewGradeAsync(new() { Audit = FixtureCases.Load("complete-good").Audit })).Result.RuleSetVersion);
+        Assert.DoesNotContain(host.Logs.Events, e => e.Exception is not null && e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
+    [Fact]
     public void Start_WithABrokenFolderAndNoGoodRuleSetAnywhere_DoesNotStart()
     {
         var broken = Folder(c => RuleMistakes.Make(c, "typo'd fact"));
@@ -136,6 +172,21 @@ public sealed class ActiveRuleSetTests : IDisposable
         _disposables.Add(copy);
         change(copy);
         return copy.Path;
+    }
+
+    // A limit rule whose closing brace is missing, in a file otherwise written as people write JSON.
+    internal const string MissingBrace = "{\n  // Edited by hand.\n  \"WorkflowName\": \"limits\",\n  \"Rules\": [\n    {\n      \"RuleName\": \"limit.care-act-partial\",\n      \"Expression\": \"true\",\n  ],\n}\n";
+
+    // Where MissingBrace is not JSON: the bracket that closes the list while the rule is still open.
+    internal const string MissingBraceAt = "limits.json: is not valid JSON at line 8, column 3";
+
+    // Every rule file and worked case, with comments and a comma after each last item.
+    internal static void AsPeopleWriteThem(RuleFolderCopy copy)
+    {
+        foreach (var file in Directory.EnumerateFiles(copy.Path, "*.json", SearchOption.AllDirectories))
+        {
+            copy.WriteAsPeopleDo(Path.GetRelativePath(copy.Path, file));
+        }
     }
 
     private sealed class ProxiedRulesHost(TestDatabase database, int port) : GradingServiceHost(database)

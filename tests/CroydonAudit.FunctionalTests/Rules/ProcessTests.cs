@@ -60,6 +60,29 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task RulesPropose_OfFilesWithCommentsAndTrailingCommas_StoresThemAndPrintsTheVersion()
+    {
+        using var host = new RulesHost(_folder.Path, _database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "true" });
+        var active = await host.ServingVersionAsync();
+        using var changed = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(changed);
+        changed.WriteAsPeopleDo("limits.json");
+        changed.WriteAsPeopleDo("tests/care-act-partial.json");
+
+        var (proposed, proposal, errors) = await Cli(As(host, "alice", Roles.RulesAdmin), "rules", "propose", changed.Path);
+
+        Assert.True(proposed == 0, proposal + errors);
+        var version = proposal.TrimEnd().Split('\n')[^1];
+        Assert.Equal(RuleFiles.VersionOf(changed.Path), version);
+        Assert.Contains("All is well", proposal, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", proposal + errors, StringComparison.Ordinal);
+        var stored = await host.RuleSets.GetRuleSetAsync(new() { Version = version });
+        Assert.Equal((false, false, FixtureCases.Names.Count()), (stored.RuleSet.Active, stored.RuleSet.Approved, stored.RuleSet.WorkedCases));
+        Assert.Contains("// Edited by hand.", stored.Files.Single(f => f.Path == "limits.json").Content, StringComparison.Ordinal);
+        Assert.Equal(active, await host.ServingVersionAsync());
+    }
+
+    [Fact]
     public async Task RulesProposeApproveActivate_AsNamedPeople_ThenRollBack_AndTheHistorySaysWhoDidWhat()
     {
         using var host = new RulesHost(_folder.Path, _database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "true" });

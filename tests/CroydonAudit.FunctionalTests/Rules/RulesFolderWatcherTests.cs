@@ -37,6 +37,33 @@ public sealed class RulesFolderWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task FolderEdit_WithCommentsAndTrailingCommas_IsProposed_AndAMissingBraceIsRefusedSayingWhere_WhileGradingGoesOn()
+    {
+        var before = await _host.ServingVersionAsync();
+
+        _folder.WriteAsPeopleDo("limits.json");
+        _folder.WriteAsPeopleDo("tests/care-act-partial.json");
+
+        var version = RuleFiles.VersionOf(_folder.Path);
+        Assert.True(await Eventually.HoldsAsync(async () => (await _host.RuleSets.ListRuleSetsAsync(new())).RuleSets.Any(r => r.Version == version), TakenUp));
+        var proposed = (await _host.RuleSets.GetRuleSetAsync(new() { Version = version })).RuleSet;
+        Assert.Equal((false, false), (proposed.Active, proposed.Approved));
+        Assert.Null((await _host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal);
+        Assert.Equal(before, await _host.ServingVersionAsync());
+
+        _folder.Write("limits.json", ActiveRuleSetTests.MissingBrace);
+
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await _host.RuleSets.GetRuleSetStatusAsync(new())).LastRefusal?.Reasons.Any(r => r.Contains(ActiveRuleSetTests.MissingBraceAt, StringComparison.Ordinal)) == true, TakenUp));
+        var after = await _host.RuleSets.GetRuleSetStatusAsync(new());
+        Assert.Equal((before, before), (after.Active.Version, after.ServingVersion));
+        Assert.Equal(Croydon.Audit.V1.RuleSetSource.RulesFolder, after.LastRefusal.Source);
+        Assert.Single(after.LastRefusal.Reasons);
+        var graded = await _host.Client.GradeAuditAsync(new() { Audit = FixtureCases.Load("complete-good").Audit });
+        Assert.Equal(before, graded.Result.RuleSetVersion);
+    }
+
+    [Fact]
     public async Task Folder_NotWatchedUnlessAskedFor()
     {
         using var folder = new RuleFolderCopy();
