@@ -139,14 +139,57 @@ public sealed class ProviderSignInTests : IAsyncLifetime
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _host!.PagesAddress };
 
         var signIn = await browser.GetAsync("/sign-in");
-        var pasted = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+        var pasted = await browser.PostAsync("/sign-in?handler=Token", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
 
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.StartsWith($"{_provider.Issuer}/auth?", signIn.Headers.Location!.OriginalString, StringComparison.Ordinal);
         // The request itself is pushed to the provider first (PAR), which refuses any without PKCE (provider.mjs).
         Assert.Contains($"client_id={PagesClient}&request_uri=", signIn.Headers.Location.OriginalString, StringComparison.Ordinal);
-        Assert.True(pasted.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"A pasted token was answered {pasted.StatusCode}.");
+        // Without the form's anti-forgery token a post is refused before any page sees it.
+        Assert.Equal(HttpStatusCode.BadRequest, pasted.StatusCode);
         Assert.DoesNotContain(pasted.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith(PageSession.Cookie, StringComparison.Ordinal));
+
+        // With a valid one, from a page's own form (sign-out's, once signed in), both local sign-ins are not there at all.
+        var context = await _browser!.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{_host.PagesAddress}audits");
+        await SignInAtProviderAsync(page, "amira");
+        var antiforgery = await page.GetAttributeAsync("form[action='/sign-out'] input[name=__RequestVerificationToken]", "value");
+        var session = (await context.CookiesAsync([_host.PagesAddress.ToString()])).Single(c => c.Name == PageSession.Cookie).Value;
+        var fields = new Dictionary<string, string[]>
+        {
+            ["Token"] = ["token", token],
+            [""] = ["roles", "rules-admin", "team", "North", "name", "Pasted"],
+        };
+        var answers = new List<(string Handler, bool WithAntiforgery, int Status)>();
+        foreach (var (handler, values) in fields)
+        {
+            foreach (var withAntiforgery in new[] { false, true })
+            {
+                var form = context.APIRequest.CreateFormData();
+                for (var i = 0; i < values.Length; i += 2)
+                {
+                    form.Append(values[i], values[i + 1]);
+                }
+
+                if (withAntiforgery)
+                {
+                    form.Append("__RequestVerificationToken", antiforgery!);
+                }
+
+                var answer = await context.APIRequest.PostAsync($"{_host.PagesAddress}sign-in{(handler.Length > 0 ? $"?handler={handler}" : "")}", new() { Form = form, MaxRedirects = 0 });
+                answers.Add((handler, withAntiforgery, answer.Status));
+            }
+        }
+
+        Assert.False(string.IsNullOrEmpty(antiforgery));
+        Assert.Equal([("Token", false, 400), ("Token", true, 404), ("", false, 400), ("", true, 404)], answers);
+        // The person's own session is what it was: nothing pasted replaced it.
+        Assert.Equal(session, (await context.CookiesAsync([_host.PagesAddress.ToString()])).Single(c => c.Name == PageSession.Cookie).Value);
+        await page.GotoAsync($"{_host.PagesAddress}audits");
+        var footer = await page.InnerTextAsync("footer");
+        Assert.Contains("Signed in as", footer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pasted", footer, StringComparison.Ordinal);
     }
 
     [Fact]
