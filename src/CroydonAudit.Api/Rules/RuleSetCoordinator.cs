@@ -24,6 +24,7 @@ public sealed partial class RuleSetCoordinator(
     RuleSetActivator activator,
     IOptions<GradingOptions> options,
     IOptions<RulesOptions> rules,
+    IOptions<CroydonAudit.Api.Security.AuthOptions> auth,
     IHostEnvironment environment,
     TimeProvider clock,
     ILogger<RuleSetCoordinator> logger)
@@ -49,8 +50,11 @@ public sealed partial class RuleSetCoordinator(
     /// <summary>The latest candidate this replica refused (also recorded in the database when it could be).</summary>
     public RuleSetRefusal? LastRefusalHere => _lastRefusalHere;
 
-    /// <summary>Only an approved version, or one active before, may be activated (<see cref="RulesOptions.RequireApproval"/>).</summary>
-    public bool ApprovalRequired => rules.Value.RequireApproval ?? !environment.IsEnvironment("Local");
+    /// <summary>
+    /// Only an approved version, or one active before, may be activated (<see cref="RulesOptions.RequireApproval"/>);
+    /// unset, everywhere but local mode as asked for (Auth:Mode=Local), whatever the environment is named.
+    /// </summary>
+    public bool ApprovalRequired => rules.Value.RequireApproval ?? !auth.Value.IsLocal;
 
     private ActivationGuard Guard => ApprovalRequired ? ActivationGuard.ApprovedOrActiveBefore : ActivationGuard.None;
 

@@ -8,7 +8,7 @@ public sealed class RulesOptions
 
     /// <summary>
     /// Only a version approved by a rules approver other than its proposer, or one that was active before (a
-    /// rollback), may be activated. Unset: required everywhere but local mode, where one person tries things alone.
+    /// rollback), may be activated. Unset: required everywhere but local mode (Auth:Mode=Local), where one person tries things alone.
     /// </summary>
     public bool? RequireApproval { get; set; }
 }

@@ -61,6 +61,22 @@ public sealed class RuleGovernanceTests : IDisposable
     }
 
     [Fact]
+    public async Task InLocalMode_ApprovalIsNotRequiredByDefault_OnePersonActivatesTheirProposal()
+    {
+        // The setting left unset: local mode (Auth:Mode=Local, as every test host runs) is where one person tries things alone.
+        using var database = new TestDatabase();
+        using var host = new RulesHost(RepositoryRoot.FixtureRules, database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "" });
+        var pat = new RuleSetService.RuleSetServiceClient(host.ChannelFor(host.Token([Roles.RulesAdmin], name: "pat")));
+
+        var proposed = await pat.ProposeRuleSetAsync(new() { Files = { RuleFiles.Of(_changed.Path) } });
+        var activated = await pat.ActivateRuleSetAsync(new() { Version = proposed.RuleSet.Version });
+
+        Assert.False((await pat.GetRuleSetStatusAsync(new())).ApprovalRequired);
+        Assert.False(proposed.RuleSet.Approved);
+        Assert.Equal((true, proposed.RuleSet.Version, "pat"), (activated.Changed, activated.Active.Version, activated.Active.ActivatedBy));
+    }
+
+    [Fact]
     public async Task Approve_WhatWasNeverProposed_OrIsNotThere_IsRefused()
     {
         var bob = Rules("bob", Roles.RulesApprover);

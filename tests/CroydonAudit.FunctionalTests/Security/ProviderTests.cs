@@ -28,6 +28,7 @@ public sealed class ProviderTests : IAsyncLifetime
     private string _authority = "";
     private RulesHost? _host;
     private TestDatabase? _database;
+    private Dictionary<string, string> _settings = [];
 
     public async Task InitializeAsync()
     {
@@ -49,7 +50,7 @@ public sealed class ProviderTests : IAsyncLifetime
         _database = new TestDatabase();
         // Outside local mode the service runs as a role granted only what it uses, as deployed.
         var (owner, runtime) = _database.LeastPrivilege();
-        _host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database, new Dictionary<string, string>
+        _settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Audit"] = runtime,
             ["ConnectionStrings:AuditOwner"] = owner,
@@ -57,7 +58,8 @@ public sealed class ProviderTests : IAsyncLifetime
             ["Auth:Authority"] = _authority,
             ["Auth:Audience"] = Audience,
             ["Auth:RequireHttpsMetadata"] = "false",
-        });
+        };
+        _host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database, _settings);
     }
 
     [Fact]
@@ -89,6 +91,32 @@ public sealed class ProviderTests : IAsyncLifetime
         Assert.False(pasted.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task OutsideLocalMode_ApprovalIsRequiredByDefault_AnUnapprovedVersionCannotActivate()
+    {
+        // The setting left unset, in an environment named as ./run.sh names local mode's: the mode decides, not the name.
+        using var host = new RulesHost(CroydonAudit.Testing.RepositoryRoot.FixtureRules, _database!, new Dictionary<string, string>(_settings)
+        {
+            ["Rules:RequireApproval"] = "",
+            ["environment"] = "Local",
+        });
+        using var changed = new CroydonAudit.Testing.RuleFolderCopy();
+        CroydonAudit.Testing.RuleMistakes.MakeCareActPartialInadequate(changed);
+        var alice = new RuleSetService.RuleSetServiceClient(host.ChannelFor(ProviderToken(_providerKey, Audience, "alice", Roles.RulesAdmin)));
+        var before = (await alice.GetRuleSetStatusAsync(new())).Active.Version;
+
+        var proposed = await alice.ProposeRuleSetAsync(new() { Files = { RuleFiles.Of(changed.Path) } });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await alice.ActivateRuleSetAsync(new() { Version = proposed.RuleSet.Version }));
+        var byFiles = await Assert.ThrowsAsync<RpcException>(async () => await alice.ActivateRuleSetAsync(new() { Files = { RuleFiles.Of(changed.Path) } }));
+        var status = await alice.GetRuleSetStatusAsync(new());
+
+        Assert.Equal("Local", host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName);
+        Assert.True(status.ApprovalRequired);
+        Assert.Equal((StatusCode.FailedPrecondition, StatusCode.FailedPrecondition), (refused.StatusCode, byFiles.StatusCode));
+        Assert.Contains("has not been approved", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, status.Active.Version);
+    }
+
     public async Task DisposeAsync()
     {
         _host?.Dispose();
@@ -104,11 +132,11 @@ public sealed class ProviderTests : IAsyncLifetime
 
     private GradingService.GradingServiceClient Client(string token) => new(_host!.ChannelFor(token));
 
-    private string ProviderToken(RSA key, string audience) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private string ProviderToken(RSA key, string audience, string subject = "entra-user-1", string role = Roles.Grader) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = _authority,
         Audience = audience,
-        Subject = new ClaimsIdentity([new Claim("sub", "entra-user-1"), new Claim("azp", "case-recording-system"), new Claim("roles", Roles.Grader)]),
+        Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("azp", "case-recording-system"), new Claim("roles", role)]),
         Expires = DateTime.UtcNow.AddMinutes(30),
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "provider-key" }, SecurityAlgorithms.RsaSha256),
     });
