@@ -128,6 +128,64 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task RulesReadmesWorkedExample_RunsAsWritten_ProposeApproveActivateAndRollBack()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Rules, "README.md"));
+        var start = readme.IndexOf("**A worked example**", StringComparison.Ordinal);
+        var example = readme[start..readme.IndexOf("**Rolling back.**", start, StringComparison.Ordinal)];
+        var lines = example.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.Equal("Rules__RequireApproval=true ./run.sh", lines[0]);
+        using var host = new RulesHost(_folder.Path, _database, new Dictionary<string, string> { ["Rules:RequireApproval"] = "true" });
+        var original = await host.ServingVersionAsync();
+        using var edited = new RuleFolderCopy();
+        RuleMistakes.MakeCareActPartialInadequate(edited);
+        var person = new Dictionary<string, string>(Environment);
+        var versions = new Dictionary<string, string>();
+        var ran = new List<(string Line, int ExitCode, string Output)>();
+
+        foreach (var line in lines.Skip(1))
+        {
+            var (command, comment) = line.IndexOf('#', StringComparison.Ordinal) is var hash and >= 0 ? (line[..hash].Trim(), line[hash..]) : (line, "");
+            var token = System.Text.RegularExpressions.Regex.Match(command, @"^(export )?CROYDON_AUDIT_TOKEN=""\$\(\./run\.sh token --role (\S+) --name (\S+)\)""\s*(.*)$");
+            var environment = person;
+            if (token.Success)
+            {
+                environment = As(host, token.Groups[3].Value, token.Groups[2].Value);
+                command = token.Groups[4].Value;
+                if (token.Groups[1].Success)
+                {
+                    Assert.Empty(command);
+                    person = environment;
+                    continue;
+                }
+            }
+
+            Assert.StartsWith("./run.sh rules ", command, StringComparison.Ordinal);
+            // The example's folder is the edited copy; its made-up versions are the ones this run makes.
+            string[] arguments = [.. command["./run.sh ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select((a, i) => i > 1 && a == "rules" ? edited.Path : versions.GetValueOrDefault(a, a))];
+            var (exitCode, output, errors) = await Cli(environment, arguments);
+            ran.Add((line, exitCode, output + errors));
+            if (System.Text.RegularExpressions.Regex.Match(comment, "say ([0-9a-f]{16})") is { Success: true } said)
+            {
+                versions[said.Groups[1].Value] = arguments[1] == "propose"
+                    ? output.TrimEnd().Split('\n')[^1]
+                    : output.Split('\n').Single(l => l.Contains("(active)", StringComparison.Ordinal)).Split(' ')[0];
+            }
+        }
+
+        Assert.All(ran, r => Assert.True(r.ExitCode == 0, $"{r.Line}\n{r.Output}"));
+        Assert.Equal(["propose", "approve", "activate", "activate"], ran.Select(r => r.Line.Split(' ')).Where(w => w.Contains("rules")).Select(w => w[Array.IndexOf(w, "rules") + 1]).Where(c => c is "propose" or "approve" or "activate"));
+        Assert.Equal(original, versions.Values.First());
+        Assert.Equal(RuleFiles.VersionOf(edited.Path), versions.Values.Last());
+        Assert.True(await Eventually.HoldsAsync(async () => await host.ServingVersionAsync() == original, TimeSpan.FromSeconds(2)));
+        var history = ran[^1].Output;
+        Assert.Contains("proposed by pat.psw", history, StringComparison.Ordinal);
+        Assert.Contains("approved by sam.approver", history, StringComparison.Ordinal);
+        Assert.Contains("activated by pat.psw", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RulesActivate_WithoutAToken_OrWithABrokenFolder_ChangesNothingAndSaysWhy()
     {
         using var host = new RulesHost(_folder.Path, _database);
