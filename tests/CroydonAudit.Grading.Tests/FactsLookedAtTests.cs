@@ -48,15 +48,6 @@ public sealed class FactsLookedAtTests
     }
 
     [Fact]
-    public void WhatARuleLooksAt_IsNamedInWords_FactsDecisionsAndQuestions()
-    {
-        var rules = FixtureRuleSet.RuleSet;
-
-        Assert.Equal(["The base grade", "The lowest area grade"], FactsLookedAt.Reads(rules.Rules.Single(r => r.RuleId == "cap.lowest-plus-one"), rules.Template).Order());
-        Assert.Equal(["Risk"], FactsLookedAt.Reads(rules.Rules.Single(r => r.RuleId == "limit.risk-not-acknowledged"), rules.Template));
-    }
-
-    [Fact]
     public void AGradesRank_IsReadAsTheGrade_NeverAsANumber()
     {
         var lines = LookedAt("cap.lowest-plus-one", Audits.CompleteGood());

@@ -7,8 +7,9 @@ using CroydonAudit.Grading.Text;
 namespace CroydonAudit.Grading.Facts;
 
 /// <summary>
-/// What a rule looked at on an audit, in words: for a rule that did not fire, the answer to "why not?". Derived
-/// from the facts its condition reads (<see cref="CompiledRule.ConditionReads"/>), never written per rule:
+/// What a rule looked at on an audit, in words: for a rule that did not fire, what this audit has beside the
+/// condition it would have applied on (<see cref="Text.ConditionWords"/>). Derived from the facts its condition reads
+/// (<see cref="CompiledRule.ConditionReads"/>), named by <see cref="FactNames"/>, never written per rule:
 /// "Risk: weighed", "Immediate risk identified: no", "Summary of findings: 42 words",
 /// "Significant concern: none of the areas".
 /// </summary>
@@ -30,7 +31,7 @@ public static class FactsLookedAt
                 }
                 else
                 {
-                    lines.Add($"{Name(member)}: {Describe(member, value)}");
+                    lines.Add($"{Name(member)}: {Describe(member, value, facts)}");
                 }
 
                 continue;
@@ -41,13 +42,13 @@ public static class FactsLookedAt
                 && member.PropertyType == typeof(bool))
             {
                 var holding = subjects.Where(s => member.GetValue(s) is true).Select(s => s.Label).ToList();
-                lines.Add($"{Name(member)}: {(holding.Count == 0 ? $"none of the {Words.Named(list.Name).ToLowerInvariant()}" : Words.List(holding))}");
+                lines.Add($"{Name(member)}: {(holding.Count == 0 ? $"none of the {FactNames.Of(list).Name}" : Words.List(holding))}");
             }
         }
 
         foreach (var (list, items) in collections.Where(c => !ItemFactRead(rule, c.Property)))
         {
-            lines.Add($"{Words.Named(list.Name)}: {items.Count} listed");
+            lines.Add($"{Name(list)}: {items.Count} listed");
         }
 
         // The template's questions it reads, in the template's words: "Was a carer's assessment offered?: Not offered".
@@ -59,44 +60,15 @@ public static class FactsLookedAt
         return lines.Distinct().ToList();
     }
 
-    // The facts whose own names are the engine's, in the words of the guidance; every other fact is named by its name.
-    private static readonly Dictionary<string, string> FactWords = new(StringComparer.Ordinal)
-    {
-        [nameof(AuditFacts.HasProposedGrade)] = "The auditor proposed a grade",
-        [nameof(AuditFacts.ProposedRank)] = "The grade the auditor proposed",
-        [nameof(AuditFacts.MedianRank)] = "The median of the area grades",
-        [nameof(AuditFacts.WorstRank)] = "The lowest area grade",
-        [nameof(AuditFacts.CareAct)] = "Care Act compliance",
-        [nameof(AuditFacts.OrganisationalLearningPointCount)] = "Organisational learning points",
-        [nameof(TextFact.IsEmpty)] = "Not written",
-        [nameof(TextFact.IsBland)] = "Written in general terms only",
-        [nameof(RecommendationFact.NamesValue)] = "Names a Croydon value",
-        [nameof(GradingProgress.BaseRank)] = "The base grade",
-        [nameof(GradingProgress.OverallRank)] = "The overall grade so far",
-        [nameof(GradingProgress.StrictestSoftLimitRank)] = "The strictest soft limit",
-        [nameof(GradingProgress.StrictestHardLimitRank)] = "The strictest hard limit",
-        [nameof(GradingProgress.OverrideApplied)] = "Whether an override relaxed the limits",
-        [nameof(GradingProgress.SoftLimitsRelaxedBy)] = "How far an override relaxed the soft limits",
-    };
-
-    /// <summary>
-    /// Everything <paramref name="rule"/>'s condition looks at, in words — the facts it reads, what earlier rules
-    /// decided, the template's questions in <paramref name="template"/>'s words — for the rules page's "when it applies".
-    /// </summary>
-    public static IReadOnlyList<string> Reads(CompiledRule rule, Templates.AuditTemplate template) =>
-        [.. rule.ConditionReads.OfType<PropertyInfo>().Select(Name)
-            .Concat(rule.QuestionsRead.Select(id => template.Questions.TryGetValue(id, out var question) ? question.Text : id))
-            .Distinct()];
-
-    private static string Name(PropertyInfo fact) => FactWords.GetValueOrDefault(fact.Name) ?? Words.Named(fact.Name);
+    private static string Name(PropertyInfo fact) => FactNames.Of(fact).Capitalised;
 
     // A grade's rank (1 Outstanding to 4 Inadequate, 0 none) is read as the grade it stands for.
-    private static string Describe(PropertyInfo fact, object? value) => value switch
+    private static string Describe(PropertyInfo fact, object? value, AuditFacts facts) => value switch
     {
         int rank when fact.Name.EndsWith("Rank", StringComparison.Ordinal) => rank is >= 1 and <= 4 ? Words.Of((Grade)rank) : "none",
         TextFact { IsEmpty: true } => "not recorded",
         TextFact text => $"{text.Words} word{(text.Words == 1 ? "" : "s")}{(text.IsBland ? ", bland" : "")}",
-        _ => Words.Describe(value),
+        _ => FactNames.ValueWords(fact, value, facts.Book?.Template ?? Templates.AuditTemplate.Contract),
     };
 
     private static Type ItemType(PropertyInfo list) =>

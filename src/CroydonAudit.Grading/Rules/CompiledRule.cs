@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using CroydonAudit.Grading.Domain;
 using CroydonAudit.Grading.Facts;
@@ -21,6 +22,9 @@ public sealed record CompiledRule(RuleDefinition Definition, Func<AuditFacts, Gr
 
     /// <summary>The template's questions it reads (<c>audit.Answer("…")</c>, in its condition or output), in order of first reading.</summary>
     public IReadOnlyList<string> QuestionsRead { get; init; } = [];
+
+    /// <summary>Its condition as parsed, before compiling: a tree over the inputs <c>(audit, grading)</c>, for putting it in words.</summary>
+    public LambdaExpression? ConditionTree { get; init; }
 
     /// <summary>Its condition is the constant <c>true</c>: it fires on every audit.</summary>
     public bool IsAlwaysTrue { get; init; }

@@ -63,6 +63,7 @@ internal sealed class RuleExpressionCompiler(Templates.AuditTemplate template)
             : new CompiledRule(definition, Compile<bool>(condition!), output is null ? null : Compile<object>(output))
             {
                 ConditionReads = FactsOnly.Reads(condition!),
+                ConditionTree = condition as LambdaExpression ?? Expression.Lambda(condition!, Inputs),
                 QuestionsRead = [.. questionsRead.Distinct()],
                 IsAlwaysTrue = condition is LambdaExpression { Body: ConstantExpression { Value: true } } or ConstantExpression { Value: true },
             };

@@ -18,4 +18,14 @@ public static class RuleWords
         RuleEffect.Override => $"Relaxes each soft limit by {rule.RelaxBy} grade{(rule.RelaxBy == 1 ? "" : "s")}, and the audit then needs moderation",
         _ => $"Raises {(rule.Severity == Severity.Error ? "an error to put right" : rule.Severity == Severity.Warning ? "a warning to look at" : "a note for information")}",
     };
+
+    /// <summary>When the rule applies, in a sentence: "Applies when any area has a significant concern."</summary>
+    public static string AppliesWhen(CompiledRule rule, Templates.AuditTemplate template) =>
+        ConditionWords.IsConstant(rule, true) ? "Applies to every audit."
+        : ConditionWords.IsConstant(rule, false) ? "Never applies."
+        : $"Applies when {ConditionWords.Of(rule, template)}.";
+
+    /// <summary>For a rule that did not apply, what would have made it: "Would apply if advocacy is “Required, not provided”."</summary>
+    public static string WouldApplyIf(CompiledRule rule, Templates.AuditTemplate template) =>
+        ConditionWords.IsConstant(rule, false) ? "Never applies." : $"Would apply if {ConditionWords.Of(rule, template)}.";
 }

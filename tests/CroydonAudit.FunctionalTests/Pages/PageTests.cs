@@ -81,7 +81,7 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
 
         // Why a rule did not apply: the facts its condition read, with this audit's values.
         var risk = CroydonAudit.Grading.Text.Words.Describe((CroydonAudit.Grading.Domain.RiskPractice)FixtureCases.Load("significant-concern").Audit.KeyEvidence.Risk);
-        Assert.Contains("What it looked at, as this audit has it:", page, StringComparison.Ordinal);
+        Assert.Contains("Here: ", page, StringComparison.Ordinal);
         // The auditor's record, in their words: every area's evidence, and the whole audit's text.
         var audit = FixtureCases.Load("significant-concern").Audit;
         Assert.All(audit.Areas.Where(a => a.Evidence.Length > 0), a => Assert.Contains(a.Evidence, page, StringComparison.Ordinal));
@@ -213,8 +213,8 @@ public sealed partial class PageTests(GradingServiceHost host) : IClassFixture<G
         // Each active rule in words, never by its id.
         var rules = CroydonAudit.Grading.Rules.RuleSetLoader.Load(RepositoryRoot.FixtureRules);
         Assert.All(rules.Rules, r => Assert.Contains(CroydonAudit.Grading.Text.RuleWords.WhatItDoes(r.Definition), page, StringComparison.Ordinal));
-        // And what each looks at to decide whether it applies.
-        Assert.All(rules.Rules.Where(r => !r.IsAlwaysTrue), r => Assert.Contains(string.Join("; ", CroydonAudit.Grading.Facts.FactsLookedAt.Reads(r, rules.Template)), page, StringComparison.Ordinal));
+        // And when each applies.
+        Assert.All(rules.Rules, r => Assert.Contains(CroydonAudit.Grading.Text.RuleWords.AppliesWhen(r, rules.Template), page, StringComparison.Ordinal));
         Assert.All(rules.Rules, r => Assert.DoesNotContain(r.RuleId, page, StringComparison.Ordinal));
     }
 

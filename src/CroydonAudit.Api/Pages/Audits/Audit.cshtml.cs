@@ -40,6 +40,9 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
     /// <summary>For each rule that did not fire (by its position in the trace), what it looked at, in words.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> LookedAt { get; private set; } = new Dictionary<int, IReadOnlyList<string>>();
 
+    /// <summary>For each rule that did not fire (by its position in the trace), when it would have applied, in a sentence.</summary>
+    public IReadOnlyDictionary<int, string> WouldApply { get; private set; } = new Dictionary<int, string>();
+
     /// <summary>Every rule of the trace, in words, grouped by what rules of its kind do; those that applied first.</summary>
     public IReadOnlyList<(string Heading, IReadOnlyList<TraceRow> Rows)> TraceGroups { get; private set; } = [];
 
@@ -183,10 +186,13 @@ public sealed class AuditModel(PageContract contract, PageRuleSets ruleSets) : P
         if (rules is not null)
         {
             var facts = AuditFactsBuilder.Build(Audit.Submission.ToDomain(), rules.BlandText);
-            LookedAt = Audit.Result.Trace
+            var notFired = Audit.Result.Trace
                 .Select((entry, position) => (entry, position))
                 .Where(t => !t.entry.Fired && RuleAt(t.position) is not null)
-                .ToDictionary(t => t.position, t => FactsLookedAt.Of(rules.Rules[t.position], facts));
+                .Select(t => t.position)
+                .ToList();
+            LookedAt = notFired.ToDictionary(p => p, p => FactsLookedAt.Of(rules.Rules[p], facts));
+            WouldApply = notFired.ToDictionary(p => p, p => RuleWords.WouldApplyIf(rules.Rules[p], rules.Template));
         }
 
         var rows = Audit.Result.Trace.Select((entry, position) => RuleAt(position) is { } rule

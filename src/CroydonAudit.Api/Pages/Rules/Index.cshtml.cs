@@ -44,8 +44,8 @@ public sealed class IndexModel(PageContract contract, PageRuleSets ruleSets) : P
     /// <summary>The shown version's rules, in the order they apply; empty when it cannot be read.</summary>
     public IReadOnlyList<CompiledRule> Rules { get; private set; } = [];
 
-    /// <summary>What each rule looks at to decide whether it applies, in words, in the order of <see cref="Rules"/>.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> LooksAt { get; private set; } = [];
+    /// <summary>When each rule applies, in a sentence derived from its condition, in the order of <see cref="Rules"/>.</summary>
+    public IReadOnlyList<string> AppliesWhen { get; private set; } = [];
 
     /// <summary>Reads the status, the shown rules and the history.</summary>
     public Task OnGetAsync() => LoadAsync();
@@ -98,7 +98,7 @@ public sealed class IndexModel(PageContract contract, PageRuleSets ruleSets) : P
         if (Version is { } shown && await ruleSets.ForAsync(shown, HttpContext) is { } rules)
         {
             Rules = rules.Rules;
-            LooksAt = [.. rules.Rules.Select(r => CroydonAudit.Grading.Facts.FactsLookedAt.Reads(r, rules.Template))];
+            AppliesWhen = [.. rules.Rules.Select(r => CroydonAudit.Grading.Text.RuleWords.AppliesWhen(r, rules.Template))];
         }
     }
 }
