@@ -54,7 +54,7 @@ public static class FactsLookedAt
         // The template's questions it reads, in the template's words: "Was a carer's assessment offered?: Not offered".
         foreach (var answer in rule.QuestionsRead.Select(facts.Answer))
         {
-            lines.Add($"{answer.Label}: {answer.Words}");
+            lines.Add($"{new FactName(answer.Label).Capitalised}: {answer.Words}");
         }
 
         return lines.Distinct().ToList();
