@@ -96,14 +96,11 @@ public static class FactNames
     public static string ValueWords(MemberInfo fact, object? value, AuditTemplate template)
     {
         if (value is Enum recorded and not Grade && Convert.ToInt32(recorded, System.Globalization.CultureInfo.InvariantCulture) != 0
-            && template.Question(Kebab(fact.Name))?.Option(Kebab(recorded.ToString())) is { } option)
+            && template.Question(ContractQuestions.Kebab(fact.Name))?.Option(ContractQuestions.Kebab(recorded.ToString())) is { } option)
         {
             return option.Words;
         }
 
         return Words.Describe(value);
     }
-
-    // The template's ids are the facts' names in lower case joined by hyphens: "CareAct" is "care-act".
-    private static string Kebab(string pascalCase) => Words.Named(pascalCase).ToLowerInvariant().Replace(' ', '-');
 }

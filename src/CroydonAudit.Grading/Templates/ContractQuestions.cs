@@ -139,7 +139,8 @@ public static class ContractQuestions
         return null;
     }
 
-    private static string Kebab(string name)
+    /// <summary>A contract name as the template's ids write it: "CareAct" is "care-act".</summary>
+    internal static string Kebab(string name)
     {
         var builder = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)

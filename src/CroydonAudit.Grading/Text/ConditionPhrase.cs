@@ -15,13 +15,8 @@ internal abstract record ConditionPhrase
     /// <summary>"A", "A and B", "A, B and C", with a comma before the last when a part has commas or joins of its own.</summary>
     public static string List(IReadOnlyList<string> parts, string conjunction)
     {
-        if (parts.Count < 3)
-        {
-            return string.Join($" {conjunction} ", parts);
-        }
-
-        var busy = parts.Any(p => p.Contains(',', StringComparison.Ordinal) || p.Contains(" and ", StringComparison.Ordinal) || p.Contains(" or ", StringComparison.Ordinal));
-        return string.Join(", ", parts.Take(parts.Count - 1)) + (busy ? ", " : " ") + conjunction + " " + parts[^1];
+        var busy = parts.Count > 2 && parts.Any(p => p.Contains(',', StringComparison.Ordinal) || p.Contains(" and ", StringComparison.Ordinal) || p.Contains(" or ", StringComparison.Ordinal));
+        return busy ? string.Join(", ", parts.Take(parts.Count - 1)) + $", {conjunction} " + parts[^1] : Words.List(parts, conjunction);
     }
 }
 

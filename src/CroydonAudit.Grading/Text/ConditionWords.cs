@@ -16,9 +16,21 @@ public static class ConditionWords
 {
     private const string Unworded = "the rule's own test is met";
 
+    // A rule's words depend only on it and its rule set's template: worked out once, not on every page that shows them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CompiledRule, Tuple<AuditTemplate, string>> Worded = new();
+
     /// <summary>When <paramref name="rule"/> applies, to follow "applies when" or "would apply if".</summary>
-    public static string Of(CompiledRule rule, AuditTemplate template) =>
-        rule.ConditionTree is { } tree ? Of(tree, template) : Unworded;
+    public static string Of(CompiledRule rule, AuditTemplate template)
+    {
+        if (Worded.TryGetValue(rule, out var worded) && ReferenceEquals(worded.Item1, template))
+        {
+            return worded.Item2;
+        }
+
+        var words = rule.ConditionTree is { } tree ? Of(tree, template) : Unworded;
+        Worded.AddOrUpdate(rule, Tuple.Create(template, words));
+        return words;
+    }
 
     /// <summary>A condition over the inputs <c>(audit, grading)</c> in words, to follow "applies when" or "would apply if".</summary>
     public static string Of(LambdaExpression condition, AuditTemplate template)
@@ -36,9 +48,8 @@ public static class ConditionWords
         return words.Length == 0 || ItemSubject.HasMarker(words) ? Unworded : words;
     }
 
-    /// <summary>Whether a condition is the constant <paramref name="value"/>: a rule that always (or never) applies.</summary>
-    public static bool IsConstant(CompiledRule rule, bool value) =>
-        rule.ConditionTree?.Body is ConstantExpression { Value: bool constant } && constant == value;
+    /// <summary>Whether a rule's condition is the constant <c>false</c>: it never applies (<see cref="CompiledRule.IsAlwaysTrue"/> is the other way).</summary>
+    public static bool IsNeverTrue(CompiledRule rule) => rule.ConditionTree?.Body is ConstantExpression { Value: false };
 
     // What the items of a list are tested by, with the placeholders that stand for the item in its words.
     private sealed record ItemTest(ConditionPhrase Phrase, IReadOnlyList<string> Markers)

@@ -21,11 +21,11 @@ public static class RuleWords
 
     /// <summary>When the rule applies, in a sentence: "Applies when any area has a significant concern."</summary>
     public static string AppliesWhen(CompiledRule rule, Templates.AuditTemplate template) =>
-        ConditionWords.IsConstant(rule, true) ? "Applies to every audit."
-        : ConditionWords.IsConstant(rule, false) ? "Never applies."
+        rule.IsAlwaysTrue ? "Applies to every audit."
+        : ConditionWords.IsNeverTrue(rule) ? "Never applies."
         : $"Applies when {ConditionWords.Of(rule, template)}.";
 
     /// <summary>For a rule that did not apply, what would have made it: "Would apply if advocacy is “Required, not provided”."</summary>
     public static string WouldApplyIf(CompiledRule rule, Templates.AuditTemplate template) =>
-        ConditionWords.IsConstant(rule, false) ? "Never applies." : $"Would apply if {ConditionWords.Of(rule, template)}.";
+        ConditionWords.IsNeverTrue(rule) ? "Never applies." : $"Would apply if {ConditionWords.Of(rule, template)}.";
 }
